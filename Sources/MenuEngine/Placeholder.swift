@@ -1,1 +1,1 @@
-// placeholder
+public enum MenuEnginePlaceholder {}

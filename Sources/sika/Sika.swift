@@ -6,6 +6,8 @@ struct Sika: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sika",
         abstract: "Sika: mobile money for feature phones.",
-        subcommands: []
+        subcommands: [
+            LedgerCommand.self, SubscriberCommand.self, CashInCommand.self, ReverseCommand.self, BenchCommand.self,
+        ]
     )
 }

@@ -1,0 +1,223 @@
+import GRDB
+
+/// The ledger's operations inside one database transaction (one job of a group commit).
+///
+/// Everything done through one `LedgerTransaction` commits together or not at all; that is how a
+/// transfer, its fee and both SMS receipts become one atomic unit. Other modules reach their own
+/// tables through `db`, in the same transaction.
+public struct LedgerTransaction {
+    public let db: Database
+    public let context: LedgerContext
+    /// The instant of this transaction, in milliseconds since 1970 (one reading for all its rows).
+    public let now: Int64
+
+    init(db: Database, context: LedgerContext) {
+        self.db = db
+        self.context = context
+        self.now = context.clock()
+    }
+
+    // MARK: Accounts
+
+    public func account(id: Account.ID) throws -> Account {
+        guard let account = try LedgerQueries.account(db, id: id) else { throw LedgerError(.unknownAccount, "no account \(id)") }
+        return account
+    }
+
+    public func account(code: String) throws -> Account? {
+        try LedgerQueries.account(db, code: code)
+    }
+
+    /// Opens a wallet or agent account with a zero balance; refuses a code that exists.
+    @discardableResult
+    public func openAccount(code: String, kind: AccountKind, operatorID: String, label: String, tier: Int = 0) throws -> Account {
+        _ = try context.operatorConfig(operatorID)
+        if try account(code: code) != nil { throw LedgerError(.duplicateAccount, "account \(code) already exists") }
+        try db.cachedStatement(sql: LedgerSQL.insertAccount).execute(arguments: [code, kind.rawValue, operatorID, label, tier, now])
+        return Account(id: db.lastInsertedRowID, code: code, kind: kind, operatorID: operatorID, label: label, tier: tier, balance: 0)
+    }
+
+    /// Changes a wallet's KYC tier (and so its caps).
+    public func setTier(_ tier: Int, of account: Account.ID) throws {
+        try db.cachedStatement(sql: LedgerSQL.setTier).execute(arguments: [tier, account])
+    }
+
+    // MARK: Transfers
+
+    /// Prices, checks and applies a transfer and its fee, or returns the first result for a replayed key.
+    public func transfer(_ request: TransferRequest) throws -> TransferReceipt {
+        if let existing = try transfer(idempotencyKey: request.idempotencyKey) {
+            return try replay(existing, of: request)
+        }
+        guard request.amount > 0 else { throw LedgerError(.invalidAmount, "amount must be positive") }
+        guard request.debit != request.credit else { throw LedgerError(.sameAccount, "debit and credit are the same account") }
+        let debit = try account(id: request.debit)
+        let credit = try account(id: request.credit)
+        let home = try context.operatorConfig(debit.operatorID)
+        let fee = request.chargeFee ? home.schedule(for: request.kind)?.fee(for: request.amount) ?? 0 : 0
+        let day = CivilDate.epochDay(millis: now)
+        let countsOutgoing = request.kind.isCustomerOutgoing && debit.kind == .wallet
+
+        if request.enforceLimits {
+            try checkLimits(request, debit: debit, credit: credit, home: home, day: day, countsOutgoing: countsOutgoing)
+        }
+        if debit.kind.isCustomerHeld && debit.balance < request.amount + fee {
+            throw LedgerError(.insufficientFunds, "balance \(debit.balance) is below \(request.amount + fee)")
+        }
+
+        let feeAccount = fee > 0 ? try context.systemAccount(.fees, of: home.id) : nil
+        let debitAfter = try addToBalance(debit.id, -(request.amount + fee))
+        let creditAfter = try addToBalance(credit.id, request.amount)
+        let state: TransferState = request.pending ? .pending : .posted
+        let main = try insertTransfer(
+            key: request.idempotencyKey, debit: debit.id, credit: credit.id, amount: request.amount, fee: fee, kind: request.kind,
+            state: state, home: home, parent: request.parentID, debitAfter: debitAfter + fee, creditAfter: creditAfter)
+        var feeTransfer: Transfer?
+        if let feeAccount {
+            let feeAfter = try addToBalance(feeAccount, fee)
+            feeTransfer = try insertTransfer(
+                key: Self.feeKey(request.idempotencyKey), debit: debit.id, credit: feeAccount, amount: fee, fee: 0, kind: .fee,
+                state: state, home: home, parent: main.id, debitAfter: debitAfter, creditAfter: feeAfter)
+        }
+        if countsOutgoing {
+            try db.cachedStatement(sql: LedgerSQL.addOutgoing).execute(arguments: [debit.id, day, request.amount])
+        }
+        return TransferReceipt(transfer: main, feeTransfer: feeTransfer, replayed: false)
+    }
+
+    /// Posts a pending transfer (and its fee): the money it moved stays where it is, for good.
+    @discardableResult
+    public func post(_ id: Transfer.ID) throws -> Transfer {
+        try finish(id, as: .posted)
+    }
+
+    /// Voids a pending transfer (and its fee): the money goes back as if it never moved.
+    @discardableResult
+    public func void(_ id: Transfer.ID) throws -> Transfer {
+        try finish(id, as: .voided)
+    }
+
+    public func transfer(id: Transfer.ID) throws -> Transfer? {
+        try LedgerQueries.transfer(db, id: id)
+    }
+
+    public func transfer(idempotencyKey: String) throws -> Transfer? {
+        try Row.fetchOne(db.cachedStatement(sql: LedgerSQL.transferByKey), arguments: [idempotencyKey]).map(Self.transfer)
+    }
+
+    /// What a wallet has sent today (UTC), counting toward its daily cap.
+    public func outgoingToday(_ account: Account.ID) throws -> Int64 {
+        try Int64.fetchOne(
+            db.cachedStatement(sql: LedgerSQL.outgoingOnDay), arguments: [account, CivilDate.epochDay(millis: now)]) ?? 0
+    }
+
+    // MARK: Outbox
+
+    /// Queues an SMS in this transaction: it exists if and only if the money it reports does.
+    public func enqueueSMS(to msisdn: String, operatorID: String, body: String, transferID: Transfer.ID?) throws {
+        let sender = try context.operatorConfig(operatorID).smsShortCode
+        try db.cachedStatement(sql: LedgerSQL.insertOutbox).execute(arguments: [msisdn, operatorID, sender, body, transferID, now])
+    }
+
+    // MARK: Internals
+
+    static func feeKey(_ key: String) -> String { key + "#fee" }
+
+    private func replay(_ existing: Transfer, of request: TransferRequest) throws -> TransferReceipt {
+        // Content is who pays whom, how much, for what. State is not content: a replay of a pending
+        // transfer that has since been posted is still the same intent.
+        let same =
+            existing.debitAccount == request.debit && existing.creditAccount == request.credit
+            && existing.amount == request.amount && existing.kind == request.kind
+        guard same else {
+            throw LedgerError(.idempotencyConflict, "idempotency key \(request.idempotencyKey) was used for another transfer")
+        }
+        let fee = try transfer(idempotencyKey: Self.feeKey(request.idempotencyKey))
+        return TransferReceipt(transfer: existing, feeTransfer: fee, replayed: true)
+    }
+
+    private func checkLimits(
+        _ request: TransferRequest, debit: Account, credit: Account, home: OperatorConfig, day: Int64, countsOutgoing: Bool
+    ) throws {
+        if countsOutgoing {
+            if request.amount < home.limits.minTransfer {
+                throw LedgerError.limit(.minimum, "amount below the minimum of \(home.limits.minTransfer)")
+            }
+            if request.amount > home.limits.maxTransfer {
+                throw LedgerError.limit(.maximum, "amount above the maximum of \(home.limits.maxTransfer)")
+            }
+            let sent = try Int64.fetchOne(db.cachedStatement(sql: LedgerSQL.outgoingOnDay), arguments: [debit.id, day]) ?? 0
+            let cap = home.tier(debit.tier).dailyOutgoing
+            if sent + request.amount > cap {
+                throw LedgerError.limit(.daily, "daily outgoing cap of \(cap) reached")
+            }
+        }
+        if credit.kind == .wallet {
+            let cap = try context.operatorConfig(credit.operatorID).tier(credit.tier).balanceCap
+            if credit.balance + request.amount > cap {
+                throw LedgerError.limit(.balanceCap, "the receiving wallet would exceed its balance cap of \(cap)")
+            }
+        }
+    }
+
+    private func finish(_ id: Transfer.ID, as final: TransferState) throws -> Transfer {
+        guard let main = try transfer(id: id) else { throw LedgerError(.unknownTransfer, "no transfer \(id)") }
+        guard main.state == .pending else {
+            throw LedgerError(.alreadyFinal, "transfer \(main.reference) is already \(main.state.rawValue)")
+        }
+        var legs = [main]
+        if main.fee > 0, let fee = try transfer(idempotencyKey: Self.feeKey(main.idempotencyKey)) { legs.append(fee) }
+        for leg in legs {
+            try db.cachedStatement(sql: LedgerSQL.setTransferState).execute(arguments: [final.rawValue, now, leg.id])
+            if final == .voided {
+                _ = try addToBalance(leg.debitAccount, leg.amount)
+                _ = try addToBalance(leg.creditAccount, -leg.amount)
+            }
+        }
+        if final == .voided && main.kind.isCustomerOutgoing {
+            let debit = try account(id: main.debitAccount)
+            if debit.kind == .wallet {
+                // The cap counts what left the wallet; money that came back frees the room it took.
+                try db.cachedStatement(sql: LedgerSQL.addOutgoing).execute(
+                    arguments: [main.debitAccount, CivilDate.epochDay(millis: main.createdAt), -main.amount])
+            }
+        }
+        return try transfer(id: id)!
+    }
+
+    private func addToBalance(_ account: Account.ID, _ delta: Int64) throws -> Int64 {
+        guard let balance = try Int64.fetchOne(db.cachedStatement(sql: LedgerSQL.addToBalance), arguments: [delta, account]) else {
+            throw LedgerError(.unknownAccount, "no account \(account)")
+        }
+        return balance
+    }
+
+    private func insertTransfer(
+        key: String, debit: Account.ID, credit: Account.ID, amount: Int64, fee: Int64, kind: TransferKind, state: TransferState,
+        home: OperatorConfig, parent: Transfer.ID?, debitAfter: Int64, creditAfter: Int64
+    ) throws -> Transfer {
+        try db.cachedStatement(sql: LedgerSQL.insertTransfer).execute(arguments: [
+            key, debit, credit, amount, fee, kind.rawValue, state.rawValue, home.id, home.referencePrefix, parent, debitAfter,
+            creditAfter, now, now,
+        ])
+        return Transfer(
+            id: db.lastInsertedRowID, idempotencyKey: key, debitAccount: debit, creditAccount: credit, amount: amount, fee: fee,
+            kind: kind, state: state, operatorID: home.id, referencePrefix: home.referencePrefix, parentID: parent,
+            debitBalanceAfter: debitAfter, creditBalanceAfter: creditAfter, createdAt: now)
+    }
+
+    static func account(_ row: Row) throws -> Account {
+        guard let kind = AccountKind(rawValue: row[2]) else { throw LedgerError(.storage, "unknown account kind \(row[2] as String)") }
+        return Account(id: row[0], code: row[1], kind: kind, operatorID: row[3], label: row[4], tier: row[5], balance: row[6])
+    }
+
+    static func transfer(_ row: Row) throws -> Transfer {
+        guard let kind = TransferKind(rawValue: row[6]), let state = TransferState(rawValue: row[7]) else {
+            throw LedgerError(.storage, "unreadable transfer \(row[0] as Int64)")
+        }
+        return Transfer(
+            id: row[0], idempotencyKey: row[1], debitAccount: row[2], creditAccount: row[3], amount: row[4], fee: row[5], kind: kind,
+            state: state, operatorID: row[8], referencePrefix: row[9], parentID: row[10], debitBalanceAfter: row[11],
+            creditBalanceAfter: row[12], createdAt: row[13])
+    }
+}

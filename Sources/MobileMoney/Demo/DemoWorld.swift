@@ -1,0 +1,70 @@
+import Foundation
+import Yams
+
+/// The demo world of `fixtures/demo-world.yaml`: subscribers with known PINs and balances, one agent
+/// per operator. `sika ledger seed`, `sika serve --demo` and every session script start from it.
+public struct DemoWorld: Sendable, Decodable {
+    public struct Person: Sendable, Decodable {
+        public let msisdn: String
+        public let name: String
+        public let language: Language
+        public let tier: Int
+        public let pin: String
+        public let balance: Int64
+        public let status: Subscriber.Status?
+    }
+
+    public struct Agent: Sendable, Decodable {
+        public let `operator`: String
+        public let code: String
+        public let name: String
+        public let float: Int64
+    }
+
+    public let subscribers: [Person]
+    public let agents: [Agent]
+
+    public static func load(from url: URL) throws -> DemoWorld {
+        do {
+            return try YAMLDecoder().decode(DemoWorld.self, from: String(contentsOf: url, encoding: .utf8))
+        } catch {
+            throw MobileMoneyError(.configuration, "\(url.lastPathComponent): \(error)")
+        }
+    }
+
+    /// Creates whatever of this world is missing; running it twice changes nothing the second time.
+    public func seed(into money: MobileMoney) async throws {
+        for agent in agents {
+            if try await money.ledger.account(code: "agent:\(agent.operator):\(agent.code)") == nil {
+                try await money.addAgent(operatorID: agent.operator, code: agent.code, name: agent.name)
+            }
+            try await money.fundAgent(operatorID: agent.operator, code: agent.code, amount: agent.float, idempotencyKey: "seed:agent:\(agent.code)")
+        }
+        for person in subscribers {
+            if try await money.subscriber(person.msisdn) == nil {
+                try await money.register(
+                    msisdn: person.msisdn, name: person.name, pin: person.pin, confirmation: person.pin, language: person.language,
+                    tier: person.tier)
+            }
+            if person.balance > 0 {
+                _ = try await money.cashIn(to: person.msisdn, amount: person.balance, idempotencyKey: "seed:\(person.msisdn)")
+            }
+            if person.status == .blocked {
+                try await money.setBlocked(msisdn: person.msisdn, true)
+            }
+        }
+    }
+
+    /// A table of the world for people: numbers, names, PINs, balances.
+    public var summary: String {
+        var lines = ["MSISDN        NAME              LANG  TIER  PIN   BALANCE"]
+        for p in subscribers {
+            let name = p.name.padding(toLength: 17, withPad: " ", startingAt: 0)
+            lines.append("\(p.msisdn)   \(name) \(p.language.rawValue)    \(p.tier)     \(p.pin)  \(MoneyFormat.amount(p.balance))\(p.status == .blocked ? "  (blocked)" : "")")
+        }
+        for a in agents {
+            lines.append("agent \(a.code) (\(a.operator)) \(a.name): float \(MoneyFormat.amount(a.float))")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,81 @@
+import GRDB
+import Ledger
+
+extension MobileMoney {
+    /// Checks a recipient and an amount before the PIN is asked, and prices the transfer.
+    public func lookupRecipient(sender text: String, recipient recipientText: String, amount: Int64) async throws -> RecipientQuote {
+        let sender = try msisdn(text)
+        let recipient = try msisdn(recipientText)
+        let home = try operatorOf(sender)
+        let (record, _) = try await read { db in
+            (try self.checkRecipient(db, sender: sender, recipient: recipient, home: home), ())
+        }
+        try checkBounds(amount, home)
+        let fee = home.fees.onNet.fee(for: amount)
+        return RecipientQuote(msisdn: recipient, name: Subscriber.shortName(record.name), network: home.name, fee: fee, amount: amount)
+    }
+
+    /// An on-net transfer between two wallets, with its fee and both SMS receipts, in one transaction.
+    ///
+    /// Replaying the same `idempotencyKey` with the same content returns the first result and moves nothing.
+    public func transfer(from senderText: String, to recipientText: String, amount: Int64, pin: String, idempotencyKey: String) async throws
+        -> TransferResult
+    {
+        let sender = try msisdn(senderText)
+        let recipient = try msisdn(recipientText)
+        let home = try operatorOf(sender)
+        guard amount > 0 else { throw MobileMoneyError(.invalidAmount, "amount must be positive") }
+        let result = try await withPIN(sender, pin) { tx, me in
+            let them = try self.checkRecipient(tx.db, sender: sender, recipient: recipient, home: home)
+            let receipt = try tx.transfer(
+                TransferRequest(idempotencyKey: idempotencyKey, debit: me.accountID, credit: them.accountID, amount: amount, kind: .p2p))
+            if !receipt.replayed {
+                let at = receipt.transfer.createdAt
+                try self.notify(
+                    tx, sender,
+                    Receipt.sent(
+                        .init(
+                            amount: amount, fee: receipt.fee, counterparty: them.name, counterpartyMSISDN: recipient.digits,
+                            balance: receipt.debitBalanceAfter, reference: receipt.reference, at: at), me.language),
+                    transfer: receipt.transfer.id)
+                try self.notify(
+                    tx, recipient,
+                    Receipt.received(
+                        .init(
+                            amount: amount, counterparty: me.name, counterpartyMSISDN: sender.digits, balance: receipt.creditBalanceAfter,
+                            reference: receipt.reference, at: at), them.language),
+                    transfer: receipt.transfer.id)
+            }
+            return self.result(receipt, counterparty: Subscriber.shortName(them.name), msisdn: recipient)
+        }
+        logger.info(
+            "transfer", metadata: ["ref": "\(result.reference)", "amount": "\(amount)", "replayed": "\(result.replayed)"])
+        return result
+    }
+
+    /// The recipient's record if money may go to it from `sender` on the home network.
+    func checkRecipient(_ db: Database, sender: MSISDN, recipient: MSISDN, home: OperatorConfig) throws -> SubscriberRecord {
+        guard sender != recipient else { throw MobileMoneyError(.selfTransfer, "cannot send money to oneself") }
+        guard home.owns(msisdn: recipient.digits) else {
+            guard catalog.operatorOwning(msisdn: recipient.digits) != nil else {
+                throw MobileMoneyError(.invalidMSISDN, "\(recipient) is not a mobile number")
+            }
+            throw MobileMoneyError(.otherNetwork, "\(recipient) is on another network")
+        }
+        guard let record = try SubscriberRecord.fetch(db, recipient) else {
+            throw MobileMoneyError(.unknownRecipient, "\(recipient) has no wallet")
+        }
+        guard !record.blocked else { throw MobileMoneyError(.recipientBlocked, "\(recipient) cannot receive money") }
+        return record
+    }
+
+    /// The per-transfer bounds of an operator, checked before asking for a PIN.
+    func checkBounds(_ amount: Int64, _ home: OperatorConfig) throws {
+        if amount < home.limits.minTransfer {
+            throw MobileMoneyError(.limitExceeded, "below the minimum of \(home.limits.minTransfer)", limit: .minimum)
+        }
+        if amount > home.limits.maxTransfer {
+            throw MobileMoneyError(.limitExceeded, "above the maximum of \(home.limits.maxTransfer)", limit: .maximum)
+        }
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import GRDB
+import Ledger
+import Logging
+
+/// The mobile-money operations that menus, the socket and the API call: subscribers, PINs, transfers,
+/// balances, statements, cash-in/out, airtime and reversals.
+///
+/// Every operation that checks a PIN or moves money runs as one job of the ledger's group commit, so
+/// the PIN check, the money, the lockout counter and the SMS receipts commit together or not at all.
+public final class MobileMoney: Sendable {
+    /// Security settings.
+    public struct Options: Sendable {
+        /// Consecutive wrong PINs before the wallet locks.
+        public var maxPinAttempts = 3
+        /// How long a lock lasts, in milliseconds.
+        public var lockDuration: Int64 = 30 * 60_000
+
+        public init() {}
+    }
+
+    public let ledger: Ledger
+    let hasher: PinHasher
+    let policy = PinPolicy()
+    let options: Options
+    let logger: Logger
+
+    public init(ledger: Ledger, pepper: PinPepper, options: Options = Options(), logger: Logger = Logger(label: "sika.money")) {
+        self.ledger = ledger
+        self.hasher = PinHasher(pepper: pepper)
+        self.options = options
+        self.logger = logger
+    }
+
+    /// Opens a ledger with the subscriber tables registered: the usual way to get a `MobileMoney`.
+    public static func open(
+        path: String, catalog: OperatorCatalog, pepper: PinPepper, ledgerOptions: Ledger.Options = Ledger.Options(),
+        options: Options = Options(), logger: Logger = Logger(label: "sika.money")
+    ) throws -> MobileMoney {
+        var ledgerOptions = ledgerOptions
+        let previous = ledgerOptions.migrations
+        ledgerOptions.migrations = { migrator in
+            previous(&migrator)
+            SubscriberSchema.register(in: &migrator)
+        }
+        return MobileMoney(ledger: try Ledger.open(path: path, catalog: catalog, options: ledgerOptions), pepper: pepper, options: options, logger: logger)
+    }
+
+    public var catalog: OperatorCatalog { ledger.context.catalog }
+
+    // MARK: Shared steps
+
+    /// Parses a number typed by a person or sent by a gateway.
+    func msisdn(_ text: String) throws -> MSISDN {
+        guard let number = MSISDN(text) else { throw MobileMoneyError(.invalidMSISDN, "not a Togolese mobile number") }
+        return number
+    }
+
+    /// The operator that owns a number, or `invalidMSISDN` for a number no operator serves.
+    func operatorOf(_ number: MSISDN) throws -> OperatorConfig {
+        guard let config = catalog.operatorOwning(msisdn: number.digits) else {
+            throw MobileMoneyError(.invalidMSISDN, "\(number) is not in any operator's numbering range")
+        }
+        return config
+    }
+
+    /// Runs a job in the group commit, in mobile-money vocabulary.
+    func run<T: Sendable>(_ work: @escaping @Sendable (LedgerTransaction) throws -> T) async throws -> T {
+        do {
+            return try await ledger.write(work)
+        } catch let error as LedgerError {
+            throw MobileMoneyError(error)
+        }
+    }
+
+    func read<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await ledger.read(work)
+        } catch let error as LedgerError {
+            throw MobileMoneyError(error)
+        }
+    }
+
+    /// Checks the PIN, then runs `body` in the same transaction.
+    ///
+    /// A wrong PIN is a refusal that must still be written (the failure counter, maybe a lock), so it
+    /// travels as a value out of the job, which then commits, and is thrown only afterwards.
+    func withPIN<T: Sendable>(
+        _ msisdn: MSISDN, _ pin: String, _ body: @escaping @Sendable (LedgerTransaction, SubscriberRecord) throws -> T
+    ) async throws -> T {
+        let outcome: Result<T, MobileMoneyError> = try await run { tx in
+            switch try self.authenticate(tx, msisdn, pin: pin) {
+            case .failure(let refusal): return .failure(refusal)
+            case .success(let record): return .success(try MobileMoneyError.translating { try body(tx, record) })
+            }
+        }
+        do {
+            return try outcome.get()
+        } catch {
+            logger.info("refused", metadata: ["msisdn": "\(msisdn)", "code": "\(error.code.rawValue)"])
+            throw error
+        }
+    }
+
+    private func authenticate(_ tx: LedgerTransaction, _ msisdn: MSISDN, pin: String) throws -> Result<SubscriberRecord, MobileMoneyError> {
+        guard let record = try SubscriberRecord.fetch(tx.db, msisdn) else {
+            throw MobileMoneyError(.unknownSubscriber, "\(msisdn) has no wallet")
+        }
+        if record.blocked { return .failure(MobileMoneyError(.blocked, "\(msisdn) is blocked")) }
+        if record.lockedUntil > tx.now {
+            return .failure(MobileMoneyError(.locked, "\(msisdn) is locked", lockedUntil: record.lockedUntil))
+        }
+        if policy.isWellFormed(pin) && hasher.verify(pin: pin, salt: record.pinSalt, hash: record.pinHash) {
+            if record.failedPins > 0 || record.lockedUntil > 0 {
+                try tx.db.cachedStatement(sql: SubscriberRecord.recordFailureSQL).execute(arguments: [0, 0, msisdn.digits])
+            }
+            return .success(record)
+        }
+        let failures = record.failedPins + 1
+        if failures >= options.maxPinAttempts {
+            let until = tx.now + options.lockDuration
+            try tx.db.cachedStatement(sql: SubscriberRecord.recordFailureSQL).execute(arguments: [0, until, msisdn.digits])
+            logger.warning("wallet locked after wrong PINs", metadata: ["msisdn": "\(msisdn)"])
+            return .failure(MobileMoneyError(.locked, "too many wrong PINs", lockedUntil: until))
+        }
+        try tx.db.cachedStatement(sql: SubscriberRecord.recordFailureSQL).execute(arguments: [failures, 0, msisdn.digits])
+        return .failure(MobileMoneyError(.wrongPin, "wrong PIN", attemptsLeft: options.maxPinAttempts - failures))
+    }
+
+    /// Queues an SMS for a subscriber, through the gateway of the operator that owns the number.
+    func notify(_ tx: LedgerTransaction, _ msisdn: MSISDN, _ body: String, transfer: Int64?) throws {
+        guard let owner = catalog.operatorOwning(msisdn: msisdn.digits) else { return }
+        try tx.enqueueSMS(to: msisdn.digits, operatorID: owner.id, body: body, transferID: transfer)
+    }
+
+    func result(_ receipt: TransferReceipt, counterparty: String, msisdn: MSISDN?) -> TransferResult {
+        TransferResult(
+            transferID: receipt.transfer.id, reference: receipt.reference, amount: receipt.transfer.amount, fee: receipt.fee,
+            balance: receipt.debitBalanceAfter, counterparty: counterparty, counterpartyMSISDN: msisdn?.digits,
+            state: receipt.transfer.state.rawValue, createdAt: receipt.transfer.createdAt, replayed: receipt.replayed)
+    }
+}

@@ -1,0 +1,21 @@
+/// A phone number as E.164 digits without `+` (`22890112233`).
+public struct MSISDN: Sendable, Hashable, Codable, CustomStringConvertible {
+    public let digits: String
+
+    /// Country code of Togo, the only country served today.
+    public static let countryCode = "228"
+
+    /// Accepts what people type: `90112233`, `22890112233`, `+22890112233`, `0022890112233`, with spaces.
+    public init?(_ text: String) {
+        var digits = text.filter { $0 != " " && $0 != "-" && $0 != "." }
+        if digits.hasPrefix("+") { digits.removeFirst() } else if digits.hasPrefix("00") { digits.removeFirst(2) }
+        guard digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        if digits.count == 8 { digits = Self.countryCode + digits }
+        guard digits.count == 11, digits.hasPrefix(Self.countryCode) else { return nil }
+        self.digits = digits
+    }
+
+    /// The 8-digit local number.
+    public var local: String { String(digits.dropFirst(Self.countryCode.count)) }
+    public var description: String { digits }
+}

@@ -1,0 +1,143 @@
+import ArgumentParser
+import Foundation
+import GRDB
+import Ledger
+import MobileMoney
+
+/// `sika bench ledger`: durable on-net transfers per second for the full operation (PIN check, limits,
+/// transfer, fee, both receipts), one commit per operation versus group commit at 1, 8 and 64 callers,
+/// against the raw SQLite ceiling of the same statements measured in the same run.
+struct LedgerBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "ledger", abstract: "Durable transfers per second, group commit vs baselines.")
+
+    @Option(help: "Operations per group-commit measurement.") var operations: Int = 20_000
+    @Option(help: "Operations for the one-commit-per-operation baseline (it is slow).") var singleOperations: Int = 3_000
+    @Option(help: "Wallets the transfers move between.") var wallets: Int = 256
+    @Option(help: "Directory for the throwaway databases (default: a temporary one).") var directory: String?
+
+    func run() async throws {
+        let base = URL(fileURLWithPath: directory ?? NSTemporaryDirectory()).appendingPathComponent("sika-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: base) }
+        let catalog = try OperatorCatalog.load(from: URL(fileURLWithPath: "menus/operators.yaml"))
+        print("sika bench ledger: \(operations) ops per run, \(wallets) wallets, synchronous=FULL (durable), WAL")
+
+        let raw = try await rawCeiling(path: base.appendingPathComponent("raw.sqlite").path, catalog: catalog)
+        report("raw SQLite ceiling (same SQL, 1000/txn, 1 caller)", raw, raw)
+        let single = try await measure(
+            path: base.appendingPathComponent("single.sqlite").path, catalog: catalog, maxBatch: 1, callers: 8, count: singleOperations)
+        report("one operation per commit (8 callers)", single, raw)
+        for callers in [1, 8, 64] {
+            let rate = try await measure(
+                path: base.appendingPathComponent("group\(callers).sqlite").path, catalog: catalog, maxBatch: 512, callers: callers,
+                count: operations)
+            report("group commit, \(callers) callers", rate, raw)
+        }
+    }
+
+    private func report(_ label: String, _ rate: Double, _ raw: Double) {
+        let padded = label.padding(toLength: 52, withPad: " ", startingAt: 0)
+        print("\(padded) \(String(format: "%9.0f", rate)) ops/s   \(String(format: "%.2f", rate / raw))x raw")
+    }
+
+    private func numbers() -> [String] { (0..<wallets).map { String(format: "2289%07d", $0) } }
+
+    /// Opens a fresh ledger with funded wallets.
+    private func prepare(path: String, catalog: OperatorCatalog, maxBatch: Int) async throws -> MobileMoney {
+        var options = Ledger.Options()
+        options.maxBatch = maxBatch
+        let money = try MobileMoney.open(path: path, catalog: catalog, pepper: .random(), ledgerOptions: options)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for number in numbers() {
+                group.addTask {
+                    try await money.register(msisdn: number, name: "Bench Wallet", pin: "2580", confirmation: "2580", tier: 2)
+                    _ = try await money.cashIn(to: number, amount: 4_000_000, idempotencyKey: "fund:\(number)")
+                }
+            }
+            try await group.waitForAll()
+        }
+        return money
+    }
+
+    private func measure(path: String, catalog: OperatorCatalog, maxBatch: Int, callers: Int, count: Int) async throws -> Double {
+        let money = try await prepare(path: path, catalog: catalog, maxBatch: maxBatch)
+        let numbers = numbers()
+        let perCaller = count / callers
+        let start = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for caller in 0..<callers {
+                group.addTask {
+                    for i in 0..<perCaller {
+                        let from = numbers[(caller * 7919 + i) % numbers.count]
+                        let to = numbers[(caller * 7919 + i + 1) % numbers.count]
+                        _ = try await money.transfer(from: from, to: to, amount: 100, pin: "2580", idempotencyKey: "b:\(caller):\(i)")
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let seconds = (ContinuousClock.now - start).seconds
+        let report = try await money.ledger.verify()
+        guard report.isClean else { throw ValidationError("ledger does not verify after the run:\n\(report)") }
+        return Double(perCaller * callers) / seconds
+    }
+
+    /// The same statements a full transfer runs, prepared once, 1,000 per transaction, one caller, no logic.
+    private func rawCeiling(path: String, catalog: OperatorCatalog) async throws -> Double {
+        // Same starting world as the other runs, then the statements alone.
+        _ = try await prepare(path: path, catalog: catalog, maxBatch: 512)
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        return try Self.rawLoop(pool: try DatabasePool(path: path, configuration: configuration), numbers: numbers(), count: operations)
+    }
+
+    private static func rawLoop(pool: DatabasePool, numbers: [String], count: Int) throws -> Double {
+        let ids: [String: Int64] = try pool.read { db in
+            Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT msisdn, account_id FROM subscribers").map { ($0[0], $0[1]) })
+        }
+        let fees = try pool.read { db in try Int64.fetchOne(db, sql: "SELECT id FROM accounts WHERE code = 'fees:tmoney'")! }
+        let start = ContinuousClock.now
+        var done = 0
+        while done < count {
+            let first = done
+            try pool.write { db in
+                let selectSubscriber = try db.makeStatement(sql: SubscriberSQL.select)
+                let byKey = try db.makeStatement(sql: LedgerSQL.transferByKey)
+                let accountByID = try db.makeStatement(sql: LedgerSQL.accountByID)
+                let outgoing = try db.makeStatement(sql: LedgerSQL.outgoingOnDay)
+                let addBalance = try db.makeStatement(sql: LedgerSQL.addToBalance)
+                let insertTransfer = try db.makeStatement(sql: LedgerSQL.insertTransfer)
+                let addOutgoing = try db.makeStatement(sql: LedgerSQL.addOutgoing)
+                let insertOutbox = try db.makeStatement(sql: LedgerSQL.insertOutbox)
+                for i in first..<min(first + 1000, count) {
+                    let from = numbers[i % numbers.count]
+                    let to = numbers[(i + 1) % numbers.count]
+                    let (a, b) = (ids[from]!, ids[to]!)
+                    let key = "raw:\(i)"
+                    _ = try Row.fetchOne(selectSubscriber, arguments: [from])
+                    _ = try Row.fetchOne(selectSubscriber, arguments: [to])
+                    _ = try Row.fetchOne(byKey, arguments: [key])
+                    _ = try Row.fetchOne(accountByID, arguments: [a])
+                    _ = try Row.fetchOne(accountByID, arguments: [b])
+                    _ = try Int64.fetchOne(outgoing, arguments: [a, 20_000])
+                    _ = try Int64.fetchOne(addBalance, arguments: [-110, a])
+                    _ = try Int64.fetchOne(addBalance, arguments: [100, b])
+                    try insertTransfer.execute(arguments: [key, a, b, 100, 10, "p2p", "posted", "tmoney", "TM", nil, 0, 0, 0, 0])
+                    let parent = db.lastInsertedRowID
+                    _ = try Int64.fetchOne(addBalance, arguments: [10, fees])
+                    try insertTransfer.execute(arguments: [key + "#fee", a, fees, 10, 0, "fee", "posted", "tmoney", "TM", parent, 0, 0, 0, 0])
+                    try addOutgoing.execute(arguments: [a, 20_000, 100])
+                    try insertOutbox.execute(arguments: [from, "tmoney", "1455", "Transfert de 100 FCFA reussi. Ref TM", parent, 0])
+                    try insertOutbox.execute(arguments: [to, "tmoney", "1455", "Vous avez recu 100 FCFA. Ref TM", parent, 0])
+                }
+            }
+            done = min(done + 1000, count)
+        }
+        return Double(count) / (ContinuousClock.now - start).seconds
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+

@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+import Ledger
+import MobileMoney
+
+/// Where the ledger, operator data and PIN pepper live; shared by every command that opens the ledger.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: "SQLite ledger file (default: $SIKA_DB or ./sika.sqlite).")
+    var db: String?
+
+    @Option(name: .long, help: "Operator data: numbering, limits, tariffs.")
+    var operators: String = "menus/operators.yaml"
+
+    @Option(name: .long, help: "PIN pepper key file, used when $SIKA_PIN_PEPPER is not set (default: <db>.key).")
+    var keyFile: String?
+
+    var databasePath: String { db ?? ProcessInfo.processInfo.environment["SIKA_DB"] ?? "./sika.sqlite" }
+
+    func catalog() throws -> OperatorCatalog {
+        try OperatorCatalog.load(from: URL(fileURLWithPath: operators))
+    }
+
+    /// Opens the ledger with its subscribers; the pepper key file is created on first use.
+    func open(createKey: Bool = true, ledgerOptions: Ledger.Options = Ledger.Options()) throws -> MobileMoney {
+        CommandLogging.bootstrap(defaultLevel: .warning)
+        let pepper = try PinPepper.load(
+            environment: ProcessInfo.processInfo.environment, keyFile: keyFile ?? databasePath + ".key", createIfMissing: createKey)
+        return try MobileMoney.open(path: databasePath, catalog: try catalog(), pepper: pepper, ledgerOptions: ledgerOptions)
+    }
+}
+
+/// Parses an amount typed on the command line: a positive whole number of FCFA.
+func parseAmount(_ text: String) throws -> Int64 {
+    guard let value = Int64(text), value > 0 else { throw ValidationError("amount must be a positive whole number of FCFA") }
+    return value
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import Ledger
+import MobileMoney
+
+extension LedgerCommand {
+    /// The child process of the crash test: runs transfers from many tasks and prints each one as soon as
+    /// it is committed, until it is killed. The parent then checks that every printed transfer survived.
+    struct Torture: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run random transfers forever, printing each committed one (crash testing).", shouldDisplay: false)
+        @OptionGroup var store: StoreOptions
+        @Option(help: "Concurrent callers.") var callers: Int = 16
+        @Option(help: "Wallets to move money between.") var wallets: Int = 20
+        @Option(help: "Random seed.") var seed: UInt64 = 1
+
+        func run() async throws {
+            let money = try store.open()
+            let pin = "2580"
+            let numbers = (0..<wallets).map { String(format: "2289010%04d", $0) }
+            for number in numbers where try await money.subscriber(number) == nil {
+                try await money.register(msisdn: number, name: "Torture \(number.suffix(4))", pin: pin, confirmation: pin, tier: 2)
+                _ = try await money.cashIn(to: number, amount: 1_000_000, idempotencyKey: "torture:fund:\(number)")
+            }
+            "READY\n".withCString { _ = write(STDOUT_FILENO, $0, strlen($0)) }
+            let run = UUID().uuidString
+            await withTaskGroup(of: Void.self) { group in
+                for caller in 0..<callers {
+                    group.addTask {
+                        var rng = SplitMix64(seed: seed &+ UInt64(caller))
+                        var n = 0
+                        while true {
+                            n += 1
+                            let from = numbers[Int(rng.next() % UInt64(numbers.count))]
+                            let to = numbers[Int(rng.next() % UInt64(numbers.count))]
+                            let amount = Int64(100 + rng.next() % 5_000)
+                            let key = "torture:\(run):\(caller):\(n)"
+                            if let result = try? await money.transfer(from: from, to: to, amount: amount, pin: pin, idempotencyKey: key) {
+                                // One write per line so a kill never leaves half a line that looks whole.
+                                let line = "COMMITTED \(result.transferID) \(key) \(amount)\n"
+                                line.withCString { _ = write(STDOUT_FILENO, $0, strlen($0)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A tiny seeded generator, so that randomized runs can be reproduced.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
