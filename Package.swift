@@ -61,7 +61,10 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"], swiftSettings: strict),
-        .testTarget(name: "MobileMoneyTests", dependencies: ["MobileMoney", "Ledger"], swiftSettings: strict),
+        .testTarget(
+            name: "MobileMoneyTests",
+            dependencies: ["MobileMoney", "Ledger", .product(name: "Yams", package: "Yams"), .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
         .testTarget(name: "MenuEngineTests", dependencies: ["MenuEngine"], swiftSettings: strict),
         .testTarget(name: "SikaTests", dependencies: ["sika", "Ledger", "MobileMoney"], swiftSettings: strict),
     ],

@@ -90,6 +90,9 @@ public final class Ledger: Sendable {
         }
     }
 
+    /// Transactions and operations committed by this process's group commit.
+    public var commitStats: CommitStats { committer.stats }
+
     // MARK: Reading
 
     /// Runs read-only `work` on a consistent snapshot, concurrently with writes.

@@ -18,6 +18,7 @@ final class GroupCommitter: Sendable {
     private struct State {
         var pending: [any PendingWrite] = []
         var draining = false
+        var stats = CommitStats()
     }
 
     /// - Parameter maxBatch: most jobs per transaction; 1 gives one commit per operation.
@@ -26,6 +27,9 @@ final class GroupCommitter: Sendable {
         self.writer = writer
         self.maxBatch = maxBatch
     }
+
+    /// Transactions and operations committed so far.
+    var stats: CommitStats { state.withLock { $0.stats } }
 
     /// Runs `work` in the next batch and returns its result once that batch is durable.
     func submit<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
@@ -57,6 +61,11 @@ final class GroupCommitter: Sendable {
             }
             if batch.isEmpty { return }
             commit(batch)
+            state.withLock { state in
+                state.stats.transactions += 1
+                state.stats.operations += batch.count
+                state.stats.largestBatch = max(state.stats.largestBatch, batch.count)
+            }
         }
     }
 
@@ -127,4 +136,11 @@ private final class Job<T: Sendable>: PendingWrite, @unchecked Sendable {
     func fail(with error: any Error) {
         continuation.resume(throwing: error)
     }
+}
+
+/// How well group commit is batching: operations per transaction is the figure that matters.
+public struct CommitStats: Sendable, Hashable {
+    public var transactions = 0
+    public var operations = 0
+    public var largestBatch = 0
 }

@@ -1,0 +1,135 @@
+import Foundation
+import Ledger
+import Testing
+
+@Suite struct GroupCommitTests {
+    @Test func concurrentCallersShareTransactionsAndRefusalsFailAlone() async throws {
+        let f = try LedgerFixture()
+        let rich = try await f.wallet("22890000001", balance: 1_000_000, tier: 2)
+        let poor = try await f.wallet("22890000002", balance: 0, tier: 2)
+        let sink = try await f.wallet("22890000003", tier: 2)
+        let before = f.ledger.commitStats
+        let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for i in 0..<400 {
+                group.addTask {
+                    // Every other caller has no money: refused, but alone.
+                    let from = i.isMultiple(of: 2) ? rich.id : poor.id
+                    do {
+                        _ = try await f.ledger.transfer(TransferRequest(idempotencyKey: "g\(i)", debit: from, credit: sink.id, amount: 100, kind: .p2p))
+                        return true
+                    } catch let error as LedgerError where error.code == .insufficientFunds {
+                        return false
+                    }
+                }
+            }
+            return try await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(outcomes.filter { $0 }.count == 200)
+        #expect(try await f.balance(sink.id) == 200 * 100)
+        #expect(try await f.balance(rich.id) == 1_000_000 - 200 * 110)
+        let stats = f.ledger.commitStats
+        let transactions = stats.transactions - before.transactions
+        #expect(stats.operations - before.operations == 400)
+        #expect(transactions < 400, "400 concurrent callers must share transactions, got \(transactions)")
+        #expect(stats.largestBatch > 1)
+        #expect(try await f.ledger.verify().isClean)
+    }
+
+    @Test func maxBatchOfOneCommitsEachOperationAlone() async throws {
+        let f = try LedgerFixture(maxBatch: 1)
+        let a = try await f.wallet("22890000001", balance: 100_000, tier: 2)
+        let b = try await f.wallet("22890000002", tier: 2)
+        let before = f.ledger.commitStats
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for i in 0..<50 {
+                group.addTask {
+                    _ = try await f.ledger.transfer(TransferRequest(idempotencyKey: "one\(i)", debit: a.id, credit: b.id, amount: 100, kind: .p2p))
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(f.ledger.commitStats.transactions - before.transactions == 50)
+        #expect(f.ledger.commitStats.largestBatch == 1)
+    }
+}
+
+@Suite struct RandomizedLedgerTests {
+    /// Thousands of random transfers, replays, pending/post/void and refusals from many tasks; the books must balance.
+    @Test(arguments: [UInt64(7), 42])
+    func randomWorkKeepsTheBooksBalanced(seed: UInt64) async throws {
+        let f = try LedgerFixture()
+        var accounts: [Account] = []
+        for i in 0..<24 {
+            accounts.append(try await f.wallet(String(format: "228900%05d", i), operatorID: "tmoney", balance: Int64(i % 4) * 20_000, tier: i % 3))
+        }
+        let ids = accounts.map(\.id)
+        let suspense = try f.ledger.context.systemAccount(.suspense, of: "tmoney")
+        let tasks = 16
+        let perTask = 250
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for t in 0..<tasks {
+                group.addTask {
+                    var rng = SeededGenerator(seed: seed &* 1000 &+ UInt64(t))
+                    var mine: [TransferRequest] = []
+                    var pendings: [Transfer.ID] = []
+                    for n in 0..<perTask {
+                        let roll = rng.next() % 100
+                        do {
+                            switch roll {
+                            case 0..<55:
+                                let request = TransferRequest(
+                                    idempotencyKey: "r\(seed):\(t):\(n)", debit: ids.randomElement(using: &rng)!, credit: ids.randomElement(using: &rng)!,
+                                    amount: Int64(rng.next() % 30_000), kind: .p2p)
+                                _ = try await f.ledger.transfer(request)
+                                mine.append(request)
+                            case 55..<70:
+                                if let old = mine.randomElement(using: &rng) {
+                                    let replay = try await f.ledger.transfer(old)
+                                    #expect(replay.replayed)
+                                }
+                            case 70..<80:
+                                if var old = mine.randomElement(using: &rng) {
+                                    old.amount += 1
+                                    _ = try await f.ledger.transfer(old)
+                                    Issue.record("conflicting replay accepted")
+                                }
+                            case 80..<90:
+                                let r = try await f.ledger.transfer(
+                                    TransferRequest(
+                                        idempotencyKey: "p\(seed):\(t):\(n)", debit: ids.randomElement(using: &rng)!, credit: suspense,
+                                        amount: 100 + Int64(rng.next() % 5000), kind: .offNet, pending: true))
+                                pendings.append(r.transfer.id)
+                            default:
+                                if let id = pendings.popLast() {
+                                    if rng.next() % 2 == 0 { try await f.ledger.post(id) } else { try await f.ledger.void(id) }
+                                    _ = try? await f.ledger.void(id)  // a second decision is always refused
+                                }
+                            }
+                        } catch is LedgerError {
+                            // Refusals (funds, limits, same account, conflicts) are part of the workload.
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let report = try await f.ledger.verify()
+        #expect(report.isClean, "\(report)")
+        #expect(report.total == 0)
+        #expect(report.transfers > 1000)
+        for account in accounts { #expect(try await f.balance(account.id) >= 0) }
+    }
+}
+
+/// SplitMix64: reproducible randomness for randomized tests.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

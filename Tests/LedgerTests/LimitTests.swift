@@ -1,0 +1,58 @@
+import Ledger
+import Testing
+
+@Suite struct LimitTests {
+    func refusal(_ f: LedgerFixture, _ request: TransferRequest) async throws -> LedgerError? {
+        do {
+            _ = try await f.ledger.transfer(request)
+            return nil
+        } catch let error as LedgerError {
+            return error
+        }
+    }
+
+    @Test func perTransferBounds() async throws {
+        let f = try LedgerFixture()
+        let a = try await f.wallet("22890000001", balance: 1_000_000, tier: 2)
+        let b = try await f.wallet("22890000002", tier: 2)
+        let low = try await refusal(f, TransferRequest(idempotencyKey: "l", debit: a.id, credit: b.id, amount: 99, kind: .p2p))
+        #expect(low?.limit == .minimum)
+        let high = try await refusal(f, TransferRequest(idempotencyKey: "h", debit: a.id, credit: b.id, amount: 500_001, kind: .p2p))
+        #expect(high?.limit == .maximum)
+        let exact = try await refusal(f, TransferRequest(idempotencyKey: "x", debit: a.id, credit: b.id, amount: 500_000, kind: .p2p))
+        #expect(exact == nil)
+    }
+
+    @Test func dailyOutgoingCapResetsNextDay() async throws {
+        let f = try LedgerFixture()
+        let a = try await f.wallet("22890000001", balance: 450_000, tier: 0)  // tier 0: 200 000 a day
+        let b = try await f.wallet("22890000002", tier: 2)
+        #expect(try await refusal(f, TransferRequest(idempotencyKey: "d1", debit: a.id, credit: b.id, amount: 150_000, kind: .p2p)) == nil)
+        let over = try await refusal(f, TransferRequest(idempotencyKey: "d2", debit: a.id, credit: b.id, amount: 50_001, kind: .p2p))
+        #expect(over?.limit == .daily)
+        #expect(try await refusal(f, TransferRequest(idempotencyKey: "d3", debit: a.id, credit: b.id, amount: 50_000, kind: .p2p)) == nil)
+        f.advance(minutes: 24 * 60)
+        #expect(try await refusal(f, TransferRequest(idempotencyKey: "d4", debit: a.id, credit: b.id, amount: 100_000, kind: .p2p)) == nil)
+    }
+
+    @Test func balanceCapOfTheReceiversTier() async throws {
+        let f = try LedgerFixture()
+        let a = try await f.wallet("22890000001", balance: 1_000_000, tier: 2)
+        let b = try await f.wallet("22890000002", balance: 400_000, tier: 0)  // tier 0: holds 500 000 at most
+        let over = try await refusal(f, TransferRequest(idempotencyKey: "c1", debit: a.id, credit: b.id, amount: 100_001, kind: .p2p))
+        #expect(over?.limit == .balanceCap)
+        #expect(try await refusal(f, TransferRequest(idempotencyKey: "c2", debit: a.id, credit: b.id, amount: 100_000, kind: .p2p)) == nil)
+        let issuance = try f.ledger.context.systemAccount(.issuance, of: "tmoney")
+        let cashIn = try await refusal(f, TransferRequest(idempotencyKey: "c3", debit: issuance, credit: b.id, amount: 1, kind: .cashIn))
+        #expect(cashIn?.limit == .balanceCap, "cash-in respects the cap too")
+    }
+
+    @Test func adminCorrectionsSkipLimits() async throws {
+        let f = try LedgerFixture()
+        let a = try await f.wallet("22890000001", balance: 50, tier: 1)
+        let b = try await f.wallet("22890000002", balance: 100, tier: 1)
+        let r = try await refusal(
+            f, TransferRequest(idempotencyKey: "rev", debit: b.id, credit: a.id, amount: 10, kind: .reversal, chargeFee: false, enforceLimits: false))
+        #expect(r == nil)
+    }
+}

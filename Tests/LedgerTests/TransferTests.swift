@@ -1,0 +1,166 @@
+import Foundation
+import GRDB
+import Ledger
+import Testing
+
+@Suite struct TransferTests {
+    @Test func transferIsDoubleEntryWithItsFee() async throws {
+        let f = try LedgerFixture()
+        let a = try await f.wallet("22890000001", balance: 10_000)
+        let b = try await f.wallet("22890000002")
+        let receipt = try await f.ledger.transfer(
+            TransferRequest(idempotencyKey: "k1", debit: a.id, credit: b.id, amount: 5000, kind: .p2p))
+        #expect(receipt.fee == 50)
+        #expect(receipt.debitBalanceAfter == 4950)
+        #expect(receipt.creditBalanceAfter == 5000)
+        #expect(receipt.reference.hasPrefix("TM261127."))
+        #expect(try await f.balance(a.id) == 4950)
+        #expect(try await f.balance(b.id) == 5000)
+        let fees = try f.ledger.context.systemAccount(.fees, of: "tmoney")
+        #expect(try await f.balance(fees) == 50)
+        let report = try await f.ledger.verify()
+        #expect(report.isClean, "\(report)")
+        #expect(report.total == 0)
+    }
+
+    @Test func insufficientFundsCountsTheFee() async throws {
+        let f = try LedgerFixture()
+        let a = try await f.wallet("22890000001", balance: 5000)
+        let b = try await f.wallet("22890000002")
+        await #expect(throws: LedgerError(.insufficientFunds, "balance 5000 is below 5050")) {
+            try await f.ledger.transfer(TransferRequest(idempotencyKey: "k", debit: a.id, credit: b.id, amount: 5000, kind: .p2p))
+        }
+        #expect(try await f.balance(a.id) == 5000)
+        #expect(try await f.ledger.transfer(id: 3) == nil)
+    }
+
+    @Test func theDatabaseItselfRefusesNegativeWallets() async throws {
+        let f = try LedgerFixture()
+        let a = try await f.wallet("22890000001", balance: 100)
+        // Bypass every Swift check: the CHECK constraint must still hold.
+        await #expect(throws: LedgerError.self) {
+            try await f.ledger.write { tx in try tx.db.execute(sql: "UPDATE accounts SET balance = -1 WHERE id = ?", arguments: [a.id]) }
+        }
+        // System accounts carry the negative side and may go below zero.
+        let issuance = try f.ledger.context.systemAccount(.issuance, of: "tmoney")
+        #expect(try await f.balance(issuance) == -100)
+    }
+
+    @Test func replayReturnsTheFirstResultAndConflictIsRefused() async throws {
+        let f = try LedgerFixture()
+        let a = try await f.wallet("22890000001", balance: 10_000)
+        let b = try await f.wallet("22890000002")
+        let request = TransferRequest(idempotencyKey: "same", debit: a.id, credit: b.id, amount: 1000, kind: .p2p)
+        let first = try await f.ledger.transfer(request)
+        let second = try await f.ledger.transfer(request)
+        #expect(!first.replayed)
+        #expect(second.replayed)
+        #expect(second.transfer == first.transfer)
+        #expect(second.feeTransfer == first.feeTransfer)
+        #expect(try await f.balance(a.id) == 10_000 - 1010)
+        var different = request
+        different.amount = 2000
+        await #expect(throws: LedgerError.self) { try await f.ledger.transfer(different) }
+        do {
+            _ = try await f.ledger.transfer(different)
+        } catch let error as LedgerError {
+            #expect(error.code == .idempotencyConflict)
+        }
+        #expect(try await f.balance(a.id) == 10_000 - 1010)
+    }
+
+    @Test func pendingIsPostedOrVoidedExactlyOnce() async throws {
+        let f = try LedgerFixture()
+        let a = try await f.wallet("22890000001", balance: 10_000)
+        let suspense = try f.ledger.context.systemAccount(.suspense, of: "tmoney")
+        let pending = try await f.ledger.transfer(
+            TransferRequest(idempotencyKey: "p1", debit: a.id, credit: suspense, amount: 5000, kind: .offNet, pending: true))
+        #expect(pending.transfer.state == .pending)
+        #expect(pending.fee == 100)
+        #expect(try await f.balance(a.id) == 4900, "a pending transfer holds the money at once")
+        let posted = try await f.ledger.post(pending.transfer.id)
+        #expect(posted.state == .posted)
+        await #expect(throws: LedgerError(.alreadyFinal, "transfer \(pending.reference) is already posted")) {
+            try await f.ledger.post(pending.transfer.id)
+        }
+        await #expect(throws: LedgerError(.alreadyFinal, "transfer \(pending.reference) is already posted")) {
+            try await f.ledger.void(pending.transfer.id)
+        }
+
+        let second = try await f.ledger.transfer(
+            TransferRequest(idempotencyKey: "p2", debit: a.id, credit: suspense, amount: 1000, kind: .offNet, pending: true))
+        #expect(try await f.ledger.outgoingToday(a.id) == 6000)
+        let voided = try await f.ledger.void(second.transfer.id)
+        #expect(voided.state == .voided)
+        #expect(try await f.balance(a.id) == 4900, "void gives the money and the fee back")
+        #expect(try await f.ledger.outgoingToday(a.id) == 5000, "void frees the daily room it took")
+        await #expect(throws: LedgerError.self) { try await f.ledger.void(second.transfer.id) }
+        await #expect(throws: LedgerError.self) { try await f.ledger.post(second.transfer.id) }
+        let report = try await f.ledger.verify()
+        #expect(report.isClean, "\(report)")
+    }
+
+    @Test func aTransferItsFeeAndItsReceiptsCommitTogetherOrNotAtAll() async throws {
+        let f = try LedgerFixture()
+        let a = try await f.wallet("22890000001", balance: 10_000)
+        let b = try await f.wallet("22890000002")
+        struct Boom: Error {}
+        await #expect(throws: Boom.self) {
+            try await f.ledger.write { tx in
+                _ = try tx.transfer(TransferRequest(idempotencyKey: "atomic", debit: a.id, credit: b.id, amount: 1000, kind: .p2p))
+                try tx.enqueueSMS(to: "22890000001", operatorID: "tmoney", body: "receipt", transferID: nil)
+                throw Boom()
+            }
+        }
+        #expect(try await f.balance(a.id) == 10_000)
+        #expect(try await f.balance(b.id) == 0)
+        #expect(try await f.ledger.undeliveredSMS(operatorID: "tmoney").isEmpty)
+        let count = try await f.ledger.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM transfers WHERE idempotency_key LIKE 'atomic%'") }
+        #expect(count == 0)
+    }
+
+    @Test func selfTransferAndBadAmountsAreRefused() async throws {
+        let f = try LedgerFixture()
+        let a = try await f.wallet("22890000001", balance: 10_000)
+        await #expect(throws: LedgerError.self) {
+            try await f.ledger.transfer(TransferRequest(idempotencyKey: "s", debit: a.id, credit: a.id, amount: 100, kind: .p2p))
+        }
+        let b = try await f.wallet("22890000002")
+        for amount: Int64 in [0, -5] {
+            await #expect(throws: LedgerError.self) {
+                try await f.ledger.transfer(TransferRequest(idempotencyKey: "z\(amount)", debit: a.id, credit: b.id, amount: amount, kind: .p2p))
+            }
+        }
+    }
+
+    @Test func statementIsNewestFirstWithFeeCounterpartyAndReference() async throws {
+        let f = try LedgerFixture()
+        let a = try await f.wallet("22890000001", balance: 10_000)
+        let b = try await f.wallet("22890000002", balance: 3000)
+        let out = try await f.ledger.transfer(TransferRequest(idempotencyKey: "s1", debit: a.id, credit: b.id, amount: 2000, kind: .p2p))
+        f.advance(minutes: 1)
+        let back = try await f.ledger.transfer(TransferRequest(idempotencyKey: "s2", debit: b.id, credit: a.id, amount: 500, kind: .p2p))
+        let lines = try await f.ledger.statement(of: a.id, limit: 10)
+        #expect(lines.map(\.reference) == [back.reference, out.reference, lines[2].reference])
+        #expect(lines[0].signedAmount == 500)
+        #expect(lines[0].fee == 0)
+        #expect(lines[0].counterpartyMSISDN == "22890000002")
+        #expect(lines[0].balanceAfter == 10_000 - 2050 + 500)
+        #expect(lines[1].signedAmount == -2000)
+        #expect(lines[1].fee == 50)
+        #expect(lines[1].balanceAfter == 10_000 - 2050)
+        #expect(lines[2].transfer.kind == .cashIn)
+        #expect(try await f.ledger.statement(of: a.id, limit: 1).count == 1)
+        #expect(try await f.ledger.outgoingToday(a.id) == 2000)
+    }
+
+    @Test func verifyReportsEachDiscrepancy() async throws {
+        let f = try LedgerFixture()
+        let a = try await f.wallet("22890000001", balance: 10_000)
+        try await f.ledger.write { tx in try tx.db.execute(sql: "UPDATE accounts SET balance = balance + 7 WHERE id = ?", arguments: [a.id]) }
+        let report = try await f.ledger.verify()
+        #expect(!report.isClean)
+        #expect(report.discrepancies.contains(.balanceMismatch(account: a.code, stored: 10_007, recomputed: 10_000)))
+        #expect(report.discrepancies.contains(.nonZeroTotal(7)))
+    }
+}
