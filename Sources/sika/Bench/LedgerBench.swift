@@ -16,6 +16,7 @@ struct LedgerBench: AsyncParsableCommand {
     @Option(help: "Directory for the throwaway databases (default: a temporary one).") var directory: String?
 
     func run() async throws {
+        CommandLogging.bootstrap(defaultLevel: .warning)
         let base = URL(fileURLWithPath: directory ?? NSTemporaryDirectory()).appendingPathComponent("sika-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: base) }
