@@ -16,7 +16,9 @@ struct CashInCommand: AsyncParsableCommand {
         let money = try store.open()
         let result = try await money.cashIn(
             to: msisdn, amount: try parseAmount(amount), agentCode: agent, idempotencyKey: key ?? "cli:\(UUID().uuidString)")
-        print("\(result.reference)  cash-in \(MoneyFormat.amount(result.amount)) to \(msisdn)  balance \(MoneyFormat.amount(result.balance))\(result.replayed ? "  (replayed)" : "")")
+        print(
+            "\(result.reference)  cash-in \(MoneyFormat.amount(result.amount)) to \(msisdn)  balance \(MoneyFormat.amount(result.balance))\(result.replayed ? "  (replayed)" : "")"
+        )
     }
 }
 
@@ -29,6 +31,8 @@ struct ReverseCommand: AsyncParsableCommand {
 
     func run() async throws {
         let result = try await store.open().reverse(reference: reference)
-        print("\(result.reference)  reversal of \(reference): \(MoneyFormat.amount(result.amount)) returned\(result.replayed ? " (already reversed)" : "")")
+        print(
+            "\(result.reference)  reversal of \(reference): \(MoneyFormat.amount(result.amount)) returned\(result.replayed ? " (already reversed)" : "")"
+        )
     }
 }

@@ -1,6 +1,6 @@
-import Synchronization
 import Foundation
 import Logging
+import Synchronization
 
 /// Sets up swift-log once per process: to standard error, at `$SIKA_LOG_LEVEL` or the command's default.
 enum CommandLogging {

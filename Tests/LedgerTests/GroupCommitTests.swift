@@ -15,7 +15,8 @@ import Testing
                     // Every other caller has no money: refused, but alone.
                     let from = i.isMultiple(of: 2) ? rich.id : poor.id
                     do {
-                        _ = try await f.ledger.transfer(TransferRequest(idempotencyKey: "g\(i)", debit: from, credit: sink.id, amount: 100, kind: .p2p))
+                        _ = try await f.ledger.transfer(
+                            TransferRequest(idempotencyKey: "g\(i)", debit: from, credit: sink.id, amount: 100, kind: .p2p))
                         return true
                     } catch let error as LedgerError where error.code == .insufficientFunds {
                         return false
@@ -78,7 +79,8 @@ import Testing
                             switch roll {
                             case 0..<55:
                                 let request = TransferRequest(
-                                    idempotencyKey: "r\(seed):\(t):\(n)", debit: ids.randomElement(using: &rng)!, credit: ids.randomElement(using: &rng)!,
+                                    idempotencyKey: "r\(seed):\(t):\(n)", debit: ids.randomElement(using: &rng)!,
+                                    credit: ids.randomElement(using: &rng)!,
                                     amount: Int64(rng.next() % 30_000), kind: .p2p)
                                 _ = try await f.ledger.transfer(request)
                                 mine.append(request)

@@ -1,7 +1,7 @@
 import Foundation
+import GRDB
 import MobileMoney
 import Testing
-import GRDB
 import Yams
 
 @Suite struct MenuActionsTests {
@@ -26,9 +26,15 @@ import Yams
         let retried = await actions.perform("transfer", arguments: ["msisdn": ama, "amount": "5000", "pin": "2580"], caller: kofi, requestID: "s1")
         #expect(retried == ok, "a retried step is the same request")
         #expect(try await f.balance(kofi) == 44_950)
-        #expect(await actions.perform("lookup_recipient", arguments: ["msisdn": ama, "amount": "50"], caller: kofi, requestID: "s2").outcome == "below_minimum")
-        #expect(await actions.perform("lookup_recipient", arguments: ["msisdn": "22860000000", "amount": "500"], caller: kofi, requestID: "s2").outcome == "unknown_recipient")
-        #expect(await actions.perform("lookup_recipient", arguments: ["msisdn": akosua, "amount": "500"], caller: kofi, requestID: "s2").outcome == "other_network")
+        #expect(
+            await actions.perform("lookup_recipient", arguments: ["msisdn": ama, "amount": "50"], caller: kofi, requestID: "s2").outcome
+                == "below_minimum")
+        #expect(
+            await actions.perform("lookup_recipient", arguments: ["msisdn": "22860000000", "amount": "500"], caller: kofi, requestID: "s2").outcome
+                == "unknown_recipient")
+        #expect(
+            await actions.perform("lookup_recipient", arguments: ["msisdn": akosua, "amount": "500"], caller: kofi, requestID: "s2").outcome
+                == "other_network")
         let poor = await actions.perform("transfer", arguments: ["msisdn": kofi, "amount": "30000", "pin": "4826"], caller: ama, requestID: "s3")
         #expect(poor.outcome == "insufficient_funds")
         let statement = await actions.perform("statement", arguments: ["pin": "2580"], caller: kofi, requestID: "s4")
@@ -41,7 +47,8 @@ import Yams
         #expect(locked == MenuActionOutcome("locked", ["lock_minutes": "30"]))
         #expect(await actions.perform("set_language", arguments: ["language": "en"], caller: kofi, requestID: "s7").outcome == "ok")
         #expect(try await f.money.subscriber(kofi)?.language == .en)
-        let reg = await actions.perform("register", arguments: ["name": "Esi Dogbe", "pin": "4826", "pin_confirm": "4826"], caller: "22893000001", requestID: "s8")
+        let reg = await actions.perform(
+            "register", arguments: ["name": "Esi Dogbe", "pin": "4826", "pin_confirm": "4826"], caller: "22893000001", requestID: "s8")
         #expect(reg == MenuActionOutcome("ok", ["subscriber.name": "ESI D."]))
         #expect(await actions.perform("nope", arguments: [:], caller: kofi, requestID: "s9").outcome == "error")
     }
@@ -78,7 +85,9 @@ import Yams
                             _ = try? await m.cashOut(from: a.msisdn, agentCode: "123456", amount: amount, pin: pin, idempotencyKey: key)
                         default:
                             if let (_, _, _, key) = done.randomElement(using: &rng),
-                                let t = try? await m.ledger.read({ db in try Int64.fetchOne(db, sql: "SELECT id FROM transfers WHERE idempotency_key = ?", arguments: [key]) })
+                                let t = try? await m.ledger.read({ db in
+                                    try Int64.fetchOne(db, sql: "SELECT id FROM transfers WHERE idempotency_key = ?", arguments: [key])
+                                })
                             {
                                 _ = try? await m.reverse(transferID: t)
                             }

@@ -56,15 +56,26 @@ let akosua = "22896112233", edem = "22897223344"
     @Test func everyRefusal() async throws {
         let f = try await MoneyFixture()
         let m = f.money
-        #expect(await refusal { _ = try await m.transfer(from: kofi, to: kofi, amount: 100, pin: "2580", idempotencyKey: "a") }?.code == .selfTransfer)
-        #expect(await refusal { _ = try await m.transfer(from: kofi, to: "93000000", amount: 100, pin: "2580", idempotencyKey: "b") }?.code == .unknownRecipient)
-        #expect(await refusal { _ = try await m.transfer(from: kofi, to: kossi, amount: 100, pin: "2580", idempotencyKey: "c") }?.code == .recipientBlocked)
-        #expect(await refusal { _ = try await m.transfer(from: kofi, to: akosua, amount: 100, pin: "2580", idempotencyKey: "d") }?.code == .otherNetwork)
-        #expect(await refusal { _ = try await m.transfer(from: kofi, to: "12", amount: 100, pin: "2580", idempotencyKey: "e") }?.code == .invalidMSISDN)
-        #expect(await refusal { _ = try await m.transfer(from: kofi, to: ama, amount: 49_990, pin: "2580", idempotencyKey: "f") }?.code == .insufficientFunds)
+        #expect(
+            await refusal { _ = try await m.transfer(from: kofi, to: kofi, amount: 100, pin: "2580", idempotencyKey: "a") }?.code == .selfTransfer)
+        #expect(
+            await refusal { _ = try await m.transfer(from: kofi, to: "93000000", amount: 100, pin: "2580", idempotencyKey: "b") }?.code
+                == .unknownRecipient)
+        #expect(
+            await refusal { _ = try await m.transfer(from: kofi, to: kossi, amount: 100, pin: "2580", idempotencyKey: "c") }?.code
+                == .recipientBlocked)
+        #expect(
+            await refusal { _ = try await m.transfer(from: kofi, to: akosua, amount: 100, pin: "2580", idempotencyKey: "d") }?.code == .otherNetwork)
+        #expect(
+            await refusal { _ = try await m.transfer(from: kofi, to: "12", amount: 100, pin: "2580", idempotencyKey: "e") }?.code == .invalidMSISDN)
+        #expect(
+            await refusal { _ = try await m.transfer(from: kofi, to: ama, amount: 49_990, pin: "2580", idempotencyKey: "f") }?.code
+                == .insufficientFunds)
         #expect(await refusal { _ = try await m.transfer(from: kofi, to: ama, amount: 50, pin: "2580", idempotencyKey: "g") }?.limit == .minimum)
         #expect(await refusal { _ = try await m.transfer(from: kossi, to: ama, amount: 100, pin: "1983", idempotencyKey: "h") }?.code == .blocked)
-        #expect(await refusal { _ = try await m.transfer(from: "93000000", to: ama, amount: 100, pin: "2580", idempotencyKey: "i") }?.code == .unknownSubscriber)
+        #expect(
+            await refusal { _ = try await m.transfer(from: "93000000", to: ama, amount: 100, pin: "2580", idempotencyKey: "i") }?.code
+                == .unknownSubscriber)
         #expect(await refusal { _ = try await m.transfer(from: kofi, to: ama, amount: 0, pin: "2580", idempotencyKey: "j") }?.code == .invalidAmount)
         // Abla is tier 0: 200 000 a day.
         _ = try await m.transfer(from: abla, to: kofi, amount: 150_000, pin: "5064", idempotencyKey: "k")
@@ -159,7 +170,9 @@ let akosua = "22896112233", edem = "22897223344"
         let out = try await m.cashOut(from: ama, agentCode: "123456", amount: 10_000, pin: "4826", idempotencyKey: "co")
         #expect(out.fee == 250 && out.balance == 24_750)
         #expect(try await m.ledger.account(code: "agent:tmoney:123456")?.balance == 1_000_000)
-        #expect(await refusal { _ = try await m.cashOut(from: ama, agentCode: "654321", amount: 1000, pin: "4826", idempotencyKey: "x") }?.code == .unknownAgent)
+        #expect(
+            await refusal { _ = try await m.cashOut(from: ama, agentCode: "654321", amount: 1000, pin: "4826", idempotencyKey: "x") }?.code
+                == .unknownAgent)
         #expect(await refusal { _ = try await m.cashIn(to: akosua, amount: 100, agentCode: "123456", idempotencyKey: "y") }?.code == .unknownAgent)
         #expect(try await m.ledger.verify().isClean)
     }
@@ -171,7 +184,8 @@ let akosua = "22896112233", edem = "22897223344"
         #expect(own.balance == 49_500 && own.fee == 0)
         _ = try await m.airtime(from: kofi, for: "93000000", amount: 1000, pin: "2580", idempotencyKey: "a2")
         #expect(try await f.sms("22893000000").last?.hasPrefix("Vous avez recu 1 000 FCFA de credit de KOFI A.") == true)
-        #expect(await refusal { _ = try await m.airtime(from: kofi, for: akosua, amount: 500, pin: "2580", idempotencyKey: "a3") }?.code == .otherNetwork)
+        #expect(
+            await refusal { _ = try await m.airtime(from: kofi, for: akosua, amount: 500, pin: "2580", idempotencyKey: "a3") }?.code == .otherNetwork)
         #expect(try await m.ledger.account(code: "airtime:tmoney")?.balance == 1500)
     }
 

@@ -89,7 +89,8 @@ import Testing
         #expect(s.name == "Esi Dogbe")
         #expect(s.shortName == "ESI D.")
         #expect(s.operatorID == "tmoney")
-        #expect(await code { try await m.register(msisdn: "22893000001", name: "Esi Dogbe", pin: "4826", confirmation: "4826") } == .alreadyRegistered)
+        #expect(
+            await code { try await m.register(msisdn: "22893000001", name: "Esi Dogbe", pin: "4826", confirmation: "4826") } == .alreadyRegistered)
         #expect(try await f.sms("22893000001").first?.hasPrefix("Welcome Esi Dogbe") == true)
     }
 

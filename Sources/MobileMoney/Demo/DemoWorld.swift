@@ -60,7 +60,9 @@ public struct DemoWorld: Sendable, Decodable {
         var lines = ["MSISDN        NAME              LANG  TIER  PIN   BALANCE"]
         for p in subscribers {
             let name = p.name.padding(toLength: 17, withPad: " ", startingAt: 0)
-            lines.append("\(p.msisdn)   \(name) \(p.language.rawValue)    \(p.tier)     \(p.pin)  \(MoneyFormat.amount(p.balance))\(p.status == .blocked ? "  (blocked)" : "")")
+            lines.append(
+                "\(p.msisdn)   \(name) \(p.language.rawValue)    \(p.tier)     \(p.pin)  \(MoneyFormat.amount(p.balance))\(p.status == .blocked ? "  (blocked)" : "")"
+            )
         }
         for a in agents {
             lines.append("agent \(a.code) (\(a.operator)) \(a.name): float \(MoneyFormat.amount(a.float))")

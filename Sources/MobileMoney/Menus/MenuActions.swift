@@ -42,9 +42,11 @@ public struct MenuActions: Sendable {
                 return MenuActionOutcome("ok", ["subscriber.name": subscriber.shortName])
             case "lookup_recipient":
                 let quote = try await money.lookupRecipient(sender: caller, recipient: arguments["msisdn"] ?? "", amount: try amount(arguments))
-                return MenuActionOutcome("ok", [
-                    "recipient.name": quote.name, "recipient.network": quote.network, "fee": String(quote.fee), "total": String(quote.total),
-                ])
+                return MenuActionOutcome(
+                    "ok",
+                    [
+                        "recipient.name": quote.name, "recipient.network": quote.network, "fee": String(quote.fee), "total": String(quote.total),
+                    ])
             case "transfer":
                 let result = try await money.transfer(
                     from: caller, to: arguments["msisdn"] ?? "", amount: try amount(arguments), pin: arguments["pin"] ?? "", idempotencyKey: key)
@@ -54,7 +56,8 @@ public struct MenuActions: Sendable {
                 return MenuActionOutcome("ok", ["agent.name": quote.name, "fee": String(quote.fee), "total": String(quote.total)])
             case "cashout":
                 let result = try await money.cashOut(
-                    from: caller, agentCode: arguments["agent"] ?? "", amount: try amount(arguments), pin: arguments["pin"] ?? "", idempotencyKey: key)
+                    from: caller, agentCode: arguments["agent"] ?? "", amount: try amount(arguments), pin: arguments["pin"] ?? "", idempotencyKey: key
+                )
                 return done(result)
             case "airtime":
                 let result = try await money.airtime(

@@ -37,7 +37,9 @@ extension MobileMoney {
             guard !me.blocked else { throw MobileMoneyError(.recipientBlocked, "\(number) is blocked") }
             let (source, sourceName): (Int64, String) =
                 if let agentCode {
-                    try { let agent = try self.agentAccount(tx.db, operatorID: owner.id, code: agentCode); return (agent.id, agent.label) }()
+                    try {
+                        let agent = try self.agentAccount(tx.db, operatorID: owner.id, code: agentCode); return (agent.id, agent.label)
+                    }()
                 } else {
                     (try tx.context.systemAccount(.issuance, of: owner.id), owner.name)
                 }
@@ -48,8 +50,9 @@ extension MobileMoney {
                 try self.notify(
                     tx, number,
                     Receipt.cashIn(
-                        .init(amount: amount, counterparty: sourceName, balance: receipt.creditBalanceAfter, reference: receipt.reference,
-                              at: receipt.transfer.createdAt), me.language),
+                        .init(
+                            amount: amount, counterparty: sourceName, balance: receipt.creditBalanceAfter, reference: receipt.reference,
+                            at: receipt.transfer.createdAt), me.language),
                     transfer: receipt.transfer.id)
             }
             return TransferResult(
@@ -81,8 +84,9 @@ extension MobileMoney {
                 try self.notify(
                     tx, number,
                     Receipt.cashOut(
-                        .init(amount: amount, fee: receipt.fee, counterparty: agent.label, balance: receipt.debitBalanceAfter,
-                              reference: receipt.reference, at: receipt.transfer.createdAt), me.language),
+                        .init(
+                            amount: amount, fee: receipt.fee, counterparty: agent.label, balance: receipt.debitBalanceAfter,
+                            reference: receipt.reference, at: receipt.transfer.createdAt), me.language),
                     transfer: receipt.transfer.id)
             }
             return self.result(receipt, counterparty: agent.label, msisdn: nil)

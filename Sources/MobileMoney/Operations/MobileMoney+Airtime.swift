@@ -21,16 +21,18 @@ extension MobileMoney {
                 try self.notify(
                     tx, number,
                     Receipt.airtimeBought(
-                        .init(amount: amount, counterparty: target.digits, balance: receipt.debitBalanceAfter, reference: receipt.reference,
-                              at: at), me.language),
+                        .init(
+                            amount: amount, counterparty: target.digits, balance: receipt.debitBalanceAfter, reference: receipt.reference,
+                            at: at), me.language),
                     transfer: receipt.transfer.id)
                 if target != number {
                     let language = try SubscriberRecord.fetch(tx.db, target)?.language ?? .fr
                     try self.notify(
                         tx, target,
                         Receipt.airtimeReceived(
-                            .init(amount: amount, counterparty: Subscriber.shortName(me.name), counterpartyMSISDN: number.digits, balance: 0,
-                                  reference: receipt.reference, at: at), language),
+                            .init(
+                                amount: amount, counterparty: Subscriber.shortName(me.name), counterpartyMSISDN: number.digits, balance: 0,
+                                reference: receipt.reference, at: at), language),
                         transfer: receipt.transfer.id)
                 }
             }

@@ -63,8 +63,9 @@ extension MobileMoney {
             try notify(
                 tx, msisdn,
                 Receipt.reversalCredited(
-                    .init(amount: original.amount + refunded, counterparty: original.reference, balance: payee.balance, reference: receipt.reference,
-                          at: at), record.language),
+                    .init(
+                        amount: original.amount + refunded, counterparty: original.reference, balance: payee.balance, reference: receipt.reference,
+                        at: at), record.language),
                 transfer: receipt.transfer.id)
         }
     }

@@ -43,7 +43,8 @@ public final class MobileMoney: Sendable {
             previous(&migrator)
             SubscriberSchema.register(in: &migrator)
         }
-        return MobileMoney(ledger: try Ledger.open(path: path, catalog: catalog, options: ledgerOptions), pepper: pepper, options: options, logger: logger)
+        return MobileMoney(
+            ledger: try Ledger.open(path: path, catalog: catalog, options: ledgerOptions), pepper: pepper, options: options, logger: logger)
     }
 
     public var catalog: OperatorCatalog { ledger.context.catalog }

@@ -141,4 +141,3 @@ struct LedgerBench: AsyncParsableCommand {
 extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
-

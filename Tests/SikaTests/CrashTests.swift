@@ -1,0 +1,115 @@
+import Foundation
+import Ledger
+import MobileMoney
+import Testing
+
+/// The `sika` binary built beside the test bundle.
+let sikaBinary: URL = {
+    var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    while !FileManager.default.fileExists(atPath: dir.appending(path: "sika").path) && dir.path != "/" {
+        dir = dir.deletingLastPathComponent()
+    }
+    return dir.appending(path: "sika")
+}()
+
+let repository = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+@Suite(.serialized) struct CrashTests {
+    /// A child process commits transfers and reports each; it is SIGKILLed mid-run. The reopened
+    /// ledger must verify clean and hold every transfer the child reported as committed.
+    @Test func killedMidRunLosesNothingItReported() async throws {
+        let dir = FileManager.default.temporaryDirectory.appending(path: "sika-crash-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appending(path: "crash.sqlite").path
+
+        let child = Process()
+        child.executableURL = sikaBinary
+        child.arguments = [
+            "ledger", "torture", "--db", db, "--operators", repository.appending(path: "menus/operators.yaml").path, "--callers", "16",
+        ]
+        let out = Pipe()
+        child.standardOutput = out
+        child.standardError = FileHandle.nullDevice
+        try child.run()
+
+        var reported: [(id: Int64, key: String)] = []
+        var buffer = Data()
+        let deadline = Date().addingTimeInterval(120)
+        while reported.count < 1500 && Date() < deadline {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            buffer.append(chunk)
+            while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = String(decoding: buffer[..<newline], as: UTF8.self)
+                buffer.removeSubrange(...newline)
+                let parts = line.split(separator: " ")
+                if parts.count == 4, parts[0] == "COMMITTED", let id = Int64(parts[1]) { reported.append((id, String(parts[2]))) }
+            }
+        }
+        kill(child.processIdentifier, SIGKILL)
+        child.waitUntilExit()
+        #expect(child.terminationReason == .uncaughtSignal)
+        #expect(reported.count >= 1500, "the child reported only \(reported.count) transfers")
+
+        let catalog = try OperatorCatalog.load(from: repository.appending(path: "menus/operators.yaml"))
+        let ledger = try Ledger.open(path: db, catalog: catalog)
+        let report = try await ledger.verify()
+        #expect(report.isClean, "\(report)")
+        for (id, key) in reported {
+            let transfer = try await ledger.transfer(id: id)
+            #expect(transfer?.idempotencyKey == key, "reported transfer \(id) is missing after the crash")
+        }
+    }
+}
+
+@Suite(.serialized) struct CommandLineTests {
+    func run(_ arguments: [String], env: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
+        let process = Process()
+        process.executableURL = sikaBinary
+        process.arguments = arguments
+        process.currentDirectoryURL = repository
+        process.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    @Test func seedVerifyCashInReverseAndClearErrors() throws {
+        let dir = FileManager.default.temporaryDirectory.appending(path: "sika-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appending(path: "cli.sqlite").path
+        let seed = try run(["ledger", "seed", "--db", db])
+        #expect(seed.status == 0, "\(seed.err)")
+        #expect(seed.out.contains("22890112233   Kofi Amegah") && seed.out.contains("2580"))
+        #expect(try run(["ledger", "seed"], env: ["SIKA_DB": db]).status == 0, "seeding twice is harmless")
+        let verify = try run(["ledger", "verify", "--db", db])
+        #expect(verify.status == 0 && verify.out.contains("ledger is consistent"))
+        let cashIn = try run(["cashin", "--db", db, "22890445566", "1500"])
+        #expect(cashIn.status == 0 && cashIn.out.contains("balance 26 500 FCFA"))
+        let reference = String(cashIn.out.prefix(while: { $0 != " " }))
+        let reverse = try run(["reverse", "--db", db, reference])
+        #expect(reverse.status == 0, "\(reverse.err)")
+        #expect(try run(["ledger", "balance", "--db", db, "22890445566"]).out.contains("25 000 FCFA"))
+        let show = try run(["subscriber", "show", "--db", db, "22892000111"])
+        #expect(show.out.contains("status blocked"))
+        let statement = try run(["ledger", "statement", "--db", db, "22890445566"])
+        #expect(statement.out.split(separator: "\n").count == 3)
+
+        let bad = try run(["cashin", "--db", db, "22890445566", "abc"])
+        #expect(bad.status != 0)
+        #expect(bad.err.contains("amount must be a positive whole number"))
+        let unknown = try run(["ledger", "balance", "--db", db, "22899999999"])
+        #expect(unknown.status != 0 && unknown.err.contains("no account 22899999999"))
+        let add = try run(["subscriber", "add", "--db", db, "93000001", "Esi Dogbe"], env: ["SIKA_NEW_PIN": "1234"])
+        #expect(add.status != 0 && add.err.contains("trivial_pin"))
+        #expect(try run(["ledger", "verify", "--db", db]).status == 0)
+    }
+}
