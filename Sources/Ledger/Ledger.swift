@@ -40,6 +40,8 @@ public final class Ledger: Sendable {
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF")
+            // The working set (accounts, recent transfers, index tops) stays in memory; a cache miss is a read syscall.
+            try db.execute(sql: "PRAGMA cache_size = -65536")
         }
         let pool: DatabasePool
         do {

@@ -19,7 +19,7 @@ extension LedgerCommand {
             let pin = "2580"
             let numbers = (0..<wallets).map { String(format: "2289010%04d", $0) }
             for number in numbers where try await money.subscriber(number) == nil {
-                try await money.register(msisdn: number, name: "Torture \(number.suffix(4))", pin: pin, confirmation: pin, tier: 2)
+                try await money.register(msisdn: number, name: "Torture Wallet", pin: pin, confirmation: pin, tier: 2)
                 _ = try await money.cashIn(to: number, amount: 1_000_000, idempotencyKey: "torture:fund:\(number)")
             }
             "READY\n".withCString { _ = write(STDOUT_FILENO, $0, strlen($0)) }

@@ -40,12 +40,9 @@ public struct DemoWorld: Sendable, Decodable {
             }
             try await money.fundAgent(operatorID: agent.operator, code: agent.code, amount: agent.float, idempotencyKey: "seed:agent:\(agent.code)")
         }
-        for person in subscribers {
-            if try await money.subscriber(person.msisdn) == nil {
-                try await money.register(
-                    msisdn: person.msisdn, name: person.name, pin: person.pin, confirmation: person.pin, language: person.language,
-                    tier: person.tier)
-            }
+        for person in subscribers where try await money.subscriber(person.msisdn) == nil {
+            try await money.register(
+                msisdn: person.msisdn, name: person.name, pin: person.pin, confirmation: person.pin, language: person.language, tier: person.tier)
             if person.balance > 0 {
                 _ = try await money.cashIn(to: person.msisdn, amount: person.balance, idempotencyKey: "seed:\(person.msisdn)")
             }

@@ -25,20 +25,21 @@ struct LedgerBench: AsyncParsableCommand {
 
         let raw = try await rawCeiling(path: base.appendingPathComponent("raw.sqlite").path, catalog: catalog)
         report("raw SQLite ceiling (same SQL, 1000/txn, 1 caller)", raw, raw)
-        let single = try await measure(
+        let (single, singleBatch) = try await measure(
             path: base.appendingPathComponent("single.sqlite").path, catalog: catalog, maxBatch: 1, callers: 8, count: singleOperations)
-        report("one operation per commit (8 callers)", single, raw)
+        report("one operation per commit (8 callers)", single, raw, batch: singleBatch)
         for callers in [1, 8, 64] {
-            let rate = try await measure(
+            let (rate, batch) = try await measure(
                 path: base.appendingPathComponent("group\(callers).sqlite").path, catalog: catalog, maxBatch: 512, callers: callers,
                 count: operations)
-            report("group commit, \(callers) callers", rate, raw)
+            report("group commit, \(callers) callers", rate, raw, batch: batch)
         }
     }
 
-    private func report(_ label: String, _ rate: Double, _ raw: Double) {
+    private func report(_ label: String, _ rate: Double, _ raw: Double, batch: Double? = nil) {
         let padded = label.padding(toLength: 52, withPad: " ", startingAt: 0)
-        print("\(padded) \(String(format: "%9.0f", rate)) ops/s   \(String(format: "%.2f", rate / raw))x raw")
+        let batching = batch.map { String(format: "   %.1f ops/commit", $0) } ?? ""
+        print("\(padded) \(String(format: "%9.0f", rate)) ops/s   \(String(format: "%.2f", rate / raw))x raw\(batching)")
     }
 
     private func numbers() -> [String] { (0..<wallets).map { String(format: "2289%07d", $0) } }
@@ -60,10 +61,11 @@ struct LedgerBench: AsyncParsableCommand {
         return money
     }
 
-    private func measure(path: String, catalog: OperatorCatalog, maxBatch: Int, callers: Int, count: Int) async throws -> Double {
+    private func measure(path: String, catalog: OperatorCatalog, maxBatch: Int, callers: Int, count: Int) async throws -> (Double, Double) {
         let money = try await prepare(path: path, catalog: catalog, maxBatch: maxBatch)
         let numbers = numbers()
         let perCaller = count / callers
+        let before = money.ledger.commitStats
         let start = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { group in
             for caller in 0..<callers {
@@ -78,9 +80,11 @@ struct LedgerBench: AsyncParsableCommand {
             try await group.waitForAll()
         }
         let seconds = (ContinuousClock.now - start).seconds
+        let after = money.ledger.commitStats
+        let batch = Double(after.operations - before.operations) / Double(max(1, after.transactions - before.transactions))
         let report = try await money.ledger.verify()
         guard report.isClean else { throw ValidationError("ledger does not verify after the run:\n\(report)") }
-        return Double(perCaller * callers) / seconds
+        return (Double(perCaller * callers) / seconds, batch)
     }
 
     /// The same statements a full transfer runs, prepared once, 1,000 per transaction, one caller, no logic.
