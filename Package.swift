@@ -13,6 +13,8 @@ let package = Package(
         .library(name: "Ledger", targets: ["Ledger"]),
         .library(name: "MobileMoney", targets: ["MobileMoney"]),
         .library(name: "MenuEngine", targets: ["MenuEngine"]),
+        .library(name: "SessionScripts", targets: ["SessionScripts"]),
+        .library(name: "Sessions", targets: ["Sessions"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -49,12 +51,24 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(
+            name: "SessionScripts",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Sessions",
+            dependencies: ["MenuEngine", "MobileMoney", "Ledger", "SessionScripts"],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "sika",
             dependencies: [
                 "Ledger",
                 "MobileMoney",
                 "MenuEngine",
+                "SessionScripts",
+                "Sessions",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -65,7 +79,14 @@ let package = Package(
             name: "MobileMoneyTests",
             dependencies: ["MobileMoney", "Ledger", .product(name: "Yams", package: "Yams"), .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
-        .testTarget(name: "MenuEngineTests", dependencies: ["MenuEngine"], swiftSettings: strict),
+        .testTarget(name: "MenuEngineTests", dependencies: ["MenuEngine"], exclude: ["Fixtures"], swiftSettings: strict),
+        .testTarget(
+            name: "SessionScriptsTests",
+            dependencies: ["SessionScripts", "MenuEngine", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SessionsTests", dependencies: ["Sessions", "SessionScripts", "MenuEngine", "MobileMoney", "Ledger"], swiftSettings: strict),
         .testTarget(name: "SikaTests", dependencies: ["sika", "Ledger", "MobileMoney"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

@@ -39,7 +39,7 @@ public struct MenuActions: Sendable {
                 let subscriber = try await money.register(
                     msisdn: caller, name: arguments["name"] ?? "", pin: arguments["pin"] ?? "", confirmation: arguments["pin_confirm"] ?? "",
                     language: Language(rawValue: arguments["language"] ?? "") ?? .fr)
-                return MenuActionOutcome("ok", ["subscriber.name": subscriber.shortName])
+                return MenuActionOutcome("ok", ["subscriber.name": subscriber.name])
             case "lookup_recipient":
                 let quote = try await money.lookupRecipient(sender: caller, recipient: arguments["msisdn"] ?? "", amount: try amount(arguments))
                 return MenuActionOutcome(
@@ -126,9 +126,9 @@ public struct MenuActions: Sendable {
         return MenuActionOutcome(outcome, values)
     }
 
-    /// One mini-statement line: `27/11 -5 000F AMA M. TM261127.000012`.
+    /// One mini-statement line: `27/11 -5 000 FCFA AMA M. TM261127.000012`.
     static func line(_ entry: StatementEntry, _ language: Language) -> String {
-        let amount = MoneyFormat.amount(entry.signedAmount).replacingOccurrences(of: " FCFA", with: "F")
+        let amount = MoneyFormat.amount(entry.signedAmount)
         let sign = entry.signedAmount > 0 ? "+" : ""
         let who: String =
             switch (entry.transfer.kind, language) {

@@ -1,0 +1,53 @@
+/// One finding of the loader or the linter about a menu file.
+public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// How bad a finding is. Errors fail `sika menus lint` and refuse to load; warnings do neither.
+    public enum Severity: String, Sendable, Hashable, Codable, Comparable {
+        case warning
+        case error
+
+        public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs == .warning && rhs == .error }
+    }
+
+    /// Stable identifiers of each kind of finding, for tests and tooling.
+    public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
+        case syntax = "syntax"
+        case structure = "structure"
+        case danglingReference = "dangling-reference"
+        case unreachableScreen = "unreachable-screen"
+        case unknownAction = "unknown-action"
+        case unknownArgument = "unknown-argument"
+        case missingArgument = "missing-argument"
+        case unknownOutcome = "unknown-outcome"
+        case unroutedOutcome = "unrouted-outcome"
+        case unknownValidator = "unknown-validator"
+        case missingTranslation = "missing-translation"
+        case unknownText = "unknown-text"
+        case template = "template"
+        case unsetVariable = "unset-variable"
+        case secretShown = "secret-shown"
+        case nonGSMCharacter = "non-gsm-character"
+        case screenTooLong = "screen-too-long"
+        case limitsMismatch = "limits-mismatch"
+        case duplicateService = "duplicate-service"
+    }
+
+    /// Error or warning.
+    public var severity: Severity
+    /// What kind of mistake this is.
+    public var kind: Kind
+    /// Where it is.
+    public var location: SourceLocation
+    /// One sentence for the menu author.
+    public var message: String
+
+    /// A finding.
+    public init(_ severity: Severity, _ kind: Kind, at location: SourceLocation, _ message: String) {
+        self.severity = severity
+        self.kind = kind
+        self.location = location
+        self.message = message
+    }
+
+    /// `file:line: error: message`, the format editors and CI annotate.
+    public var description: String { "\(location.file):\(location.line): \(severity.rawValue): \(message)" }
+}

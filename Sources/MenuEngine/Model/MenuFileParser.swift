@@ -1,0 +1,336 @@
+import Foundation
+import Yams
+
+/// What one YAML file in the menus directory holds.
+enum MenuFile: Sendable {
+    /// A USSD service (a file with a top-level `service:` key).
+    case service(ServiceDefinition)
+    /// The host action catalog (a file with a top-level `actions:` key).
+    case actions(ActionCatalog)
+    /// Something else (operators.yaml): not the engine's business.
+    case other
+}
+
+/// Parses menu files into ``ServiceDefinition`` values, reporting structural mistakes with lines.
+///
+/// The file format, by example:
+/// ```yaml
+/// service: tmoney            # operator id
+/// name: T-Money
+/// code: "*145#"
+/// languages: [fr, en]        # the first one is the default
+/// start: start               # the first screen; `home:` (00) defaults to it
+/// fallback: technical_error  # where an unrouted action outcome goes
+/// navigation: { back: "0", home: "00", next: "98" }
+/// limits: { amount: { min: 100, max: 500000 } }
+/// texts:                     # shared texts, included with {{@key}}
+///   back: { fr: "0. Retour", en: "0. Back" }
+/// screens:
+///   main:
+///     type: menu
+///     text: "T-Money"
+///     options:
+///       - { label: { fr: "Envoyer de l'argent", en: "Send money" }, next: send }
+/// ```
+/// Screen types: `menu` (options), `input` (text, validate, var, next), `confirm` (text, next,
+/// cancel), `action` (action, args, on, otherwise), `router` (routes of `when` + `next`), `end`.
+/// Any screen may have `footer:`, `set:` (assignments on entry) and `paged: true`.
+enum MenuFileParser {
+    static let serviceKeys: Set<String> = [
+        "service", "name", "code", "languages", "start", "home", "fallback", "navigation", "limits", "currency",
+        "attempts", "texts", "screens",
+    ]
+    static let commonScreenKeys: Set<String> = ["type", "text", "footer", "set", "paged"]
+    static let screenKeys: [String: Set<String>] = [
+        "menu": ["options"],
+        "input": ["validate", "var", "next"],
+        "confirm": ["next", "cancel"],
+        "action": ["action", "args", "on", "otherwise"],
+        "router": ["routes"],
+        "end": [],
+    ]
+
+    /// Parses one file; the diagnostics hold every structural problem found.
+    static func parse(yaml: String, file: String) -> (file: MenuFile?, diagnostics: [Diagnostic]) {
+        var reader = NodeReader(file: file)
+        guard let root = reader.document(yaml) else { return (nil, reader.diagnostics) }
+        guard let mapping = root.mapping else { return (.other, reader.diagnostics) }
+        if mapping.value("service") != nil {
+            let service = reader.service(root, mapping)
+            return (service.map(MenuFile.service), reader.diagnostics)
+        }
+        if mapping.value("actions") != nil {
+            let catalog = reader.actionCatalog(root)
+            return (catalog.map(MenuFile.actions), reader.diagnostics)
+        }
+        return (.other, reader.diagnostics)
+    }
+}
+
+extension NodeReader {
+    mutating func reference(_ node: Node?, _ what: String) -> ScreenDefinition.Reference? {
+        guard let node, let id = string(node, what) else { return nil }
+        return ScreenDefinition.Reference(id: id, location: location(node))
+    }
+
+    mutating func service(_ root: Node, _ mapping: Node.Mapping) -> ServiceDefinition? {
+        checkKeys(mapping, allowed: MenuFileParser.serviceKeys, in: "the service")
+        let id = requiredString(mapping, "service", in: root, "the service")
+        let code = requiredString(mapping, "code", in: root, "the service")
+        if let code, !(code.hasPrefix("*") && code.hasSuffix("#") && code.dropFirst().dropLast().allSatisfy(\.isNumber)) {
+            error(.structure, mapping.value("code"), "code must look like \"*145#\", not '\(code)'")
+        }
+        let languages = stringList(mapping.value("languages"), "languages") ?? ["fr"]
+        if languages.isEmpty { error(.structure, mapping.value("languages"), "languages must name at least one language") }
+        let start = reference(mapping.value("start"), "start")
+        if mapping.value("start") == nil { error(.structure, root, "the service needs 'start:' (its first screen)") }
+
+        var navigation = Navigation()
+        if let node = mapping.value("navigation"), let nav = self.mapping(node, "navigation") {
+            checkKeys(nav, allowed: ["back", "home", "next"], in: "navigation")
+            navigation.back = string(nav.value("back"), "navigation.back") ?? navigation.back
+            navigation.home = string(nav.value("home"), "navigation.home") ?? navigation.home
+            navigation.next = string(nav.value("next"), "navigation.next") ?? navigation.next
+        }
+        var minimum: Int64?
+        var maximum: Int64?
+        if let node = mapping.value("limits"), let limits = self.mapping(node, "limits") {
+            checkKeys(limits, allowed: ["amount"], in: "limits")
+            if let amountNode = limits.value("amount"), let amount = self.mapping(amountNode, "limits.amount") {
+                checkKeys(amount, allowed: ["min", "max"], in: "limits.amount")
+                minimum = int(amount.value("min"), "limits.amount.min").map(Int64.init)
+                maximum = int(amount.value("max"), "limits.amount.max").map(Int64.init)
+            }
+        }
+        var texts: [(String, LocalizedText)] = []
+        if let node = mapping.value("texts"), let textMapping = self.mapping(node, "texts") {
+            for (key, value) in textMapping {
+                guard let name = key.scalar?.string else { continue }
+                if let text = localizedText(value, "text '\(name)'") {
+                    if text.all.contains(where: { !$0.template.includes.isEmpty }) {
+                        error(.template, value, "shared text '\(name)' may not include other shared texts")
+                    }
+                    texts.append((name, text))
+                }
+            }
+        }
+        var screens: [ScreenDefinition] = []
+        if let node = mapping.value("screens"), let screenMapping = self.mapping(node, "screens") {
+            for (key, value) in screenMapping {
+                guard let screenID = key.scalar?.string else { continue }
+                if let screen = screen(screenID, key: key, value) { screens.append(screen) }
+            }
+        } else if mapping.value("screens") == nil {
+            error(.structure, root, "the service needs 'screens:'")
+        }
+        guard let id, let code, let start else { return nil }
+        return ServiceDefinition(
+            id: id,
+            name: string(mapping.value("name"), "name") ?? id,
+            code: code,
+            languages: languages.isEmpty ? ["fr"] : languages,
+            start: start,
+            home: reference(mapping.value("home"), "home"),
+            fallback: reference(mapping.value("fallback"), "fallback"),
+            navigation: navigation,
+            amountMinimum: minimum,
+            amountMaximum: maximum,
+            limitsLocation: mapping.value("limits").map { location($0) },
+            currency: string(mapping.value("currency"), "currency") ?? "FCFA",
+            maxAttempts: int(mapping.value("attempts"), "attempts") ?? 3,
+            texts: texts,
+            screens: screens,
+            file: file,
+            location: location(root)
+        )
+    }
+
+    mutating func screen(_ id: String, key: Node, _ node: Node) -> ScreenDefinition? {
+        let what = "screen '\(id)'"
+        guard let mapping = mapping(node, what) else { return nil }
+        guard let type = requiredString(mapping, "type", in: key, what) else { return nil }
+        guard let specific = MenuFileParser.screenKeys[type] else {
+            error(.structure, mapping.value("type"), "\(what): unknown type '\(type)' (menu, input, confirm, action, router, end)")
+            return nil
+        }
+        checkKeys(mapping, allowed: MenuFileParser.commonScreenKeys.union(specific), in: what)
+        let text = localizedText(mapping.value("text"), "\(what) text")
+        let footer = localizedText(mapping.value("footer"), "\(what) footer")
+        var assignments: [ScreenDefinition.Assignment] = []
+        if let setNode = mapping.value("set"), let setMapping = self.mapping(setNode, "\(what) set") {
+            for (variableNode, valueNode) in setMapping {
+                guard let variable = string(variableNode, "a variable of \(what) set"),
+                    let source = string(valueNode, "a value of \(what) set"),
+                    let template = template(source, at: valueNode)
+                else { continue }
+                assignments.append(.init(variable: variable, value: template, location: location(variableNode)))
+            }
+        }
+        let paged = mapping.value("paged")?.bool ?? false
+
+        let kind: ScreenDefinition.Kind
+        switch type {
+        case "menu":
+            guard let optionsNode = mapping.value("options"), let sequence = optionsNode.sequence, !sequence.isEmpty else {
+                error(.structure, key, "\(what): a menu needs a non-empty 'options:' list")
+                return nil
+            }
+            var options: [ScreenDefinition.Option] = []
+            for optionNode in sequence {
+                guard let option = self.mapping(optionNode, "an option of \(what)") else { continue }
+                checkKeys(option, allowed: ["label", "next"], in: "an option of \(what)")
+                guard let label = localizedText(option.value("label"), "option label of \(what)") else {
+                    error(.structure, optionNode, "an option of \(what) needs 'label:'")
+                    continue
+                }
+                guard let next = reference(option.value("next"), "next") else {
+                    error(.structure, optionNode, "an option of \(what) needs 'next:'")
+                    continue
+                }
+                options.append(.init(label: label, next: next))
+            }
+            kind = .menu(options: options)
+        case "input":
+            guard let validator = validator(mapping.value("validate"), in: what, at: key),
+                let variable = requiredString(mapping, "var", in: key, what),
+                let next = reference(mapping.value("next"), "next")
+            else {
+                if mapping.value("next") == nil { error(.structure, key, "\(what) needs 'next:'") }
+                return nil
+            }
+            kind = .input(validator: validator, variable: variable, next: next)
+        case "confirm":
+            guard let next = reference(mapping.value("next"), "next") else {
+                error(.structure, key, "\(what) needs 'next:' (where 1 leads)")
+                return nil
+            }
+            kind = .confirm(next: next, cancel: reference(mapping.value("cancel"), "cancel"))
+        case "action":
+            guard let name = requiredString(mapping, "action", in: key, what) else { return nil }
+            var arguments: [ScreenDefinition.Argument] = []
+            if let argsNode = mapping.value("args"), let args = self.mapping(argsNode, "\(what) args") {
+                for (argument, variable) in args {
+                    guard let argumentName = string(argument, "an argument name"), let variableName = string(variable, "an argument variable")
+                    else { continue }
+                    arguments.append(.init(name: argumentName, variable: variableName, location: location(argument)))
+                }
+            }
+            var routes: [ScreenDefinition.OutcomeRoute] = []
+            if let onNode = mapping.value("on"), let on = self.mapping(onNode, "\(what) on") {
+                for (outcome, next) in on {
+                    guard let outcomeName = string(outcome, "an outcome"), let reference = reference(next, "next") else { continue }
+                    routes.append(.init(outcome: outcomeName, next: reference))
+                }
+            }
+            kind = .action(name: name, arguments: arguments, routes: routes, otherwise: reference(mapping.value("otherwise"), "otherwise"))
+        case "router":
+            guard let routesNode = mapping.value("routes"), let sequence = routesNode.sequence, !sequence.isEmpty else {
+                error(.structure, key, "\(what): a router needs a non-empty 'routes:' list")
+                return nil
+            }
+            var routes: [ScreenDefinition.Route] = []
+            for routeNode in sequence {
+                guard let route = self.mapping(routeNode, "a route of \(what)") else { continue }
+                checkKeys(route, allowed: ["when", "next"], in: "a route of \(what)")
+                var condition: Condition?
+                if let whenNode = route.value("when"), let source = string(whenNode, "when") {
+                    condition = Condition(parsing: source)
+                    if condition == nil {
+                        error(.structure, whenNode, "\(what): cannot read condition '\(source)' (use `var`, `!var`, `var == value`, `var != value`)")
+                    }
+                }
+                guard let next = reference(route.value("next"), "next") else {
+                    error(.structure, routeNode, "a route of \(what) needs 'next:'")
+                    continue
+                }
+                routes.append(.init(condition: condition, next: next, location: location(routeNode)))
+            }
+            kind = .router(routes: routes)
+        default:
+            if text == nil { error(.structure, key, "\(what): an end screen needs 'text:'") }
+            kind = .end
+        }
+        if text == nil, ["input", "confirm"].contains(type) {
+            error(.structure, key, "\(what): a \(type) screen needs 'text:'")
+        }
+        return ScreenDefinition(
+            id: id, location: location(key), kind: kind, text: text, footer: footer, assignments: assignments, paged: paged)
+    }
+
+    mutating func validator(_ node: Node?, in what: String, at key: Node) -> ValidatorDefinition? {
+        guard let node else {
+            error(.structure, key, "\(what) needs 'validate:' (\(ValidatorDefinition.names.joined(separator: ", ")))")
+            return nil
+        }
+        var name: String?
+        var options: Node.Mapping?
+        if let scalar = node.scalar {
+            name = scalar.string
+        } else if let mapping = self.mapping(node, "validate") {
+            options = mapping
+            name = requiredString(mapping, "type", in: node, "validate")
+        }
+        guard let name else { return nil }
+        let optionNode = { (key: String) in options?.value(key) }
+        let allowed: Set<String>
+        let kind: ValidatorDefinition.Kind
+        switch name {
+        case "digits":
+            allowed = ["length", "min", "max"]
+            if let length = int(optionNode("length"), "length") {
+                kind = .digits(min: length, max: length)
+            } else {
+                kind = .digits(min: int(optionNode("min"), "min") ?? 1, max: int(optionNode("max"), "max") ?? 20)
+            }
+        case "amount":
+            allowed = ["min", "max"]
+            kind = .amount(min: int(optionNode("min"), "min").map(Int64.init), max: int(optionNode("max"), "max").map(Int64.init))
+        case "msisdn":
+            allowed = []
+            kind = .msisdn
+        case "pin":
+            allowed = []
+            kind = .pin
+        case "regex":
+            allowed = ["pattern"]
+            guard let pattern = string(optionNode("pattern"), "pattern") else {
+                error(.structure, node, "a regex validator needs 'pattern:'")
+                return nil
+            }
+            do {
+                _ = try Validator.anchored(pattern)
+            } catch {
+                self.error(.structure, optionNode("pattern"), "invalid regular expression '\(pattern)': \(error)")
+                return nil
+            }
+            kind = .regex(pattern: pattern)
+        case "choice":
+            allowed = ["choices"]
+            var choices: [(String, String)] = []
+            if let choicesNode = optionNode("choices") {
+                if let list = choicesNode.sequence {
+                    choices = list.compactMap { string($0, "a choice") }.map { ($0, $0) }
+                } else if let mapping = choicesNode.mapping {
+                    for (answer, value) in mapping {
+                        if let answer = string(answer, "a choice"), let value = string(value, "a choice value") {
+                            choices.append((answer, value))
+                        }
+                    }
+                }
+            }
+            if choices.isEmpty {
+                error(.structure, node, "a choice validator needs 'choices:' (a list or a mapping of answer to value)")
+                return nil
+            }
+            kind = .choice(choices)
+        default:
+            error(.unknownValidator, node, "unknown validator '\(name)' (\(ValidatorDefinition.names.joined(separator: ", ")))")
+            return nil
+        }
+        if let options {
+            checkKeys(options, allowed: allowed.union(["type", "reason"]), in: "validate '\(name)'")
+        }
+        let reason = localizedText(optionNode("reason"), "reason")
+        return ValidatorDefinition(kind: kind, reason: reason, location: location(node))
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import Ledger
+import MenuEngine
+import MobileMoney
+import SessionScripts
+
+/// Runs session scripts in this process against a fresh ledger seeded with the demo world: the real
+/// menus, the real actions, the real money, no sockets.
+public final class InProcessTarget: ScriptTarget {
+    public let sessions: SessionManager
+    private let directory: URL
+    /// Outbox id before the script started: SMS from seeding are not part of the conversation.
+    private let firstMessage: Int64
+
+    /// - Parameters:
+    ///   - menus: loaded once and shared by every script's target.
+    ///   - world: the demo world to seed.
+    public init(menus: MenuSet, catalog: OperatorCatalog, world: DemoWorld) async throws {
+        directory = FileManager.default.temporaryDirectory.appending(path: "sika-script-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var options = Ledger.Options()
+        options.durable = false  // a throwaway database: crash safety buys nothing here
+        let money = try MobileMoney.open(
+            path: directory.appending(path: "script.sqlite").path, catalog: catalog, pepper: .random(), ledgerOptions: options)
+        try await world.seed(into: money)
+        firstMessage = try await money.ledger.read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM outbox") ?? 0 }
+        sessions = SessionManager(menus: menus, money: money)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
+
+    public func begin(session: String, msisdn: String, dial: String) async throws -> Screen {
+        Screen(try await sessions.begin(id: session, msisdn: msisdn, dial: dial))
+    }
+
+    public func reply(session: String, input: String) async throws -> Screen {
+        Screen(try await sessions.reply(id: session, input: input))
+    }
+
+    public func abort(session: String) async throws {
+        try await sessions.abort(id: session)
+    }
+
+    public func smsReceived(msisdn: String) async throws -> [String] {
+        let first = firstMessage
+        return try await sessions.money.ledger.read { db in
+            try String.fetchAll(db, sql: "SELECT body FROM outbox WHERE msisdn = ? AND id > ? ORDER BY id", arguments: [msisdn, first])
+        }
+    }
+
+    public func balance(msisdn: String) async throws -> Int64? {
+        guard let subscriber = try await sessions.money.subscriber(msisdn) else { return nil }
+        return try await sessions.money.ledger.account(id: subscriber.accountID)?.balance
+    }
+}
+
+extension Screen {
+    init(_ reply: Reply) { self.init(text: reply.text, isFinal: reply.isFinal) }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import Ledger
+import MenuEngine
+import MobileMoney
+import SessionScripts
+import Sessions
+import Testing
+
+let repository = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+@Suite struct ScriptSuiteTests {
+    let suite = try! ScriptSuite(
+        menus: repository.appending(path: "menus"), operators: repository.appending(path: "menus/operators.yaml"),
+        world: repository.appending(path: "fixtures/demo-world.yaml"))
+
+    @Test func everySessionScriptPasses() async throws {
+        let results = try await suite.run(paths: [repository.appending(path: "fixtures/scripts")])
+        #expect(results.count >= 25)
+        for result in results where !result.passed { Issue.record("\(result)") }
+    }
+
+    @Test func aDeliberatelyBrokenMenuMakesAScriptFail() async throws {
+        let dir = FileManager.default.temporaryDirectory.appending(path: "broken-menus-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for name in ["tmoney.yaml", "flooz.yaml", "actions.yaml", "operators.yaml"] {
+            try FileManager.default.copyItem(at: repository.appending(path: "menus/\(name)"), to: dir.appending(path: name))
+        }
+        let path = dir.appending(path: "tmoney.yaml")
+        let original = try String(contentsOf: path, encoding: .utf8)
+        let broken = original.replacingOccurrences(of: "Frais:", with: "Frais :")
+        #expect(broken != original)
+        try broken.write(to: path, atomically: true, encoding: .utf8)
+        let brokenSuite = try ScriptSuite(
+            menus: dir, operators: dir.appending(path: "operators.yaml"), world: repository.appending(path: "fixtures/demo-world.yaml"))
+        let results = try await brokenSuite.run(paths: [repository.appending(path: "fixtures/scripts/01-transfer-onnet.yaml")])
+        #expect(results.count == 1)
+        #expect(results.first?.passed == false)
+        #expect(results.first?.failure?.actual.contains("Frais :") == true)
+    }
+}
+
+@Suite struct SessionManagerTests {
+    /// A session manager over a fresh seeded ledger; the target owns the ledger's files, so keep it alive.
+    func manager(idle: Duration = .seconds(180)) async throws -> (SessionManager, InProcessTarget) {
+        let catalog = try OperatorCatalog.load(from: repository.appending(path: "menus/operators.yaml"))
+        let target = try await InProcessTarget(
+            menus: try SessionManager.loadMenus(directory: repository.appending(path: "menus"), catalog: catalog), catalog: catalog,
+            world: try DemoWorld.load(from: repository.appending(path: "fixtures/demo-world.yaml")))
+        return (SessionManager(menus: target.sessions.engine.menus, money: target.sessions.money, idleTimeout: idle), target)
+    }
+
+    func code(_ body: () async throws -> Void) async -> SessionError.Code? {
+        do {
+            try await body()
+            return nil
+        } catch let error as SessionError {
+            return error.code
+        } catch {
+            Issue.record("unexpected \(error)")
+            return nil
+        }
+    }
+
+    @Test func sessionsAreUniqueKnownAndExpire() async throws {
+        let (sessions, target) = try await manager(idle: .milliseconds(300))
+        defer { withExtendedLifetime(target) {} }
+        let first = try await sessions.begin(id: "s1", msisdn: "22890112233", dial: "*145#")
+        #expect(!first.isFinal && first.text.contains("1. Envoyer"))
+        #expect(await code { _ = try await sessions.begin(id: "s1", msisdn: "22890112233", dial: "*145#") } == .conflict)
+        #expect(await code { _ = try await sessions.reply(id: "nope", input: "1") } == .unknownSession)
+        #expect(await code { _ = try await sessions.begin(id: "s2", msisdn: "22890112233", dial: "*999#") } == .malformed)
+        _ = try await sessions.reply(id: "s1", input: "1")
+        try await sessions.abort(id: "s1")
+        #expect(await code { _ = try await sessions.reply(id: "s1", input: "1") } == .unknownSession)
+        _ = try await sessions.begin(id: "s3", msisdn: "22890112233", dial: "*145#")
+        #expect(await sessions.activeSessions == 1)
+        try await Task.sleep(for: .milliseconds(400))
+        #expect(await sessions.expireIdleSessions() == 1)
+        #expect(await code { _ = try await sessions.reply(id: "s3", input: "1") } == .unknownSession)
+    }
+
+    @Test func manyInterleavedSessionsMoveMoneyExactlyOnce() async throws {
+        let (sessions, target) = try await manager()
+        defer { withExtendedLifetime(target) {} }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for i in 0..<40 {
+                group.addTask {
+                    _ = try await sessions.begin(id: "p\(i)", msisdn: "22890112233", dial: "*145*1*1*90445566*100#")
+                    _ = try await sessions.reply(id: "p\(i)", input: "1")
+                    let end = try await sessions.reply(id: "p\(i)", input: "2580")
+                    #expect(end.isFinal && end.text.contains("reussi"), "\(end.text)")
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await sessions.money.balance(msisdn: "22890445566", pin: "4826") == 25_000 + 40 * 100)
+        #expect(try await sessions.money.ledger.verify().isClean)
+    }
+}
