@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import Ledger
+import MenuEngine
+import MobileMoney
+import Sessions
+
+/// `sika bench engine`: menu-engine steps per second for a full transfer journey, engine alone (a fake
+/// host answers the actions) and through `SessionManager` with the real, durable ledger, in one run.
+struct EngineBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "engine", abstract: "Engine steps per second, alone and with the real ledger.")
+
+    @Option(help: "Journeys for the engine alone.") var journeys: Int = 100_000
+    @Option(help: "Journeys through the real ledger.") var ledgerJourneys: Int = 5_000
+    @Option(help: "Concurrent sessions for the real-ledger run.") var concurrency: Int = 64
+
+    func run() async throws {
+        CommandLogging.bootstrap(defaultLevel: .warning)
+        let catalog = try OperatorCatalog.load(from: URL(fileURLWithPath: "menus/operators.yaml"))
+        let menus = try SessionManager.loadMenus(directory: URL(fileURLWithPath: "menus"), catalog: catalog)
+        let alone = try EngineBenchmark.run(menus: menus, journey: .tmoneyTransfer, journeys: journeys)
+        let calls = alone.steps / alone.journeys
+        print(
+            "engine alone (fake host, 1 core)          \(String(format: "%10.0f", alone.stepsPerSecond)) steps/s  (\(calls) engine calls per journey)"
+        )
+
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appending(path: "sika-bench-engine-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let money = try MobileMoney.open(path: dir.appending(path: "engine.sqlite").path, catalog: catalog, pepper: .random())
+        let senders = (0..<concurrency).map { String(format: "2289%07d", $0) }
+        for number in senders {
+            try await money.register(msisdn: number, name: "Bench Sender", pin: "2580", confirmation: "2580", tier: 2)
+            _ = try await money.cashIn(to: number, amount: 4_000_000, idempotencyKey: "fund:\(number)")
+        }
+        try await money.register(msisdn: "22893999999", name: "Bench Receiver", pin: "2580", confirmation: "2580", tier: 2)
+        let sessions = SessionManager(menus: menus, money: money)
+        let perSession = ledgerJourneys / concurrency
+        let start = ContinuousClock.now
+        let steps = try await withThrowingTaskGroup(of: Int.self) { group in
+            for (index, sender) in senders.enumerated() {
+                group.addTask {
+                    var steps = 0
+                    for n in 0..<perSession {
+                        let id = "b\(index):\(n)"
+                        _ = try await sessions.begin(id: id, msisdn: sender, dial: "*145#")
+                        for input in ["1", "1", "93999999", "100", "1"] { _ = try await sessions.reply(id: id, input: input) }
+                        let end = try await sessions.reply(id: id, input: "2580")
+                        guard end.isFinal, end.text.contains("reussi") else { throw ValidationError("journey failed: \(end.text)") }
+                        steps += 7
+                    }
+                    return steps
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        let seconds = (ContinuousClock.now - start).seconds
+        let rate = Double(steps) / seconds
+        let transfers = String(format: "%.0f", rate / 7)
+        print(
+            "with the real ledger (\(concurrency) sessions, durable) \(String(format: "%10.0f", rate)) steps/s  "
+                + "(7 phone steps per journey, \(transfers) transfers/s)")
+        guard try await money.ledger.verify().isClean else { throw ValidationError("ledger does not verify") }
+    }
+}
