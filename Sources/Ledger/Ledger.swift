@@ -42,6 +42,9 @@ public final class Ledger: Sendable {
             try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF")
             // The working set (accounts, recent transfers, index tops) stays in memory; a cache miss is a read syscall.
             try db.execute(sql: "PRAGMA cache_size = -65536")
+            // Each group-commit job runs in a savepoint, whose undo journal would otherwise go to a
+            // temporary file: every page a job touches would be written to disk once more.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         let pool: DatabasePool
         do {

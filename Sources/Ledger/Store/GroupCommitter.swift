@@ -60,8 +60,11 @@ final class GroupCommitter: Sendable {
                 return batch
             }
             if batch.isEmpty { return }
+            let started = ContinuousClock.now
             commit(batch)
+            let busy = ContinuousClock.now - started
             state.withLock { state in
+                state.stats.busy += busy
                 state.stats.transactions += 1
                 state.stats.operations += batch.count
                 state.stats.largestBatch = max(state.stats.largestBatch, batch.count)
@@ -143,4 +146,6 @@ public struct CommitStats: Sendable, Hashable {
     public var transactions = 0
     public var operations = 0
     public var largestBatch = 0
+    /// Time the commit queue spent running batches: near the wall time, the queue is the bottleneck.
+    public var busy: Duration = .zero
 }

@@ -28,6 +28,7 @@ public enum LedgerSQL {
     public static let addOutgoing = """
         INSERT INTO daily_outgoing (account_id, day, total) VALUES (?, ?, ?)
         ON CONFLICT (account_id, day) DO UPDATE SET total = daily_outgoing.total + excluded.total
+        RETURNING total
         """
     public static let insertOutbox = """
         INSERT INTO outbox (msisdn, operator, sender, body, transfer_id, created_at) VALUES (?, ?, ?, ?, ?, ?)

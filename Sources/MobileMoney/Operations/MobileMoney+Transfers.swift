@@ -28,7 +28,8 @@ extension MobileMoney {
         let result = try await withPIN(sender, pin) { tx, me in
             let them = try self.checkRecipient(tx.db, sender: sender, recipient: recipient, home: home)
             let receipt = try tx.transfer(
-                TransferRequest(idempotencyKey: idempotencyKey, debit: me.accountID, credit: them.accountID, amount: amount, kind: .p2p))
+                TransferRequest(idempotencyKey: idempotencyKey, debit: me.accountID, credit: them.accountID, amount: amount, kind: .p2p),
+                accounts: (me.account, them.account))
             if !receipt.replayed {
                 let at = receipt.transfer.createdAt
                 try self.notify(

@@ -16,6 +16,8 @@ struct SubscriberRecord {
     let lockedUntil: Int64
     let tier: Int
     let balance: Int64
+    /// The wallet as read in the same query, so a transfer need not read it again.
+    let account: Account
 
     static let selectSQL = SubscriberSQL.select
     static let insertSQL = SubscriberSQL.insert
@@ -28,7 +30,10 @@ struct SubscriberRecord {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: selectSQL), arguments: [msisdn.digits]) else { return nil }
         return SubscriberRecord(
             msisdn: msisdn, operatorID: row[1], accountID: row[2], name: row[3], language: Language(rawValue: row[4]) ?? .fr,
-            blocked: row[5], pinSalt: row[6], pinHash: row[7], failedPins: row[8], lockedUntil: row[9], tier: row[10], balance: row[11])
+            blocked: row[5], pinSalt: row[6], pinHash: row[7], failedPins: row[8], lockedUntil: row[9], tier: row[10], balance: row[11],
+            account: Account(
+                id: row[2], code: row[12], kind: AccountKind(rawValue: row[13]) ?? .wallet, operatorID: row[1], label: row[14], tier: row[10],
+                balance: row[11]))
     }
 
     func subscriber(now: Int64) -> Subscriber {

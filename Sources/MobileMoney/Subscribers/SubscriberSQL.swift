@@ -2,7 +2,7 @@
 public enum SubscriberSQL {
     public static let select = """
         SELECT s.msisdn, s.operator, s.account_id, s.name, s.language, s.blocked, s.pin_salt, s.pin_hash, s.failed_pins,
-            s.locked_until, a.tier, a.balance
+            s.locked_until, a.tier, a.balance, a.code, a.kind, a.label
         FROM subscribers s JOIN accounts a ON a.id = s.account_id WHERE s.msisdn = ?
         """
     public static let insert = """
