@@ -114,20 +114,35 @@ private final class Job<T: Sendable>: PendingWrite, @unchecked Sendable {
     }
 
     func execute(in db: Database, isolated: Bool) -> Bool {
-        do {
-            if isolated {
-                var value: T?
-                try db.inSavepoint {
-                    value = try work(db)
-                    return .commit
-                }
-                result = .success(value!)
-            } else {
+        guard isolated else {
+            do {
                 result = .success(try work(db))
+                return true
+            } catch {
+                result = .failure(LedgerError.wrap(error))
+                return false
             }
+        }
+        // Savepoints through cached statements: `inSavepoint` would prepare two statements per job.
+        do {
+            try db.cachedStatement(sql: "SAVEPOINT job").execute()
+        } catch {
+            result = .failure(LedgerError.wrap(error))
+            return false
+        }
+        do {
+            let value = try work(db)
+            try db.cachedStatement(sql: "RELEASE SAVEPOINT job").execute()
+            result = .success(value)
             return true
         } catch {
             result = .failure(LedgerError.wrap(error))
+            do {
+                try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT job").execute()
+                try db.cachedStatement(sql: "RELEASE SAVEPOINT job").execute()
+            } catch {
+                // The transaction itself is broken; its commit will fail and fail every job of the batch.
+            }
             return false
         }
     }
