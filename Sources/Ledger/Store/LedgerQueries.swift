@@ -15,8 +15,10 @@ public enum LedgerQueries {
     }
 
     /// The last `limit` movements of an account, newest first, fees folded into their movement.
-    public static func statement(_ db: Database, account: Account.ID, limit: Int) throws -> [StatementEntry] {
-        let rows = try Row.fetchAll(db.cachedStatement(sql: LedgerSQL.statement), arguments: [account, account, account, limit])
+    ///
+    /// - Parameter before: only movements with a smaller transfer id (a pagination cursor).
+    public static func statement(_ db: Database, account: Account.ID, limit: Int, before: Transfer.ID = .max) throws -> [StatementEntry] {
+        let rows = try Row.fetchAll(db.cachedStatement(sql: LedgerSQL.statement), arguments: [account, account, account, before, limit])
         return try rows.map { row in
             let transfer = try LedgerTransaction.transfer(row)
             let outgoing = transfer.debitAccount == account

@@ -38,7 +38,7 @@ public enum LedgerSQL {
             t.reference_prefix, t.parent_id, t.debit_balance, t.credit_balance, t.created_at, a.label, a.code, a.kind
         FROM transfers t
         JOIN accounts a ON a.id = CASE WHEN t.debit_account = ? THEN t.credit_account ELSE t.debit_account END
-        WHERE (t.debit_account = ? OR t.credit_account = ?) AND t.kind <> 'fee' AND t.state <> 'voided'
+        WHERE (t.debit_account = ? OR t.credit_account = ?) AND t.kind <> 'fee' AND t.state <> 'voided' AND t.id < ?
         ORDER BY t.id DESC
         LIMIT ?
         """

@@ -1,0 +1,272 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import JWTKit
+import Ledger
+import Logging
+import MobileMoney
+
+/// The JSON API for apps (`/api/…`) and its admin endpoints, as routes to add to a Hummingbird router.
+///
+/// Subscribers authenticate with their PIN once (`POST /api/auth/token`, which counts toward the
+/// lockout) and then carry a short-lived HS256 token whose subject is their MSISDN; a token only
+/// ever acts on its own wallet. Admin endpoints take a separate bearer credential.
+public struct WalletAPI: Sendable {
+    /// Every route, for the OpenAPI check: method and path template.
+    public static let routes: [(method: String, path: String)] = [
+        ("POST", "/api/auth/token"),
+        ("POST", "/api/transactions"),
+        ("GET", "/api/transactions/{phoneNumber}"),
+        ("POST", "/api/verify-balance"),
+        ("POST", "/api/admin/cashin"),
+        ("POST", "/api/admin/reversals"),
+        ("POST", "/api/admin/subscribers/{phoneNumber}/block"),
+        ("POST", "/api/admin/subscribers/{phoneNumber}/unblock"),
+        ("GET", "/openapi.yaml"),
+    ]
+
+    let money: MobileMoney
+    let configuration: APIConfiguration
+    let keys: JWTKeyCollection
+    let perSubscriber: TokenBucketLimiter
+    let perClient: TokenBucketLimiter
+    let openAPIDocument: String
+    let logger: Logger
+
+    /// The OpenAPI document this API serves at `/openapi.yaml`.
+    public var openAPIDocumentText: String { openAPIDocument }
+
+    public init(money: MobileMoney, configuration: APIConfiguration, openAPIDocument: String, logger: Logger = Logger(label: "sika.api")) async {
+        self.money = money
+        self.configuration = configuration
+        self.openAPIDocument = openAPIDocument
+        self.logger = logger
+        keys = JWTKeyCollection()
+        await keys.add(hmac: HMACKey(key: SymmetricKey(data: configuration.jwtSecret)), digestAlgorithm: .sha256)
+        perSubscriber = TokenBucketLimiter(capacity: configuration.perSubscriberBurst, refillPerSecond: configuration.perSubscriberPerSecond)
+        perClient = TokenBucketLimiter(capacity: configuration.perClientBurst, refillPerSecond: configuration.perClientPerSecond)
+    }
+
+    /// Adds the API's routes and its per-client rate limit to `router`.
+    public func register<Context: RequestContext>(on router: Router<Context>) {
+        let api = self
+        router.get("/openapi.yaml") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: api.openAPIDocument)))
+        }
+        let group = router.group("api").add(middleware: ClientRateLimitMiddleware<Context>(limiter: perClient))
+        group.post("auth/token") { request, _ in try await api.issueToken(request) }
+        group.post("transactions") { request, _ in try await api.createTransaction(request) }
+        group.get("transactions/:phoneNumber") { request, context in try await api.history(request, context) }
+        group.post("verify-balance") { request, _ in try await api.verifyBalance(request) }
+        group.post("admin/cashin") { request, _ in try await api.cashIn(request) }
+        group.post("admin/reversals") { request, _ in try await api.reverse(request) }
+        group.post("admin/subscribers/:phoneNumber/block") { request, context in try await api.setBlocked(request, context, true) }
+        group.post("admin/subscribers/:phoneNumber/unblock") { request, context in try await api.setBlocked(request, context, false) }
+    }
+
+    // MARK: Subscribers
+
+    func issueToken(_ request: Request) async throws -> Response {
+        var body = try await JSONBody(request)
+        let msisdn = body.msisdn("phoneNumber")
+        let pin = body.pin("pin")
+        try body.validate()
+        try limit(msisdn!)
+        let subscriber = try await mapped { try await money.verifyPin(msisdn: msisdn!, pin: pin!) }
+        let now = Date()
+        let lifetime = Double(configuration.tokenLifetime.components.seconds)
+        let token = try await keys.sign(
+            SessionToken(sub: .init(value: subscriber.msisdn.digits), exp: .init(value: now.addingTimeInterval(lifetime)), iat: .init(value: now)))
+        return try json(.ok, ["token": .string(token), "tokenType": .string("Bearer"), "expiresIn": .integer(Int64(lifetime))])
+    }
+
+    func createTransaction(_ request: Request) async throws -> Response {
+        let subject = try await authenticate(request)
+        var body = try await JSONBody(request)
+        let sender = body.msisdn("senderPhoneNumber")
+        let receiver = body.msisdn("receiverPhoneNumber")
+        let amount = body.amount("amount")
+        let pin = body.pin("pin")
+        if let sender, sender == receiver { body.fail("receiverPhoneNumber", "must differ from senderPhoneNumber") }
+        let key = request.headers[.idempotencyKey]
+        if let key, key.isEmpty || key.utf8.count > 128 { body.fail("Idempotency-Key", "must be 1 to 128 characters") }
+        try body.validate()
+        guard sender == subject else { throw APIError.forbidden }
+        try limit(subject)
+        let result = try await mapped {
+            try await money.transfer(
+                from: sender!, to: receiver!, amount: amount!, pin: pin!, idempotencyKey: "api:\(subject):\(key ?? UUID().uuidString)")
+        }
+        return try json(result.replayed ? .ok : .created, Self.transfer(result))
+    }
+
+    func history(_ request: Request, _ context: some RequestContext) async throws -> Response {
+        let subject = try await authenticate(request)
+        guard let number = context.parameters.get("phoneNumber").flatMap(MSISDN.init) else {
+            throw APIError.validation(["phoneNumber": "must be a Togolese mobile number"])
+        }
+        guard number.digits == subject else { throw APIError.forbidden }
+        try limit(subject)
+        var problems: [String: String] = [:]
+        let limitText = request.uri.queryParameters.get("limit")
+        let pageSize = limitText.map { Int($0) ?? 0 } ?? 20
+        if !(1...100).contains(pageSize) { problems["limit"] = "must be 1 to 100" }
+        let cursorText = request.uri.queryParameters.get("cursor")
+        let cursor = cursorText.flatMap { Int64($0) }
+        if cursorText != nil && (cursor ?? 0) <= 0 { problems["cursor"] = "must be a cursor from a previous page" }
+        if !problems.isEmpty { throw APIError.validation(problems) }
+        let entries = try await mapped { try await money.history(msisdn: subject, limit: pageSize, before: cursor) }
+        let items: [JSONOut] = entries.map { entry in
+            .object([
+                "id": .integer(entry.transfer.id), "reference": .string(entry.reference), "kind": .string(entry.transfer.kind.rawValue),
+                "amount": .integer(entry.signedAmount), "fee": .integer(entry.fee), "counterparty": .string(entry.counterpartyLabel),
+                "counterpartyPhoneNumber": entry.counterpartyMSISDN.map(JSONOut.string) ?? .null,
+                "balanceAfter": .integer(entry.balanceAfter), "createdAt": .string(Self.timestamp(entry.transfer.createdAt)),
+            ])
+        }
+        let next: JSONOut = entries.count == pageSize ? .string(String(entries.last!.transfer.id)) : .null
+        return try json(.ok, ["items": .array(items), "nextCursor": next])
+    }
+
+    func verifyBalance(_ request: Request) async throws -> Response {
+        let subject = try await authenticate(request)
+        var body = try await JSONBody(request)
+        let msisdn = body.msisdn("phoneNumber")
+        let amount = body.amount("amount")
+        try body.validate()
+        guard msisdn == subject else { throw APIError.forbidden }
+        try limit(subject)
+        let balance = try await mapped { try await money.walletBalance(msisdn: subject) }
+        guard balance >= amount! else {
+            throw APIError(
+                .unprocessableContent, "insufficient_funds", "the balance does not cover this amount", fields: ["amount": "above the balance"])
+        }
+        return try json(.ok, ["sufficient": .bool(true), "balance": .integer(balance)])
+    }
+
+    // MARK: Admin
+
+    func cashIn(_ request: Request) async throws -> Response {
+        try authenticateAdmin(request)
+        var body = try await JSONBody(request)
+        let msisdn = body.msisdn("phoneNumber")
+        let amount = body.amount("amount")
+        let agent = body.string("agentCode", required: false, maxLength: 6)
+        guard let key = request.headers[.idempotencyKey], !key.isEmpty, key.utf8.count <= 128 else {
+            body.fail("Idempotency-Key", "required for admin money movements (1 to 128 characters)")
+            try body.validate()
+            return Response(status: .internalServerError)
+        }
+        try body.validate()
+        let result = try await mapped { try await money.cashIn(to: msisdn!, amount: amount!, agentCode: agent, idempotencyKey: "admin:\(key)") }
+        logger.notice("admin cash-in", metadata: ["ref": "\(result.reference)", "amount": "\(result.amount)"])
+        return try json(result.replayed ? .ok : .created, Self.transfer(result))
+    }
+
+    func reverse(_ request: Request) async throws -> Response {
+        try authenticateAdmin(request)
+        var body = try await JSONBody(request)
+        let reference = body.string("reference", maxLength: 32)
+        if let reference, TransferReference(reference) == nil { body.fail("reference", "must be a receipt reference like TM261127.000123") }
+        try body.validate()
+        let result = try await mapped { try await money.reverse(reference: reference!) }
+        return try json(result.replayed ? .ok : .created, Self.transfer(result))
+    }
+
+    func setBlocked(_ request: Request, _ context: some RequestContext, _ blocked: Bool) async throws -> Response {
+        try authenticateAdmin(request)
+        guard let number = context.parameters.get("phoneNumber").flatMap(MSISDN.init) else {
+            throw APIError.validation(["phoneNumber": "must be a Togolese mobile number"])
+        }
+        try await mapped { try await money.setBlocked(msisdn: number.digits, blocked) }
+        return try json(.ok, ["phoneNumber": .string(number.digits), "status": .string(blocked ? "blocked" : "active")])
+    }
+
+    // MARK: Helpers
+
+    /// The MSISDN a valid session token speaks for.
+    func authenticate(_ request: Request) async throws -> String {
+        guard let token = Self.bearer(request) else { throw APIError.unauthorized }
+        do {
+            return try await keys.verify(token, as: SessionToken.self).sub.value
+        } catch {
+            throw APIError.unauthorized
+        }
+    }
+
+    func authenticateAdmin(_ request: Request) throws {
+        guard let token = Self.bearer(request),
+            // Compare MACs of both: constant time, whatever the lengths.
+            HMAC<SHA256>.authenticationCode(for: Data(token.utf8), using: SymmetricKey(data: configuration.jwtSecret))
+                == HMAC<SHA256>.authenticationCode(for: Data(configuration.adminToken.utf8), using: SymmetricKey(data: configuration.jwtSecret))
+        else { throw APIError.unauthorized }
+    }
+
+    static func bearer(_ request: Request) -> String? {
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { return nil }
+        let token = header.dropFirst("Bearer ".count).trimmingCharacters(in: .whitespaces)
+        return token.isEmpty ? nil : token
+    }
+
+    func limit(_ msisdn: String) throws {
+        if let wait = perSubscriber.take(msisdn) {
+            throw APIError(.tooManyRequests, "rate_limited", "too many requests for this account", headers: [.retryAfter: String(wait)])
+        }
+    }
+
+    @discardableResult
+    func mapped<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as MobileMoneyError {
+            throw APIError(error)
+        }
+    }
+
+    func json(_ status: HTTPResponse.Status, _ object: [String: JSONOut]) throws -> Response {
+        let data = try JSONEncoder().encode(JSONOut.object(object))
+        return Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func transfer(_ result: TransferResult) -> [String: JSONOut] {
+        [
+            "id": .integer(result.transferID), "reference": .string(result.reference), "amount": .integer(result.amount),
+            "fee": .integer(result.fee), "balance": .integer(result.balance), "state": .string(result.state),
+            "createdAt": .string(timestamp(result.createdAt)),
+        ]
+    }
+
+    static func timestamp(_ millis: Int64) -> String {
+        Date(timeIntervalSince1970: Double(millis) / 1000).formatted(.iso8601)
+    }
+}
+
+extension HTTPField.Name {
+    static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
+}
+
+/// JSON to send: a closed set of shapes, so every answer is predictable for the OpenAPI document.
+enum JSONOut: Encodable {
+    case integer(Int64)
+    case string(String)
+    case bool(Bool)
+    case null
+    case array([JSONOut])
+    case object([String: JSONOut])
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .integer(let value): try container.encode(value)
+        case .string(let value): try container.encode(value)
+        case .bool(let value): try container.encode(value)
+        case .null: try container.encodeNil()
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
+        }
+    }
+}
