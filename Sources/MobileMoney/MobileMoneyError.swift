@@ -25,6 +25,7 @@ public struct MobileMoneyError: Error, Sendable, Hashable, CustomStringConvertib
         case unknownTransfer = "unknown_transfer"
         case notReversible = "not_reversible"
         case idempotencyConflict = "idempotency_conflict"
+        case invalidCard = "invalid_card"
         case configuration
         case storage
     }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Gateway
 import HTTPTypes
 import Hummingbird
@@ -17,6 +18,7 @@ final class APIFixture: Sendable {
     let money: MobileMoney
     let api: WalletAPI
     let directory: URL
+    let vault: CardVault
     let logs = LineStore()
     static let adminToken = "admin-token-for-tests-0123456789"
 
@@ -34,7 +36,8 @@ final class APIFixture: Sendable {
         var configuration = try APIConfiguration(jwtSecret: Array(repeating: 7, count: 32), adminToken: Self.adminToken)
         configuration.perSubscriberBurst = perSubscriberBurst
         let document = try String(contentsOf: repositoryRoot.appending(path: "docs/openapi.yaml"), encoding: .utf8)
-        api = await WalletAPI(money: money, configuration: configuration, openAPIDocument: document, logger: logger)
+        vault = try CardVault(keys: ["k1": Array(repeating: 1, count: 32), "k2": Array(repeating: 2, count: 32)], currentKeyID: "k1")
+        api = await WalletAPI(money: money, configuration: configuration, openAPIDocument: document, cardVault: vault, logger: logger)
     }
 
     deinit { try? FileManager.default.removeItem(at: directory) }
@@ -250,11 +253,56 @@ extension TestClientProtocol {
             _ = try await client.call(
                 .post, "/api/transactions", token: token,
                 body: #"{"senderPhoneNumber":"22890112233","receiverPhoneNumber":"22890445566","amount":100,"pin":"2580"}"#)
+            _ = try await client.call(
+                .post, "/api/cards", token: token,
+                body: #"{"phoneNumber":"22890112233","cardNumber":"4111111111111111","expiryMonth":1,"expiryYear":2031,"cvv":"123"}"#)
             return token
         }
         let logs = f.logText
         #expect(!logs.isEmpty)
-        for secret in ["2580", "9317", "4826", token, APIFixture.adminToken] { #expect(!logs.contains(secret)) }
+        for secret in ["2580", "9317", "4826", token, APIFixture.adminToken, "4111111111111111"] { #expect(!logs.contains(secret)) }
+    }
+
+    @Test func cardsAreSealedAndShownByLastFourDigitsOnly() async throws {
+        let f = try await APIFixture()
+        let number = "4111111111111111"
+        try await f.application().test(.router) { client in
+            let kofi = try await client.token("22890112233", "2580")
+            let body = #"{"phoneNumber":"22890112233","cardNumber":"4111 1111 1111 1111","expiryMonth":12,"expiryYear":2030,"cvv":"737"}"#
+            let linked = try await client.call(.post, "/api/cards", token: kofi, body: body)
+            #expect(linked.status == .created && linked.json["last4"] as? String == "1111")
+            #expect(!String(describing: linked.json).contains(number))
+            let bad = try await client.call(
+                .post, "/api/cards", token: kofi, body: body.replacingOccurrences(of: "4111 1111 1111 1111", with: "4111111111111112"))
+            #expect(bad.status == .unprocessableContent && bad.errorCode == "invalid_card")
+            let ama = try await client.token("22890445566", "4826")
+            #expect(try await client.call(.post, "/api/cards", token: ama, body: body).status == .forbidden)
+            #expect(try await client.call(.get, "/api/cards/22890112233", token: ama).status == .forbidden)
+            let list = try await client.call(.get, "/api/cards/22890112233", token: kofi)
+            #expect((list.json["items"] as? [[String: Any]])?.first?["last4"] as? String == "1111")
+        }
+        // Nothing in the database file holds the number or the CVV in clear.
+        let bytes =
+            try Data(contentsOf: f.directory.appending(path: "api.sqlite"))
+            + ((try? Data(contentsOf: f.directory.appending(path: "api.sqlite-wal"))) ?? Data())
+        #expect(bytes.range(of: Data(number.utf8)) == nil)
+        let columns = try await f.money.ledger.read { db in try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info('cards')") }
+        #expect(!columns.contains { $0.contains("cvv") })
+        // Rotation: re-sealing moves every card to the new key, and the number still opens.
+        let rotated = try CardVault(keys: ["k1": Array(repeating: 1, count: 32), "k2": Array(repeating: 2, count: 32)], currentKeyID: "k2")
+        #expect(try await f.money.resealCards(vault: rotated) == 1)
+        #expect(try await f.money.cards(msisdn: "22890112233").first?.keyID == "k2")
+        #expect(try await f.money.resealCards(vault: rotated) == 0)
+    }
+
+    @Test func requestLogsCarryNoQueryValues() async throws {
+        let f = try await APIFixture()
+        try await f.application().test(.router) { client in
+            let kofi = try await client.token("22890112233", "2580")
+            _ = try await client.call(.get, "/api/transactions/22890112233?limit=2&cursor=999", token: kofi)
+        }
+        #expect(f.logText.contains(#""path": /api/transactions/22890112233?limit=***&cursor=***"#))
+        #expect(!f.logText.contains("cursor=999"))
     }
 
     @Test func openAPIDocumentAndRoutesAgree() async throws {

@@ -19,6 +19,8 @@ public struct WalletAPI: Sendable {
         ("POST", "/api/transactions"),
         ("GET", "/api/transactions/{phoneNumber}"),
         ("POST", "/api/verify-balance"),
+        ("POST", "/api/cards"),
+        ("GET", "/api/cards/{phoneNumber}"),
         ("POST", "/api/admin/cashin"),
         ("POST", "/api/admin/reversals"),
         ("POST", "/api/admin/subscribers/{phoneNumber}/block"),
@@ -33,12 +35,18 @@ public struct WalletAPI: Sendable {
     let perClient: TokenBucketLimiter
     let openAPIDocument: String
     let logger: Logger
+    let cardVault: CardVault?
 
     /// The OpenAPI document this API serves at `/openapi.yaml`.
     public var openAPIDocumentText: String { openAPIDocument }
 
-    public init(money: MobileMoney, configuration: APIConfiguration, openAPIDocument: String, logger: Logger = Logger(label: "sika.api")) async {
+    /// - Parameter cardVault: the keys that seal linked card numbers; without it, card endpoints answer 503.
+    public init(
+        money: MobileMoney, configuration: APIConfiguration, openAPIDocument: String, cardVault: CardVault? = nil,
+        logger: Logger = Logger(label: "sika.api")
+    ) async {
         self.money = money
+        self.cardVault = cardVault
         self.configuration = configuration
         self.openAPIDocument = openAPIDocument
         self.logger = logger
@@ -56,11 +64,15 @@ public struct WalletAPI: Sendable {
                 status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: api.openAPIDocument)))
         }
-        let group = router.group("api").add(middleware: ClientRateLimitMiddleware<Context>(limiter: perClient))
+        let group = router.group("api")
+            .add(middleware: RequestLogMiddleware<Context>(logger: logger))
+            .add(middleware: ClientRateLimitMiddleware<Context>(limiter: perClient))
         group.post("auth/token") { request, _ in try await api.issueToken(request) }
         group.post("transactions") { request, _ in try await api.createTransaction(request) }
         group.get("transactions/:phoneNumber") { request, context in try await api.history(request, context) }
         group.post("verify-balance") { request, _ in try await api.verifyBalance(request) }
+        group.post("cards") { request, _ in try await api.linkCard(request) }
+        group.get("cards/:phoneNumber") { request, context in try await api.listCards(request, context) }
         group.post("admin/cashin") { request, _ in try await api.cashIn(request) }
         group.post("admin/reversals") { request, _ in try await api.reverse(request) }
         group.post("admin/subscribers/:phoneNumber/block") { request, context in try await api.setBlocked(request, context, true) }
@@ -145,6 +157,41 @@ public struct WalletAPI: Sendable {
                 .unprocessableContent, "insufficient_funds", "the balance does not cover this amount", fields: ["amount": "above the balance"])
         }
         return try json(.ok, ["sufficient": .bool(true), "balance": .integer(balance)])
+    }
+
+    func linkCard(_ request: Request) async throws -> Response {
+        let subject = try await authenticate(request)
+        var body = try await JSONBody(request)
+        let msisdn = body.msisdn("phoneNumber")
+        let number = body.string("cardNumber", maxLength: 23)
+        let month = body.amount("expiryMonth")
+        let year = body.amount("expiryYear")
+        let cvv = body.string("cvv", maxLength: 4)
+        try body.validate()
+        guard msisdn == subject else { throw APIError.forbidden }
+        try limit(subject)
+        guard let vault = cardVault else { throw APIError(.serviceUnavailable, "cards_disabled", "card linking is not configured") }
+        let card = try await mapped {
+            try await money.linkCard(msisdn: subject, number: number!, expiryMonth: Int(month!), expiryYear: Int(year!), cvv: cvv!, vault: vault)
+        }
+        return try json(.created, Self.card(card))
+    }
+
+    func listCards(_ request: Request, _ context: some RequestContext) async throws -> Response {
+        let subject = try await authenticate(request)
+        guard let number = context.parameters.get("phoneNumber").flatMap(MSISDN.init) else {
+            throw APIError.validation(["phoneNumber": "must be a Togolese mobile number"])
+        }
+        guard number.digits == subject else { throw APIError.forbidden }
+        let cards = try await mapped { try await money.cards(msisdn: subject) }
+        return try json(.ok, ["items": .array(cards.map { .object(Self.card($0)) })])
+    }
+
+    static func card(_ card: LinkedCard) -> [String: JSONOut] {
+        [
+            "id": .integer(card.id), "last4": .string(card.last4), "expiryMonth": .integer(Int64(card.expiryMonth)),
+            "expiryYear": .integer(Int64(card.expiryYear)),
+        ]
     }
 
     // MARK: Admin
