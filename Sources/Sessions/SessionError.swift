@@ -7,6 +7,8 @@ public struct SessionError: Error, Sendable, Hashable, CustomStringConvertible {
         case unknownSession = 404
         /// The session id is in use, or a reply for it is still being computed.
         case conflict = 409
+        /// This MSISDN starts sessions faster than a person can dial.
+        case rateLimited = 429
     }
 
     public let code: Code

@@ -11,13 +11,17 @@ public final class SessionManager: Sendable {
     public let money: MobileMoney
     private let actions: MenuActions
     private let store: SessionStore
+    private let startLimiter: TokenBucketLimiter?
 
-    /// - Parameter idleTimeout: a session with no step for this long is forgotten (USSD networks give up after about 180 s).
-    public init(menus: MenuSet, money: MobileMoney, idleTimeout: Duration = .seconds(180)) {
+    /// - Parameters:
+    ///   - idleTimeout: a session with no step for this long is forgotten (USSD networks give up after about 180 s).
+    ///   - startLimiter: session starts per MSISDN; a phone dialling faster than that is refused with 429.
+    public init(menus: MenuSet, money: MobileMoney, idleTimeout: Duration = .seconds(180), startLimiter: TokenBucketLimiter? = nil) {
         self.engine = MenuEngine(menus: menus)
         self.money = money
         self.actions = MenuActions(money: money)
         self.store = SessionStore(idleTimeout: idleTimeout)
+        self.startLimiter = startLimiter
     }
 
     /// Loads the menus of `directory` with the amount limits of the operator data, so menus and ledger agree.
@@ -28,6 +32,9 @@ public final class SessionManager: Sendable {
 
     /// A phone dialled `dial`: starts session `id` and returns its first screen.
     public func begin(id: String, msisdn: String, dial: String) async throws(SessionError) -> Reply {
+        if let wait = startLimiter?.take("ussd:\(msisdn)") {
+            throw SessionError(.rateLimited, "too many sessions for \(msisdn); retry in \(wait) s")
+        }
         let context = await subscriberContext(msisdn)
         let first: StepResult
         do {

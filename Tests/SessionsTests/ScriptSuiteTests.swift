@@ -98,3 +98,26 @@ let repository = URL(filePath: #filePath).deletingLastPathComponent().deletingLa
         #expect(try await sessions.money.ledger.verify().isClean)
     }
 }
+
+@Suite struct SessionStartLimitTests {
+    @Test func aPhoneDiallingTooFastIsRefusedWith429() async throws {
+        let catalog = try OperatorCatalog.load(from: repository.appending(path: "menus/operators.yaml"))
+        let target = try await InProcessTarget(
+            menus: try SessionManager.loadMenus(directory: repository.appending(path: "menus"), catalog: catalog), catalog: catalog,
+            world: try DemoWorld.load(from: repository.appending(path: "fixtures/demo-world.yaml")))
+        let sessions = SessionManager(
+            menus: target.sessions.engine.menus, money: target.sessions.money,
+            startLimiter: TokenBucketLimiter(capacity: 2, refillPerSecond: 0.01))
+        _ = try await sessions.begin(id: "a", msisdn: "22890112233", dial: "*145#")
+        _ = try await sessions.begin(id: "b", msisdn: "22890112233", dial: "*145#")
+        do {
+            _ = try await sessions.begin(id: "c", msisdn: "22890112233", dial: "*145#")
+            Issue.record("a third session start was accepted")
+        } catch {
+            #expect(error.code == .rateLimited)
+        }
+        // Another phone is not affected.
+        _ = try await sessions.begin(id: "d", msisdn: "22890445566", dial: "*145#")
+        withExtendedLifetime(target) {}
+    }
+}

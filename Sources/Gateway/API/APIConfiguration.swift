@@ -1,4 +1,5 @@
 import Foundation
+import MobileMoney
 
 /// Secrets and limits of the JSON API.
 public struct APIConfiguration: Sendable {
@@ -20,6 +21,14 @@ public struct APIConfiguration: Sendable {
         guard adminToken.utf8.count >= 16 else { throw APIConfigurationError("the admin token must be at least 16 characters") }
         self.jwtSecret = jwtSecret
         self.adminToken = adminToken
+    }
+
+    /// Reads the secrets from the environment, or from a `KEY=value` file readable by its owner only
+    /// (the environment wins), refusing to start without them.
+    public static func load(environment: [String: String], secretsFile: String?) throws -> APIConfiguration {
+        var values = try secretsFile.map(SecretFile.readAssignments) ?? [:]
+        values.merge(environment) { $1 }
+        return try fromEnvironment(values)
     }
 
     /// Reads `SIKA_JWT_SECRET` (hex, 64+ digits) and `SIKA_ADMIN_TOKEN`, refusing to start without them.

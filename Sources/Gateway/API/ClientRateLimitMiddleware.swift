@@ -1,4 +1,5 @@
 import Hummingbird
+import Sessions
 
 /// Refuses a client address that sends more than its share with 429 and `Retry-After`.
 struct ClientRateLimitMiddleware<Context: RequestContext>: RouterMiddleware {

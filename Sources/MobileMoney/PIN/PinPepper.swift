@@ -49,15 +49,7 @@ public struct PinPepper: Sendable {
             }
             return pepper
         }
-        var info = stat()
-        guard stat(keyFile, &info) == 0 else { throw MobileMoneyError(.configuration, "cannot read \(keyFile)") }
-        guard info.st_mode & 0o077 == 0, info.st_uid == getuid() else {
-            throw MobileMoneyError(
-                .configuration, "\(keyFile) must belong to this user and be readable by its owner only (chmod 600 \(keyFile))")
-        }
-        guard let text = try? String(contentsOfFile: keyFile, encoding: .utf8),
-            let bytes = Self.bytes(hex: text.trimmingCharacters(in: .whitespacesAndNewlines))
-        else {
+        guard let bytes = Self.bytes(hex: try SecretFile.read(keyFile)) else {
             throw MobileMoneyError(.configuration, "\(keyFile) must hold the pepper as hex digits")
         }
         return try PinPepper(bytes: bytes)

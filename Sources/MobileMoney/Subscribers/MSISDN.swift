@@ -8,7 +8,8 @@ public struct MSISDN: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Accepts what people type: `90112233`, `22890112233`, `+22890112233`, `0022890112233`, with spaces.
     public init?(_ text: String) {
         var digits = text.filter { $0 != " " && $0 != "-" && $0 != "." }
-        if digits.hasPrefix("+") { digits.removeFirst() } else if digits.hasPrefix("00") { digits.removeFirst(2) }
+        // An 8-digit local number may itself start with 00; only a longer one carries an international prefix.
+        if digits.hasPrefix("+") { digits.removeFirst() } else if digits.hasPrefix("00") && digits.count > 8 { digits.removeFirst(2) }
         guard digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
         if digits.count == 8 { digits = Self.countryCode + digits }
         guard digits.count == 11, digits.hasPrefix(Self.countryCode) else { return nil }
