@@ -85,15 +85,18 @@ public struct LedgerTransaction {
         }
 
         let feeAccount = fee > 0 ? try context.systemAccount(.fees, of: home.id) : nil
-        let debitAfter = try addToBalance(debit.id, -(request.amount + fee))
-        let creditAfter = try addToBalance(credit.id, request.amount)
+        var deltas = [(debit.id, -(request.amount + fee)), (credit.id, request.amount)]
+        if let feeAccount { deltas.append((feeAccount, fee)) }
+        let after = try addToBalances(deltas)
+        let debitAfter = after[debit.id]!
+        let creditAfter = after[credit.id]!
         let state: TransferState = request.pending ? .pending : .posted
         let main = try insertTransfer(
             key: request.idempotencyKey, debit: debit.id, credit: credit.id, amount: request.amount, fee: fee, kind: request.kind,
             state: state, home: home, parent: request.parentID, debitAfter: debitAfter + fee, creditAfter: creditAfter)
         var feeTransfer: Transfer?
         if let feeAccount {
-            let feeAfter = try addToBalance(feeAccount, fee)
+            let feeAfter = after[feeAccount]!
             feeTransfer = try insertTransfer(
                 key: Self.feeKey(request.idempotencyKey), debit: debit.id, credit: feeAccount, amount: fee, fee: 0, kind: .fee,
                 state: state, home: home, parent: main.id, debitAfter: debitAfter, creditAfter: feeAfter)
@@ -135,6 +138,22 @@ public struct LedgerTransaction {
         try db.cachedStatement(sql: LedgerSQL.insertOutbox).execute(arguments: [msisdn, operatorID, sender, body, transferID, now])
     }
 
+    /// An SMS to queue: recipient, the operator that delivers it, the text, the movement it reports.
+    public typealias SMS = (msisdn: String, operatorID: String, body: String, transferID: Transfer.ID?)
+
+    /// Queues several SMS in this transaction; a movement's two receipts go in one statement.
+    public func enqueueSMS(_ messages: [SMS]) throws {
+        guard messages.count == 2 else {
+            for m in messages { try enqueueSMS(to: m.msisdn, operatorID: m.operatorID, body: m.body, transferID: m.transferID) }
+            return
+        }
+        var arguments = StatementArguments()
+        for m in messages {
+            arguments += [m.msisdn, m.operatorID, try context.operatorConfig(m.operatorID).smsShortCode, m.body, m.transferID, now]
+        }
+        try db.cachedStatement(sql: LedgerSQL.insertOutboxPair).execute(arguments: arguments)
+    }
+
     // MARK: Internals
 
     static func feeKey(_ key: String) -> String { key + "#fee" }
@@ -172,8 +191,7 @@ public struct LedgerTransaction {
         for leg in legs {
             try db.cachedStatement(sql: LedgerSQL.setTransferState).execute(arguments: [final.rawValue, now, leg.id])
             if final == .voided {
-                _ = try addToBalance(leg.debitAccount, leg.amount)
-                _ = try addToBalance(leg.creditAccount, -leg.amount)
+                _ = try addToBalances([(leg.debitAccount, leg.amount), (leg.creditAccount, -leg.amount)])
             }
         }
         if final == .voided && main.kind.isCustomerOutgoing {
@@ -188,11 +206,21 @@ public struct LedgerTransaction {
         return try transfer(id: id)!
     }
 
-    private func addToBalance(_ account: Account.ID, _ delta: Int64) throws -> Int64 {
-        guard let balance = try Int64.fetchOne(db.cachedStatement(sql: LedgerSQL.addToBalance), arguments: [delta, account]) else {
-            throw LedgerError(.unknownAccount, "no account \(account)")
+    /// Applies balance deltas to up to three accounts in one statement; returns the new balances.
+    private func addToBalances(_ deltas: [(Account.ID, Int64)]) throws -> [Account.ID: Int64] {
+        // The same account twice (a fee paid into the account being credited) must add up, not shadow.
+        var merged: [(Account.ID, Int64)] = []
+        for (id, delta) in deltas {
+            if let index = merged.firstIndex(where: { $0.0 == id }) { merged[index].1 += delta } else { merged.append((id, delta)) }
         }
-        return balance
+        var arguments = StatementArguments()
+        for (id, delta) in merged { arguments += [id, delta] }
+        for (id, _) in merged { arguments += [id] }
+        var after: [Account.ID: Int64] = [:]
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: LedgerSQL.addToBalances(merged.count)), arguments: arguments)
+        while let row = try rows.next() { after[row[0]] = row[1] }
+        guard after.count == merged.count else { throw LedgerError(.unknownAccount, "no account among \(merged.map(\.0))") }
+        return after
     }
 
     private func insertTransfer(

@@ -32,20 +32,15 @@ extension MobileMoney {
                 accounts: (me.account, them.account))
             if !receipt.replayed {
                 let at = receipt.transfer.createdAt
-                try self.notify(
-                    tx, sender,
-                    Receipt.sent(
-                        .init(
-                            amount: amount, fee: receipt.fee, counterparty: them.name, counterpartyMSISDN: recipient.digits,
-                            balance: receipt.debitBalanceAfter, reference: receipt.reference, at: at), me.language),
-                    transfer: receipt.transfer.id)
-                try self.notify(
-                    tx, recipient,
-                    Receipt.received(
-                        .init(
-                            amount: amount, counterparty: me.name, counterpartyMSISDN: sender.digits, balance: receipt.creditBalanceAfter,
-                            reference: receipt.reference, at: at), them.language),
-                    transfer: receipt.transfer.id)
+                let sent = Receipt.sent(
+                    .init(
+                        amount: amount, fee: receipt.fee, counterparty: them.name, counterpartyMSISDN: recipient.digits,
+                        balance: receipt.debitBalanceAfter, reference: receipt.reference, at: at), me.language)
+                let received = Receipt.received(
+                    .init(
+                        amount: amount, counterparty: me.name, counterpartyMSISDN: sender.digits, balance: receipt.creditBalanceAfter,
+                        reference: receipt.reference, at: at), them.language)
+                try self.notify(tx, [(sender, sent), (recipient, received)], transfer: receipt.transfer.id)
             }
             return self.result(receipt, counterparty: Subscriber.shortName(them.name), msisdn: recipient)
         }

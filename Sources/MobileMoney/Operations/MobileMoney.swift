@@ -131,8 +131,15 @@ public final class MobileMoney: Sendable {
 
     /// Queues an SMS for a subscriber, through the gateway of the operator that owns the number.
     func notify(_ tx: LedgerTransaction, _ msisdn: MSISDN, _ body: String, transfer: Int64?) throws {
-        guard let owner = catalog.operatorOwning(msisdn: msisdn.digits) else { return }
-        try tx.enqueueSMS(to: msisdn.digits, operatorID: owner.id, body: body, transferID: transfer)
+        try notify(tx, [(msisdn, body)], transfer: transfer)
+    }
+
+    /// Queues the SMS of one movement (usually both parties' receipts) together.
+    func notify(_ tx: LedgerTransaction, _ messages: [(MSISDN, String)], transfer: Int64?) throws {
+        try tx.enqueueSMS(
+            messages.compactMap { msisdn, body in
+                catalog.operatorOwning(msisdn: msisdn.digits).map { (msisdn.digits, $0.id, body, transfer) }
+            })
     }
 
     func result(_ receipt: TransferReceipt, counterparty: String, msisdn: MSISDN?) -> TransferResult {
