@@ -66,7 +66,7 @@ let package = Package(
         ),
         .target(
             name: "Sessions",
-            dependencies: ["MenuEngine", "MobileMoney", "Ledger", "SessionScripts"],
+            dependencies: ["MenuEngine", "MobileMoney", "Ledger", "SessionScripts", "ProviderBridge"],
             swiftSettings: strict
         ),
         .target(

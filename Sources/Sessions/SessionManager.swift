@@ -12,11 +12,13 @@ public final class SessionManager: Sendable {
     private let actions: MenuActions
     private let store: SessionStore
 
-    /// - Parameter idleTimeout: a session with no step for this long is forgotten (USSD networks give up after about 180 s).
-    public init(menus: MenuSet, money: MobileMoney, idleTimeout: Duration = .seconds(180)) {
+    /// - Parameters:
+    ///   - idleTimeout: a session with no step for this long is forgotten (USSD networks give up after about 180 s).
+    ///   - offNet: transfers to other networks (the provider bridge); without it the off-net menus answer "unavailable".
+    public init(menus: MenuSet, money: MobileMoney, idleTimeout: Duration = .seconds(180), offNet: (any OffNetTransfers)? = nil) {
         self.engine = MenuEngine(menus: menus)
         self.money = money
-        self.actions = MenuActions(money: money)
+        self.actions = MenuActions(money: money, offNet: offNet)
         self.store = SessionStore(idleTimeout: idleTimeout)
     }
 

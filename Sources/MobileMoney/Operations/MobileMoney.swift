@@ -42,6 +42,7 @@ public final class MobileMoney: Sendable {
         ledgerOptions.migrations = { migrator in
             previous(&migrator)
             SubscriberSchema.register(in: &migrator)
+            OffNetSchema.register(in: &migrator)
         }
         return MobileMoney(
             ledger: try Ledger.open(path: path, catalog: catalog, options: ledgerOptions), pepper: pepper, options: options, logger: logger)

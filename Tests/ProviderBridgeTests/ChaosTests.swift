@@ -1,0 +1,45 @@
+import Foundation
+import Ledger
+import MobileMoney
+import ProviderBridge
+import Testing
+
+/// Hundreds of concurrent off-net transfers both ways against simulators injecting every fault type.
+@Suite(.serialized) struct ChaosTests {
+    @Test func everyFaultTypeAtOnceLosesAndCreatesNothing() async throws {
+        let f = try await F()
+        var plan = FaultPlan.chaos(seed: 2026)
+        plan.outage = 200..<260
+        var bridgeOptions = F.quickOptions(attempts: 4, breaker: .init(failureThreshold: 20, cooldown: .milliseconds(100)))
+        bridgeOptions.retry.deadline = .seconds(1)
+        let net = ProviderNetwork.inProcess(money: f.money, faults: plan, bridgeOptions: bridgeOptions, reconcilerOptions: F.reconcileNow())
+        let wallets = try await ChaosDriver.populate(f.money, perOperator: 12, balance: 1_000_000)
+        let start = ContinuousClock.now
+        let tally = await ChaosDriver(bridge: net.bridge, wallets: wallets).run(count: 800, concurrency: 32, seed: 2026)
+        #expect(tally.total == 800 && tally.failed == 0)
+        // Hung credits land after their callers gave up; then reconcile until nothing is pending.
+        try await Task.sleep(for: .milliseconds(plan.hangMs + 200))
+        var passes = 0
+        while try await f.pendingCount() > 0 && passes < 20 {
+            _ = await net.reconciler.reconcile()
+            passes += 1
+        }
+        let faults = ["tmoney", "flooz"].map { op in
+            "\(op): "
+                + net.providers[op]!.faults.counts.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue)=\($0.value)" }
+                .joined(separator: " ")
+        }
+        let states = try await OffNetAudit.states(f.money)
+        print("chaos: \(tally); after \(passes) reconciliation passes: \(states); \(ContinuousClock.now - start)")
+        print("chaos faults: \(faults.joined(separator: "; "))")
+        #expect(try await f.pendingCount() == 0)
+        #expect(try await f.checkBooks() == [])
+        for op in ["tmoney", "flooz"] {
+            let counts = net.providers[op]!.faults.counts
+            for fault in [Fault.serverError, .timeout, .reset, .lostResponse, .duplicate, .outage] {
+                #expect((counts[fault] ?? 0) > 0, "\(op) never injected \(fault)")
+            }
+        }
+        #expect((states["posted"] ?? 0) > 600)
+    }
+}
