@@ -14,8 +14,9 @@ public final class InProcessTarget: ScriptTarget {
     private let firstMessage: Int64
 
     /// Off-net transfers in scripts go through in-process provider simulators with these faults: credits
-    /// to 22898765432 are never answered, so scripts get a deterministic "en cours".
-    public static let scriptFaults = "hold=22898765432,hang=1000"
+    /// to 22898765432 (Flooz) and 22890765432 (T-Money) are never answered, so scripts get a
+    /// deterministic "en cours".
+    public static let scriptFaults = "hold=22898765432+22890765432,hang=1000"
 
     /// - Parameters:
     ///   - menus: loaded once and shared by every script's target.

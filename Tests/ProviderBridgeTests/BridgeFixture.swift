@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Ledger
 import MobileMoney
 import ProviderBridge
@@ -19,6 +20,8 @@ final class BridgeFixture: Sendable {
 
     let money: MobileMoney
     let directory: URL
+    /// Outbox id once seeded: welcome and cash-in SMS are not part of the tests.
+    let firstMessage: Int64
 
     init() async throws {
         directory = FileManager.default.temporaryDirectory.appending(path: "sika-bridge-\(UUID().uuidString)")
@@ -28,6 +31,7 @@ final class BridgeFixture: Sendable {
         money = try MobileMoney.open(
             path: directory.appending(path: "bridge.sqlite").path, catalog: Self.catalog, pepper: .random(), ledgerOptions: options)
         try await Self.world.seed(into: money)
+        firstMessage = try await money.ledger.read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM outbox") ?? 0 }
     }
 
     deinit { try? FileManager.default.removeItem(at: directory) }
@@ -71,8 +75,9 @@ final class BridgeFixture: Sendable {
 
     /// Outbox bodies for one number, oldest first.
     func sms(_ msisdn: String) async throws -> [String] {
-        try await money.ledger.read { db in
-            try String.fetchAll(db, sql: "SELECT body FROM outbox WHERE msisdn = ? ORDER BY id", arguments: [msisdn])
+        let first = firstMessage
+        return try await money.ledger.read { db in
+            try String.fetchAll(db, sql: "SELECT body FROM outbox WHERE msisdn = ? AND id > ? ORDER BY id", arguments: [msisdn, first])
         }
     }
 

@@ -10,7 +10,8 @@ import Testing
         let f = try await F()
         var plan = FaultPlan.chaos(seed: 2026)
         plan.outage = 200..<260
-        var bridgeOptions = F.quickOptions(attempts: 4, breaker: .init(failureThreshold: 20, cooldown: .milliseconds(100)))
+        // A breaker that trips only on a real outage, so that most transfers meet the other faults.
+        var bridgeOptions = F.quickOptions(attempts: 4, breaker: .init(failureThreshold: 60, cooldown: .milliseconds(50)))
         bridgeOptions.retry.deadline = .seconds(1)
         let net = ProviderNetwork.inProcess(money: f.money, faults: plan, bridgeOptions: bridgeOptions, reconcilerOptions: F.reconcileNow())
         let wallets = try await ChaosDriver.populate(f.money, perOperator: 12, balance: 1_000_000)
@@ -23,6 +24,7 @@ import Testing
         while try await f.pendingCount() > 0 && passes < 20 {
             _ = await net.reconciler.reconcile()
             passes += 1
+            try await Task.sleep(for: .milliseconds(100))
         }
         let faults = ["tmoney", "flooz"].map { op in
             "\(op): "
@@ -40,6 +42,6 @@ import Testing
                 #expect((counts[fault] ?? 0) > 0, "\(op) never injected \(fault)")
             }
         }
-        #expect((states["posted"] ?? 0) > 600)
+        #expect((states["posted"] ?? 0) > 400)
     }
 }

@@ -31,8 +31,8 @@ struct FakeWorld {
         var offNet: [Band] = []
     }
 
-    /// The number whose off-net credits the script simulators never answer (`InProcessTarget.scriptFaults`).
-    static let heldOffNetRecipient = "22898765432"
+    /// The numbers whose off-net credits the script simulators never answer (`InProcessTarget.scriptFaults`).
+    static let heldOffNetRecipients: Set<String> = ["22898765432", "22890765432"]
 
     struct Subscriber {
         var msisdn: String
@@ -228,7 +228,7 @@ struct FakeWorld {
             let recipient = arguments["msisdn"] ?? ""
             guard let destination = operatorOf(recipient), destination.id != op.id else { return ActionOutcome("same_network") }
             let fee = Band.fee(op.offNet, amount)
-            if recipient == Self.heldOffNetRecipient {
+            if Self.heldOffNetRecipients.contains(recipient) {
                 var outcome = move(op: op, from: caller, to: nil, amount: amount, fee: fee) { reference, _, _ in
                     ("Transfert de \(Self.money(amount)) vers \(destination.name) en cours. Ref: \(reference).", nil)
                 }
