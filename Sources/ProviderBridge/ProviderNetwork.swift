@@ -22,7 +22,8 @@ public struct ProviderNetwork: Sendable {
     /// with the simulators' default API keys.
     public static func simulated(
         money: MobileMoney, host: String = "127.0.0.1", basePort: Int = 7301, faults: FaultPlan = .none,
-        bridgeOptions: OffNetBridge.Options = .init(), reconcilerOptions: Reconciler.Options = .init(), client: HTTPClient = .shared,
+        bridgeOptions: OffNetBridge.Options = .init(), reconcilerOptions: Reconciler.Options = .init(),
+        client: HTTPClient = HTTPProvider.sharedClient,
         logger: Logger = Logger(label: "sika.bridge")
     ) -> ProviderNetwork {
         let operators = money.catalog.operators.map(\.id)

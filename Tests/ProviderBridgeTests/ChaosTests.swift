@@ -9,15 +9,15 @@ import Testing
     @Test func everyFaultTypeAtOnceLosesAndCreatesNothing() async throws {
         let f = try await F()
         var plan = FaultPlan.chaos(seed: 2026)
-        plan.outage = 200..<260
+        plan.outage = 300..<400
         // A breaker that trips only on a real outage, so that most transfers meet the other faults.
         var bridgeOptions = F.quickOptions(attempts: 4, breaker: .init(failureThreshold: 60, cooldown: .milliseconds(50)))
         bridgeOptions.retry.deadline = .seconds(1)
         let net = ProviderNetwork.inProcess(money: f.money, faults: plan, bridgeOptions: bridgeOptions, reconcilerOptions: F.reconcileNow())
         let wallets = try await ChaosDriver.populate(f.money, perOperator: 12, balance: 1_000_000)
         let start = ContinuousClock.now
-        let tally = await ChaosDriver(bridge: net.bridge, wallets: wallets).run(count: 800, concurrency: 32, seed: 2026)
-        #expect(tally.total == 800 && tally.failed == 0)
+        let tally = await ChaosDriver(bridge: net.bridge, wallets: wallets).run(count: 2000, concurrency: 64, seed: 2026)
+        #expect(tally.total == 2000 && tally.failed == 0)
         // Hung credits land after their callers gave up; then reconcile until nothing is pending.
         try await Task.sleep(for: .milliseconds(plan.hangMs + 200))
         var passes = 0
@@ -42,6 +42,6 @@ import Testing
                 #expect((counts[fault] ?? 0) > 0, "\(op) never injected \(fault)")
             }
         }
-        #expect((states["posted"] ?? 0) > 400)
+        #expect((states["posted"] ?? 0) > 1000)
     }
 }

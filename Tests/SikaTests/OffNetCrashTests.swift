@@ -38,7 +38,7 @@ import Testing
         var outcomes = 0
         var buffer = Data()
         let deadline = Date().addingTimeInterval(120)
-        while outcomes < 400 && Date() < deadline {
+        while outcomes < 800 && Date() < deadline {
             let chunk = out.fileHandleForReading.availableData
             if chunk.isEmpty { break }
             buffer.append(chunk)
@@ -50,7 +50,13 @@ import Testing
         kill(child.processIdentifier, SIGKILL)
         child.waitUntilExit()
         #expect(child.terminationReason == .uncaughtSignal, "the child finished before it could be killed")
-        #expect(outcomes >= 400, "the child reported only \(outcomes) outcomes")
+        #expect(outcomes >= 800, "the child reported only \(outcomes) outcomes")
+
+        // Restarted: a new bridge process on the same ledger sends more, to the end, beside the debris.
+        let restart = try sika([
+            "provider", "chaos", "--db", db, "--operators", operators, "--transfers", "400", "--concurrency", "48", "--seed", "12",
+        ])
+        #expect(restart.status == 0 && restart.out.contains("DONE"), "\(restart.out.suffix(300))")
 
         var report = ""
         for _ in 0..<5 {
@@ -60,7 +66,9 @@ import Testing
         }
         #expect(report.contains("still pending 0"), "\(report)")
         let audit = try sika(["provider", "audit", "--db", db, "--operators", operators])
-        print("off-net crash test: \(outcomes) outcomes before SIGKILL; reconcile: \(report.split(separator: "\n").first ?? ""); \(audit.out)")
+        print(
+            "off-net crash test: \(outcomes) outcomes before SIGKILL; restart: \(restart.out.split(separator: "\n").last ?? ""); reconcile: \(report.split(separator: "\n").first ?? ""); \(audit.out)"
+        )
         #expect(audit.status == 0, "\(audit.out)")
         #expect(audit.out.contains("pending") == false)
         let settlement = try sika(["settlement", "--db", db, "--operators", operators])

@@ -16,7 +16,7 @@ public struct HTTPProvider: Provider {
     let apiKey: String
     let client: HTTPClient
 
-    public init(operatorID: String, source: String, baseURL: String, apiKey: String, client: HTTPClient = .shared) {
+    public init(operatorID: String, source: String, baseURL: String, apiKey: String, client: HTTPClient = HTTPProvider.sharedClient) {
         self.operatorID = operatorID
         self.source = source
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
@@ -56,6 +56,14 @@ public struct HTTPProvider: Provider {
         guard status == 200 else { throw Self.failure(status, data) }
         return try Self.decode(ProviderTransferList.self, data, status: status).transfers
     }
+
+    /// One client for the process, with room for 64 connections per provider: the default pool of 8
+    /// would queue a busy bridge behind a slow provider. Never shut down (it lives as long as the process).
+    public static let sharedClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
 
     // MARK: Transport
 

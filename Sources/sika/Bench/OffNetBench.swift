@@ -43,7 +43,9 @@ struct OffNetBench: AsyncParsableCommand {
         var lost = FaultPlan()
         lost.lostResponse = 1
         let (settled, seconds) = try await Self.withHTTP(money, lost, attempts: 1) { bridge, reconciler in
-            _ = await ChaosDriver(bridge: bridge, wallets: wallets).run(count: pending, concurrency: concurrency, seed: 99, keyPrefix: "pending")
+            let made = await ChaosDriver(bridge: bridge, wallets: wallets).run(
+                count: pending, concurrency: concurrency, seed: 99, keyPrefix: "pending")
+            print("saga with every answer lost: \(made)")
             let waiting = try await money.pendingOffNet(createdBefore: Int64.max, limit: 100_000).count
             let start = ContinuousClock.now
             let report = await reconciler.reconcile(now: Int64.max / 2)
@@ -89,6 +91,8 @@ struct OffNetBench: AsyncParsableCommand {
         }
         var options = OffNetBridge.Options()
         options.retry.maxAttempts = attempts
+        // Measure the bridge, not the breaker: the pending phase fails every credit on purpose.
+        options.breaker = .init(failureThreshold: Int.max, cooldown: .seconds(1))
         let bridge = OffNetBridge(money: money, providers: providers, options: options)
         var reconcilerOptions = Reconciler.Options()
         reconcilerOptions.concurrency = 32
