@@ -88,4 +88,22 @@ import Testing
         #expect(await net.reconciler.reconcile().posted == 1)
         #expect(try await f.checkBooks() == [])
     }
+
+    @Test func runningAsAServiceSettlesPeriodicallyAndStopsWhenCancelled() async throws {
+        let f = try await F()
+        var options = F.reconcileNow()
+        options.interval = .milliseconds(20)
+        let net = ProviderNetwork.inProcess(money: f.money, bridgeOptions: F.quickOptions(), reconcilerOptions: options)
+        let service = Task { try await net.reconciler.run() }
+        _ = try await f.money.beginOffNet(from: F.kofi, to: F.akosua, amount: 3000, pin: f.pin(F.kofi), idempotencyKey: "svc")
+        var waited = 0
+        while try await f.pendingCount() > 0 && waited < 100 {
+            try await Task.sleep(for: .milliseconds(20))
+            waited += 1
+        }
+        #expect(try await f.pendingCount() == 0, "the periodic pass settled it")
+        service.cancel()
+        try await service.value
+        #expect(try await f.checkBooks() == [])
+    }
 }

@@ -37,14 +37,19 @@ public struct Reconciler: Sendable {
         self.logger = logger
     }
 
-    /// Periodic passes until the task is cancelled (or the service group shuts down).
+    /// Periodic passes until the task is cancelled or the service group shuts down gracefully.
+    ///
+    /// Stopping mid-pass is safe: each settlement is one transaction, and what is left is picked up
+    /// by the next run.
     public func run() async throws {
-        while !Task.isCancelled {
-            let report = await reconcile()
-            if report.examined > 0 || !report.unknownCredits.isEmpty {
-                logger.info("reconciliation pass", metadata: ["report": "\(report)"])
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                let report = await reconcile()
+                if report.examined > 0 || !report.unknownCredits.isEmpty {
+                    logger.info("reconciliation pass", metadata: ["report": "\(report)"])
+                }
+                do { try await Task.sleep(for: options.interval) } catch { return }
             }
-            do { try await Task.sleep(for: options.interval) } catch { return }
         }
     }
 
