@@ -68,7 +68,7 @@ let package = Package(
         ),
         .target(
             name: "Sessions",
-            dependencies: ["MenuEngine", "MobileMoney", "Ledger", "SessionScripts"],
+            dependencies: ["MenuEngine", "MobileMoney", "Ledger", "SessionScripts", "ProviderBridge"],
             swiftSettings: strict
         ),
         .target(
@@ -79,8 +79,11 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
@@ -138,6 +141,7 @@ let package = Package(
             name: "ProviderBridgeTests",
             dependencies: [
                 "ProviderBridge", "Ledger", "MobileMoney",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],

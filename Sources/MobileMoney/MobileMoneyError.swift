@@ -26,6 +26,10 @@ public struct MobileMoneyError: Error, Sendable, Hashable, CustomStringConvertib
         case notReversible = "not_reversible"
         case idempotencyConflict = "idempotency_conflict"
         case invalidCard = "invalid_card"
+        /// An off-net request for a recipient on the sender's own network.
+        case sameNetwork = "same_network"
+        /// The other provider's answer contradicts what the ledger already recorded (credited after a void).
+        case offNetConflict = "offnet_conflict"
         case configuration
         case storage
     }

@@ -2,6 +2,7 @@ import Foundation
 import Ledger
 import MenuEngine
 import MobileMoney
+import ProviderBridge
 import SessionScripts
 
 /// Runs session scripts in this process against a fresh ledger seeded with the demo world: the real
@@ -12,10 +13,16 @@ public final class InProcessTarget: ScriptTarget {
     /// Outbox id before the script started: SMS from seeding are not part of the conversation.
     private let firstMessage: Int64
 
+    /// Off-net transfers in scripts go through in-process provider simulators with these faults: credits
+    /// to 22898765432 (Flooz) and 22890765432 (T-Money) are never answered, so scripts get a
+    /// deterministic "en cours".
+    public static let scriptFaults = "hold=22898765432+22890765432,hang=1000"
+
     /// - Parameters:
     ///   - menus: loaded once and shared by every script's target.
     ///   - world: the demo world to seed.
-    public init(menus: MenuSet, catalog: OperatorCatalog, world: DemoWorld) async throws {
+    ///   - faults: what the in-process provider simulators inject (`FaultPlan.parse` syntax).
+    public init(menus: MenuSet, catalog: OperatorCatalog, world: DemoWorld, faults: String = InProcessTarget.scriptFaults) async throws {
         directory = FileManager.default.temporaryDirectory.appending(path: "sika-script-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var options = Ledger.Options()
@@ -24,7 +31,13 @@ public final class InProcessTarget: ScriptTarget {
             path: directory.appending(path: "script.sqlite").path, catalog: catalog, pepper: .random(), ledgerOptions: options)
         try await world.seed(into: money)
         firstMessage = try await money.ledger.read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM outbox") ?? 0 }
-        sessions = SessionManager(menus: menus, money: money)
+        // Short waits: a held credit turns "en cours" in a fraction of a second instead of the real deadline.
+        var bridge = OffNetBridge.Options()
+        bridge.retry = RetryPolicy(
+            maxAttempts: 2, attemptTimeout: .milliseconds(150), baseDelay: .milliseconds(10), maxDelay: .milliseconds(20),
+            deadline: .milliseconds(500))
+        let network = ProviderNetwork.inProcess(money: money, faults: try FaultPlan.parse(faults), bridgeOptions: bridge)
+        sessions = SessionManager(menus: menus, money: money, offNet: network.bridge)
     }
 
     deinit { try? FileManager.default.removeItem(at: directory) }

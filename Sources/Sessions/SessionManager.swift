@@ -15,11 +15,15 @@ public final class SessionManager: Sendable {
 
     /// - Parameters:
     ///   - idleTimeout: a session with no step for this long is forgotten (USSD networks give up after about 180 s).
+    ///   - offNet: transfers to other networks (the provider bridge); without it the off-net menus answer "unavailable".
     ///   - startLimiter: session starts per MSISDN; a phone dialling faster than that is refused with 429.
-    public init(menus: MenuSet, money: MobileMoney, idleTimeout: Duration = .seconds(180), startLimiter: TokenBucketLimiter? = nil) {
+    public init(
+        menus: MenuSet, money: MobileMoney, idleTimeout: Duration = .seconds(180), offNet: (any OffNetTransfers)? = nil,
+        startLimiter: TokenBucketLimiter? = nil
+    ) {
         self.engine = MenuEngine(menus: menus)
         self.money = money
-        self.actions = MenuActions(money: money)
+        self.actions = MenuActions(money: money, offNet: offNet)
         self.store = SessionStore(idleTimeout: idleTimeout)
         self.startLimiter = startLimiter
     }

@@ -8,6 +8,7 @@ struct Sika: AsyncParsableCommand {
         abstract: "Sika: mobile money for feature phones.",
         subcommands: [
             LedgerCommand.self, SubscriberCommand.self, CashInCommand.self, ReverseCommand.self, Menus.self, ScriptCommand.self, BenchCommand.self,
+            ProviderCommand.self, ReconcileCommand.self, SettlementCommand.self,
         ]
     )
 }

@@ -27,7 +27,12 @@ struct FakeWorld {
         var tiers: [Int: (daily: Int64, cap: Int64)]
         var onNet: [Band]
         var cashOut: [Band]
+        var name = ""
+        var offNet: [Band] = []
     }
+
+    /// The numbers whose off-net credits the script simulators never answer (`InProcessTarget.scriptFaults`).
+    static let heldOffNetRecipients: Set<String> = ["22898765432", "22890765432"]
 
     struct Subscriber {
         var msisdn: String
@@ -78,7 +83,7 @@ struct FakeWorld {
                     id: entry["id"] as? String ?? "", prefix: entry["referencePrefix"] as? String ?? "",
                     numbering: (entry["numbering"] as? [Any] ?? []).map { "\($0)" },
                     minTransfer: Self.int(limits["minTransfer"]), maxTransfer: Self.int(limits["maxTransfer"]), tiers: tiers,
-                    onNet: bands("onNet"), cashOut: bands("cashOut")))
+                    onNet: bands("onNet"), cashOut: bands("cashOut"), name: entry["name"] as? String ?? "", offNet: bands("offNet")))
         }
         let world = try Yams.load(yaml: worldYAML) as? [String: Any] ?? [:]
         for entry in world["subscribers"] as? [[String: Any]] ?? [] {
@@ -202,6 +207,43 @@ struct FakeWorld {
                         + "Nouveau solde: \(Self.money(sender.balance)).",
                     "Vous avez recu \(Self.money(amount)) de \(sender.name) (\(caller)). Ref: \(reference). "
                         + "Nouveau solde: \(Self.money(receiver.balance))."
+                )
+            }
+        case "lookup_offnet":
+            let recipient = arguments["msisdn"] ?? ""
+            if recipient == caller { return ActionOutcome("self_transfer") }
+            guard let destination = operatorOf(recipient) else { return ActionOutcome("unknown_recipient") }
+            if destination.id == op.id { return ActionOutcome("same_network") }
+            if amount < op.minTransfer { return ActionOutcome("below_minimum") }
+            if amount > op.maxTransfer { return ActionOutcome("above_maximum") }
+            let fee = Band.fee(op.offNet, amount)
+            return ActionOutcome(
+                "ok",
+                values: [
+                    "recipient.name": MSISDN.localPart(of: recipient), "recipient.network": destination.name, "fee": String(fee),
+                    "total": String(amount + fee),
+                ])
+        case "transfer_offnet":
+            if let refused = checkPin(caller, arguments["pin"] ?? "") { return refused }
+            let recipient = arguments["msisdn"] ?? ""
+            guard let destination = operatorOf(recipient), destination.id != op.id else { return ActionOutcome("same_network") }
+            let fee = Band.fee(op.offNet, amount)
+            if Self.heldOffNetRecipients.contains(recipient) {
+                var outcome = move(op: op, from: caller, to: nil, amount: amount, fee: fee) { reference, _, _ in
+                    ("Transfert de \(Self.money(amount)) vers \(destination.name) en cours. Ref: \(reference).", nil)
+                }
+                if outcome.name == "ok" { outcome = ActionOutcome("pending", values: outcome.values) }
+                return outcome
+            }
+            guard subscribers[recipient] != nil else {
+                send(caller, "Transfert de \(Self.money(amount)) vers \(destination.name) echoue. Montant et frais rembourses.")
+                return ActionOutcome("refused", values: ["reason": "unknown_recipient"])
+            }
+            return move(op: op, from: caller, to: recipient, amount: amount, fee: fee) { reference, sender, receiver in
+                (
+                    "Vous avez envoye \(Self.money(amount)) vers \(destination.name) (\(recipient)). Frais: \(Self.money(fee)). Ref: \(reference). "
+                        + "Nouveau solde: \(Self.money(sender.balance)).",
+                    "Vous avez recu \(Self.money(amount)) de \(caller) (\(op.name)). Ref: \(reference). Nouveau solde: \(Self.money(receiver.balance))."
                 )
             }
         case "lookup_agent":

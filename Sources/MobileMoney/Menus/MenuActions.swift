@@ -21,11 +21,21 @@ public struct MenuActions: Sendable {
         "statement": ["ok", "empty", "wrong_pin", "locked", "blocked"],
         "change_pin": ["ok", "wrong_pin", "locked", "trivial_pin", "pin_mismatch", "same_pin", "blocked"],
         "set_language": ["ok"],
+        "lookup_offnet": ["ok", "self_transfer", "unknown_recipient", "same_network", "below_minimum", "above_maximum", "unavailable"],
+        "transfer_offnet": [
+            "ok", "pending", "refused", "unavailable", "insufficient_funds", "wrong_pin", "locked", "limit_exceeded", "blocked", "self_transfer",
+            "same_network",
+        ],
     ]
 
     public let money: MobileMoney
+    /// Transfers to other networks; without it the off-net actions answer `unavailable`.
+    public let offNet: (any OffNetTransfers)?
 
-    public init(money: MobileMoney) { self.money = money }
+    public init(money: MobileMoney, offNet: (any OffNetTransfers)? = nil) {
+        self.money = money
+        self.offNet = offNet
+    }
 
     /// Runs action `name` for the subscriber `caller`.
     ///
@@ -74,6 +84,29 @@ public struct MenuActions: Sendable {
                 try await money.changePin(
                     msisdn: caller, old: arguments["old_pin"] ?? "", new: arguments["new_pin"] ?? "", confirmation: arguments["confirm_pin"] ?? "")
                 return MenuActionOutcome("ok")
+            case "lookup_offnet":
+                guard let offNet else { return MenuActionOutcome("unavailable") }
+                let quote = try await offNet.quote(sender: caller, recipient: arguments["msisdn"] ?? "", amount: try amount(arguments))
+                return MenuActionOutcome(
+                    "ok",
+                    [
+                        "recipient.name": quote.name, "recipient.network": quote.network, "fee": String(quote.fee), "total": String(quote.total),
+                    ])
+            case "transfer_offnet":
+                guard let offNet else { return MenuActionOutcome("unavailable") }
+                let sent = try await offNet.send(
+                    from: caller, to: arguments["msisdn"] ?? "", amount: try amount(arguments), pin: arguments["pin"] ?? "", idempotencyKey: key)
+                var values = [
+                    "reference": sent.transfer.providerKey, "balance": String(sent.transfer.balance), "fee": String(sent.transfer.fee),
+                ]
+                switch sent.status {
+                case .completed: return MenuActionOutcome("ok", values)
+                case .pending: return MenuActionOutcome("pending", values)
+                case .refunded:
+                    values["reason"] = sent.reason ?? ""
+                    let unavailable = ["unavailable", "no_provider", "fenced", "reversed"].contains(sent.reason ?? "")
+                    return MenuActionOutcome(unavailable ? "unavailable" : "refused", values)
+                }
             case "set_language":
                 try await money.setLanguage(msisdn: caller, Language(rawValue: arguments["language"] ?? "") ?? .fr)
                 return MenuActionOutcome("ok")

@@ -43,6 +43,7 @@ public final class MobileMoney: Sendable {
             previous(&migrator)
             SubscriberSchema.register(in: &migrator)
             CardSchema.register(in: &migrator)
+            OffNetSchema.register(in: &migrator)
         }
         return MobileMoney(
             ledger: try Ledger.open(path: path, catalog: catalog, options: ledgerOptions), pepper: pepper, options: options, logger: logger)

@@ -1,2 +1,0 @@
-/// Off-net transfers through the other provider (see issue 5).
-public enum ProviderBridgeModule {}

@@ -1,0 +1,42 @@
+/// What one reconciliation pass did.
+public struct ReconcileReport: Sendable, Hashable, CustomStringConvertible {
+    /// Pending transfers old enough to be asked about.
+    public var examined = 0
+    /// Credited by the provider: posted here.
+    public var posted = 0
+    /// Refused or reversed (or fenced) by the provider: voided here.
+    public var voided = 0
+    /// The provider could not be asked (down, circuit open): still pending.
+    public var stillPending = 0
+    /// Still pending past the maximum age: raised in logs and metrics.
+    public var overdue: [String] = []
+    /// Credits the provider reports that this ledger has no record of, or that it refunded: never absorbed.
+    public var unknownCredits: [ProviderTransfer] = []
+    /// Transfers whose provider answer contradicts the ledger.
+    public var conflicts: [String] = []
+
+    public init() {}
+
+    public var description: String {
+        var lines = [
+            "examined \(examined): posted \(posted), voided \(voided), still pending \(stillPending), overdue \(overdue.count)"
+        ]
+        for ref in overdue { lines.append("OVERDUE \(ref)") }
+        for credit in unknownCredits {
+            lines.append(
+                "UNKNOWN CREDIT \(credit.provider) key \(credit.idempotencyKey) to \(credit.recipient) amount \(credit.amount) from \(credit.source)")
+        }
+        for ref in conflicts { lines.append("CONFLICT \(ref)") }
+        return lines.joined(separator: "\n")
+    }
+
+    mutating func merge(_ other: ReconcileReport) {
+        examined += other.examined
+        posted += other.posted
+        voided += other.voided
+        stillPending += other.stillPending
+        overdue += other.overdue
+        unknownCredits += other.unknownCredits
+        conflicts += other.conflicts
+    }
+}

@@ -1,0 +1,117 @@
+import ArgumentParser
+import Foundation
+import Ledger
+import Logging
+import ProviderBridge
+import ServiceLifecycle
+
+/// `sika provider …`: the operators' wallet API, simulated.
+struct ProviderCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "provider",
+        abstract: "Run an operator's provider API simulator (off-net transfers).",
+        subcommands: [Serve.self, Chaos.self, Audit.self]
+    )
+
+    /// `sika provider serve --operator flooz --faults …`.
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Serve one operator's provider API over HTTP, fronting its wallets in the ledger.",
+            discussion: """
+                The API is described in docs/PROVIDER_API.md. Every other operator of the catalog may call it \
+                with the key `sim-<caller>-<operator>` (printed at start). --faults injects seeded, reproducible \
+                faults, e.g. `seed=7,latency=20,jitter=30,error=0.05,timeout=0.02,reset=0.02,lost=0.02,duplicate=0.05,outage=200-260,hang=3000,hold=22899001122`.
+                """
+        )
+
+        @OptionGroup var store: StoreOptions
+        @Option(name: .customLong("operator"), help: "The operator whose wallets to front (tmoney, flooz).") var operatorID: String
+        @Option(help: "Address to listen on.") var host = "127.0.0.1"
+        @Option(help: "Port (default: 7301 for the first operator of the catalog, 7302 for the second…).") var port: Int?
+        @Option(help: "Faults to inject (see the discussion); empty for none.") var faults = ""
+
+        func validate() throws {
+            do { _ = try FaultPlan.parse(faults) } catch { throw ValidationError(error.description) }
+        }
+
+        func run() async throws {
+            let money = try store.open()
+            let operatorID = self.operatorID
+            guard let index = money.catalog.operators.firstIndex(where: { $0.id == operatorID }) else {
+                throw ValidationError("unknown operator \(operatorID); the catalog has \(money.catalog.operators.map(\.id).joined(separator: ", "))")
+            }
+            let plan = try FaultPlan.parse(faults)
+            let logger = Logger(label: "sika.provider")
+            let core = ProviderNetwork.simulator(for: operatorID, money: money, faults: plan, logger: logger)
+            let host = self.host
+            let callers = money.catalog.operators.map(\.id).filter { $0 != operatorID }
+            let simulator = ProviderSimulator(provider: core, host: host, port: port ?? 7301 + index) { bound in
+                print("provider \(operatorID) listening on http://\(host):\(bound)")
+                for caller in callers { print("  API key for \(caller): \(SimulatedProvider.defaultAPIKey(source: caller, provider: operatorID))") }
+            }
+            var configuration = ServiceGroupConfiguration(services: [simulator], logger: logger)
+            configuration.gracefulShutdownSignals = [.sigterm, .sigint]
+            let group = ServiceGroup(configuration: configuration)
+            try await group.run()
+            let counts = core.faults.counts.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue)=\($0.value)" }
+            print("faults: \(counts.joined(separator: " "))")
+        }
+    }
+
+    /// `sika provider chaos`: hidden; the child process of the off-net crash test.
+    struct Chaos: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run concurrent off-net transfers both ways against in-process faulty simulators (crash tests).",
+            shouldDisplay: false
+        )
+
+        @OptionGroup var store: StoreOptions
+        @Option var transfers = 2000
+        @Option var concurrency = 32
+        @Option var wallets = 20
+        @Option var seed: UInt64 = 7
+        @Option var faults = ""
+
+        func run() async throws {
+            var ledgerOptions = Ledger.Options()
+            ledgerOptions.maxBatch = 256
+            let money = try store.open(ledgerOptions: ledgerOptions)
+            let plan = faults.isEmpty ? FaultPlan.chaos(seed: seed) : try FaultPlan.parse(faults)
+            var options = OffNetBridge.Options()
+            options.retry = RetryPolicy(
+                maxAttempts: 4, attemptTimeout: .milliseconds(200), baseDelay: .milliseconds(5), maxDelay: .milliseconds(40),
+                deadline: .seconds(1))
+            let network = ProviderNetwork.inProcess(money: money, faults: plan, bridgeOptions: options)
+            let population = try await ChaosDriver.populate(money, perOperator: wallets, balance: 2_000_000)
+            Self.emit("READY")
+            let tally = await ChaosDriver(bridge: network.bridge, wallets: population).run(count: transfers, concurrency: concurrency, seed: seed) {
+                index, outcome in
+                Self.emit("OUTCOME \(index) \(outcome?.status.rawValue ?? "refused")")
+            }
+            Self.emit("DONE \(tally)")
+        }
+
+        /// One line straight to standard output, unbuffered: the parent reads it before the SIGKILL.
+        static func emit(_ line: String) {
+            FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        }
+    }
+
+    /// `sika provider audit`: hidden; checks the off-net books after a crash test.
+    struct Audit: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check that every off-net debit matches its credit and the books balance.", shouldDisplay: false)
+
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let money = try store.open()
+            let states = try await OffNetAudit.states(money).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            print("off-net debits: \(states.joined(separator: " "))")
+            let problems = try await OffNetAudit.problems(money)
+            for problem in problems { print("PROBLEM \(problem)") }
+            if !problems.isEmpty { throw ExitCode.failure }
+            print("off-net books are consistent")
+        }
+    }
+}
