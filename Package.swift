@@ -150,7 +150,7 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "Sessions", "SessionScripts", "MobileMoney", "Ledger", "MenuEngine",
+                "Gateway", "ProviderBridge", "Sessions", "SessionScripts", "MobileMoney", "Ledger", "MenuEngine",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -7,6 +7,7 @@ import HummingbirdTesting
 import Ledger
 import Logging
 import MobileMoney
+import ProviderBridge
 import Synchronization
 import Testing
 import Yams
@@ -19,6 +20,7 @@ final class APIFixture: Sendable {
     let api: WalletAPI
     let directory: URL
     let vault: CardVault
+    let network: ProviderNetwork
     let logs = LineStore()
     static let adminToken = "admin-token-for-tests-0123456789"
 
@@ -37,7 +39,14 @@ final class APIFixture: Sendable {
         configuration.perSubscriberBurst = perSubscriberBurst
         let document = try String(contentsOf: repositoryRoot.appending(path: "docs/openapi.yaml"), encoding: .utf8)
         vault = try CardVault(keys: ["k1": Array(repeating: 1, count: 32), "k2": Array(repeating: 2, count: 32)], currentKeyID: "k1")
-        api = await WalletAPI(money: money, configuration: configuration, openAPIDocument: document, cardVault: vault, logger: logger)
+        var bridge = OffNetBridge.Options()
+        bridge.retry = RetryPolicy(
+            maxAttempts: 2, attemptTimeout: .milliseconds(150), baseDelay: .milliseconds(10), maxDelay: .milliseconds(20),
+            deadline: .milliseconds(500))
+        network = ProviderNetwork.inProcess(
+            money: money, faults: try FaultPlan.parse("hold=22898765432,hang=1000"), bridgeOptions: bridge, logger: logger)
+        api = await WalletAPI(
+            money: money, configuration: configuration, openAPIDocument: document, cardVault: vault, offNet: network.bridge, logger: logger)
     }
 
     deinit { try? FileManager.default.removeItem(at: directory) }
@@ -261,6 +270,30 @@ extension TestClientProtocol {
         let logs = f.logText
         #expect(!logs.isEmpty)
         for secret in ["2580", "9317", "4826", token, APIFixture.adminToken, "4111111111111111"] { #expect(!logs.contains(secret)) }
+    }
+
+    @Test func offNetTransfersCompleteOrStayPendingAndCanBeFollowed() async throws {
+        let f = try await APIFixture()
+        try await f.application().test(.router) { client in
+            let kofi = try await client.token("22890112233", "2580")
+            let body =
+                #"{"senderPhoneNumber":"22890112233","receiverPhoneNumber":"22896112233","amount":5000,"fromService":"tmoney","toService":"flooz","pin":"2580"}"#
+            let done = try await client.call(.post, "/api/transfer", token: kofi, key: "o1", body: body)
+            #expect(done.status == .created && done.json["status"] as? String == "completed" && done.json["fee"] as? Int == 100)
+            #expect(try await f.money.walletBalance(msisdn: "22896112233") == 35_000)
+            let held = try await client.call(
+                .post, "/api/transfer", token: kofi, key: "o2", body: body.replacingOccurrences(of: "22896112233", with: "22898765432"))
+            #expect(held.status == .accepted && held.json["state"] as? String == "pending")
+            let id = try #require(held.json["id"] as? Int)
+            let followed = try await client.call(.get, "/api/transfers/\(id)", token: kofi)
+            #expect(followed.status == .ok && followed.json["state"] as? String == "pending")
+            let ama = try await client.token("22890445566", "4826")
+            #expect(try await client.call(.get, "/api/transfers/\(id)", token: ama).status == .notFound)
+            let wrongService = try await client.call(
+                .post, "/api/transfer", token: kofi, body: body.replacingOccurrences(of: #""toService":"flooz""#, with: #""toService":"tmoney""#))
+            #expect(wrongService.status == .unprocessableContent && wrongService.fields["toService"] != nil)
+        }
+        #expect(try await f.money.ledger.verify().isClean)
     }
 
     @Test func cardsAreSealedAndShownByLastFourDigitsOnly() async throws {

@@ -20,6 +20,8 @@ public struct WalletAPI: Sendable {
         ("POST", "/api/transactions"),
         ("GET", "/api/transactions/{phoneNumber}"),
         ("POST", "/api/verify-balance"),
+        ("POST", "/api/transfer"),
+        ("GET", "/api/transfers/{id}"),
         ("POST", "/api/cards"),
         ("GET", "/api/cards/{phoneNumber}"),
         ("POST", "/api/admin/cashin"),
@@ -37,17 +39,20 @@ public struct WalletAPI: Sendable {
     let openAPIDocument: String
     let logger: Logger
     let cardVault: CardVault?
+    let offNet: (any OffNetTransfers)?
 
     /// The OpenAPI document this API serves at `/openapi.yaml`.
     public var openAPIDocumentText: String { openAPIDocument }
 
     /// - Parameter cardVault: the keys that seal linked card numbers; without it, card endpoints answer 503.
+    /// - Parameter offNet: the provider bridge; without it `/api/transfer` answers 503.
     public init(
         money: MobileMoney, configuration: APIConfiguration, openAPIDocument: String, cardVault: CardVault? = nil,
-        logger: Logger = Logger(label: "sika.api")
+        offNet: (any OffNetTransfers)? = nil, logger: Logger = Logger(label: "sika.api")
     ) async {
         self.money = money
         self.cardVault = cardVault
+        self.offNet = offNet
         self.configuration = configuration
         self.openAPIDocument = openAPIDocument
         self.logger = logger
@@ -72,6 +77,8 @@ public struct WalletAPI: Sendable {
         group.post("transactions") { request, _ in try await api.createTransaction(request) }
         group.get("transactions/:phoneNumber") { request, context in try await api.history(request, context) }
         group.post("verify-balance") { request, _ in try await api.verifyBalance(request) }
+        group.post("transfer") { request, _ in try await api.offNetTransfer(request) }
+        group.get("transfers/:id") { request, context in try await api.offNetStatus(request, context) }
         group.post("cards") { request, _ in try await api.linkCard(request) }
         group.get("cards/:phoneNumber") { request, context in try await api.listCards(request, context) }
         group.post("admin/cashin") { request, _ in try await api.cashIn(request) }
@@ -158,6 +165,68 @@ public struct WalletAPI: Sendable {
                 .unprocessableContent, "insufficient_funds", "the balance does not cover this amount", fields: ["amount": "above the balance"])
         }
         return try json(.ok, ["sufficient": .bool(true), "balance": .integer(balance)])
+    }
+
+    /// An off-net transfer through the provider bridge: 201 when the other network credited at once,
+    /// 202 with the pending state when its answer is not known yet (follow it at `/api/transfers/{id}`).
+    func offNetTransfer(_ request: Request) async throws -> Response {
+        let subject = try await authenticate(request)
+        var body = try await JSONBody(request)
+        let sender = body.msisdn("senderPhoneNumber")
+        let receiver = body.msisdn("receiverPhoneNumber")
+        let amount = body.amount("amount")
+        let pin = body.pin("pin")
+        let from = body.string("fromService", maxLength: 16)
+        let to = body.string("toService", maxLength: 16)
+        let catalog = money.catalog
+        if let sender, let from, catalog.operatorOwning(msisdn: sender)?.id != from {
+            body.fail("fromService", "must be the sender's network (\(catalog.operatorOwning(msisdn: sender)?.id ?? "none"))")
+        }
+        if let receiver, let to, catalog.operatorOwning(msisdn: receiver)?.id != to {
+            body.fail("toService", "must be the receiver's network (\(catalog.operatorOwning(msisdn: receiver)?.id ?? "none"))")
+        }
+        if let from, let to, from == to { body.fail("toService", "must differ from fromService: use /api/transactions on one network") }
+        let key = request.headers[.idempotencyKey]
+        if let key, key.isEmpty || key.utf8.count > 128 { body.fail("Idempotency-Key", "must be 1 to 128 characters") }
+        try body.validate()
+        guard sender == subject else { throw APIError.forbidden }
+        try limit(subject)
+        guard let offNet else { throw APIError(.serviceUnavailable, "offnet_unavailable", "transfers to other networks are not configured") }
+        let outcome = try await mapped {
+            try await offNet.send(
+                from: sender!, to: receiver!, amount: amount!, pin: pin!, idempotencyKey: "api:\(subject):\(key ?? UUID().uuidString)")
+        }
+        var object = Self.offNet(outcome.transfer)
+        object["status"] = .string(outcome.status.rawValue)
+        if let reason = outcome.reason { object["reason"] = .string(reason) }
+        let status: HTTPResponse.Status =
+            switch outcome.status {
+            case .completed: outcome.transfer.replayed ? .ok : .created
+            case .pending: .accepted
+            case .refunded: .ok
+            }
+        return try json(status, object)
+    }
+
+    func offNetStatus(_ request: Request, _ context: some RequestContext) async throws -> Response {
+        let subject = try await authenticate(request)
+        guard let id = context.parameters.get("id").flatMap(Int64.init), id > 0 else {
+            throw APIError.validation(["id": "must be a transfer id"])
+        }
+        // Someone else's transfer answers exactly like a missing one: ids are not an oracle.
+        guard let transfer = try await mapped({ try await money.offNetTransfer(id: id) }), transfer.sender == subject else {
+            throw APIError(.notFound, "unknown_transfer", "no such transfer")
+        }
+        return try json(.ok, Self.offNet(transfer))
+    }
+
+    static func offNet(_ transfer: OffNetTransfer) -> [String: JSONOut] {
+        [
+            "id": .integer(transfer.transferID), "reference": .string(transfer.providerKey), "amount": .integer(transfer.amount),
+            "fee": .integer(transfer.fee), "balance": .integer(transfer.balance), "state": .string(transfer.state.rawValue),
+            "fromService": .string(transfer.home), "toService": .string(transfer.destination),
+            "receiverPhoneNumber": .string(transfer.recipient), "createdAt": .string(timestamp(transfer.createdAt)),
+        ]
     }
 
     func linkCard(_ request: Request) async throws -> Response {
