@@ -26,8 +26,11 @@ struct GatewayWorld {
         try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
         var options = Ledger.Options()
         options.durable = false
+        var quiet = Logger(label: "sika.money.test")
+        quiet.logLevel = .critical
         money = try MobileMoney.open(
-            path: self.directory.appending(path: "ledger.sqlite").path, catalog: Self.catalog, pepper: Self.pepper, ledgerOptions: options)
+            path: self.directory.appending(path: "ledger.sqlite").path, catalog: Self.catalog, pepper: Self.pepper, ledgerOptions: options,
+            logger: quiet)
         if directory == nil {
             try await Self.demo.seed(into: money)
             // The seeding's own receipts are not part of any test's conversation.
