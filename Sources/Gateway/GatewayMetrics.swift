@@ -24,7 +24,8 @@ public struct GatewayMetrics: Sendable {
                 .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1),
             ])
         smsDelivered = registry.makeCounter(descriptor: Self.name("sms_delivered", "total", "SMS written to an operator's connection"))
-        smsQueued = registry.makeGauge(descriptor: Self.name("sms_queued", "", "SMS in the outbox waiting for a connected operator, at the last look"))
+        smsQueued = registry.makeGauge(
+            descriptor: Self.name("sms_queued", "", "SMS in the outbox waiting for a connected operator, at the last look"))
         var errors: [GatewayError.Code: Counter] = [:]
         for code in GatewayError.Code.allCases {
             errors[code] = registry.makeCounter(

@@ -111,7 +111,11 @@ final class HTTPScriptTarget: ScriptTarget {
             #expect(try await HTTPScriptTarget.post(client, base + [("text", "9*9")]).status == 400)
             #expect(try await HTTPScriptTarget.post(client, [("sessionId", "AT-2"), ("serviceCode", "*145#")]).status == 400)
             #expect(try await HTTPScriptTarget.post(client, [("sessionId", "A T"), ("serviceCode", "*145#"), ("phoneNumber", "228")]).status == 400)
-            let end = try await HTTPScriptTarget.post(client, base + [("text", "4*1*2580")])
+            // Everything after the consumed answers is one new answer, `*` included.
+            let invalid = try await HTTPScriptTarget.post(client, base + [("text", "4*1*2")])
+            #expect(invalid.body.hasPrefix("CON Choix invalide."))
+            #expect(try await HTTPScriptTarget.post(client, base + [("text", "4*1*2*1")]).body.hasPrefix("CON Solde\nEntrez votre code secret"))
+            let end = try await HTTPScriptTarget.post(client, base + [("text", "4*1*2*1*2580")])
             #expect(end == (200, "END Votre solde T-Money est de 50 000 FCFA."))
         }
     }
@@ -122,13 +126,17 @@ final class HTTPScriptTarget: ScriptTarget {
         let core = world.core()
         try await app(core).test(.router) { client in
             try await client.execute(uri: "/health", method: .get) { #expect($0.status == .ok) }
-            _ = try await HTTPScriptTarget.post(client, [("sessionId", "m1"), ("serviceCode", "*145#"), ("phoneNumber", "22890112233"), ("text", "")])
-            _ = try await HTTPScriptTarget.post(client, [("sessionId", "m1"), ("serviceCode", "*145#"), ("phoneNumber", "22890112233"), ("text", "x*y")])
+            _ = try await HTTPScriptTarget.post(
+                client, [("sessionId", "m1"), ("serviceCode", "*145#"), ("phoneNumber", "22890112233"), ("text", "")])
+            _ = try await HTTPScriptTarget.post(
+                client, [("sessionId", "m1"), ("serviceCode", "*145#"), ("phoneNumber", "22890112233"), ("text", "4")])
+            _ = try await HTTPScriptTarget.post(
+                client, [("sessionId", "m 2"), ("serviceCode", "*145#"), ("phoneNumber", "22890112233"), ("text", "")])
             try await client.execute(uri: "/metrics", method: .get) { response in
                 let text = String(buffer: response.body)
                 #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)
                 #expect(text.contains("sika_sessions_started_total 1"))
-                #expect(text.contains("sika_steps_total 1"))
+                #expect(text.contains("sika_steps_total 2"))
                 #expect(text.contains(#"sika_protocol_errors_total{code="400"} 1"#))
                 #expect(text.contains("sika_step_duration_seconds_bucket"))
             }

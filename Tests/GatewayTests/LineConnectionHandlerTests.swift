@@ -44,7 +44,9 @@ import Testing
         let core = world.core()
         let line = try await LineHarness(core: core)
         try await line.hello()
-        #expect(try await line.ask("BEGIN s1 22890112233 *145#") == #"CON s1 T-Money\n1. Envoyer de l'argent\n2. Retrait\n3. Achat de credit\n4. Mon compte"#)
+        #expect(
+            try await line.ask("BEGIN s1 22890112233 *145#")
+                == #"CON s1 T-Money\n1. Envoyer de l'argent\n2. Retrait\n3. Achat de credit\n4. Mon compte"#)
         #expect(try await line.ask("CONTINUE s1 1") == #"CON s1 Envoyer de l'argent\n1. Vers un numero T-Money\n2. Vers Flooz\n0. Retour"#)
         #expect(try await line.ask("CONTINUE s1 1") == "CON s1 Numero du beneficiaire:")
         #expect(try await line.ask("CONTINUE s1 90445566") == "CON s1 Montant a envoyer (FCFA):")
@@ -127,7 +129,10 @@ import Testing
         var answers: [String] = []
         for _ in 1...5 { answers.append(try await line.next()) }
         #expect(answers.filter { $0.hasPrefix("CON ") }.count == 3)
-        #expect(answers.filter { $0.contains(" 429 ") }.sorted() == ["ERR f4 429 too many live sessions on this connection", "ERR f5 429 too many live sessions on this connection"])
+        #expect(
+            answers.filter { $0.contains(" 429 ") }.sorted() == [
+                "ERR f4 429 too many live sessions on this connection", "ERR f5 429 too many live sessions on this connection",
+            ])
         try await line.close()
     }
 
@@ -154,7 +159,10 @@ import Testing
             let answer = try await line.next()
             bySession[String(answer.split(separator: " ")[1]), default: []].append(answer)
         }
-        #expect(bySession["a"]?.map { String($0.prefix(18)) } == ["CON a T-Money\\n1. ", "CON a Mon compte\\n", "CON a Solde\\nEntre", "END a Votre solde "])
+        #expect(
+            bySession["a"]?.map { String($0.prefix(18)) } == [
+                "CON a T-Money\\n1. ", "CON a Mon compte\\n", "CON a Solde\\nEntre", "END a Votre solde ",
+            ])
         #expect(bySession["b"]?.count == 4)
         #expect(bySession["b"]?.last?.hasPrefix("CON b Mon compte") == true)
         try await line.close()
@@ -210,7 +218,8 @@ import Testing
         #expect(!solde.contains("50 000"))
         #expect(try await line.ask("SMS 22891234567 1455 HELP").hasPrefix("SMS 1455 22891234567 T-Money: dial *145# to send money"))
         #expect(try await line.ask("SMS 22891234567 1455 SOLDE").hasPrefix("SMS 1455 22891234567 T-Money: your balance is shown"))
-        #expect(try await line.ask("SMS 22890112233 1455 bonjour").hasPrefix("SMS 1455 22890112233 T-Money: message non compris. Envoyez AIDE au 1455"))
+        #expect(
+            try await line.ask("SMS 22890112233 1455 bonjour").hasPrefix("SMS 1455 22890112233 T-Money: message non compris. Envoyez AIDE au 1455"))
         #expect(try await line.ask("SMS 22893999999 1455 HELP").hasPrefix("SMS 1455 22893999999 T-Money: dial *145#"))
         try await line.close()
     }

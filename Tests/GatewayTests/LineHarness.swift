@@ -12,7 +12,8 @@ struct LineHarness {
         let id = core.nextConnectionID()
         try await channel.testingEventLoop.executeInContext {
             try channel.pipeline.syncOperations.addHandlers([
-                ByteToMessageHandler(LineFrameDecoder()), MessageToByteHandler(ServerLineEncoder()), LineConnectionHandler(core: core, connectionID: id),
+                ByteToMessageHandler(LineFrameDecoder()), MessageToByteHandler(ServerLineEncoder()),
+                LineConnectionHandler(core: core, connectionID: id),
             ])
         }
         try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 7145)).get()

@@ -40,7 +40,8 @@ public final class SikaServer: Sendable {
             logger: logger)
         let services: [any Service] =
             additionalServices + [SMSDispatchService(dispatcher: core.dispatcher), SessionSweeper(core: core), http, lineListener]
-        return ServiceGroup(services: services, gracefulShutdownSignals: handlingSignals ? [.sigint, .sigterm] : [], cancellationSignals: [], logger: logger)
+        return ServiceGroup(
+            services: services, gracefulShutdownSignals: handlingSignals ? [.sigint, .sigterm] : [], cancellationSignals: [], logger: logger)
     }
 
     /// Waits until both listeners are bound and returns their ports (line, HTTP).

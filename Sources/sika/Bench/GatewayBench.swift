@@ -115,7 +115,9 @@ struct GatewayBench: AsyncParsableCommand {
         var p99: Duration
         var stepsPerSecond: Double { Double(steps) / seconds }
         var description: String {
-            String(format: "%8.0f steps/s  p50 %6.2f ms  p99 %6.2f ms  (%d steps in %.2f s)", stepsPerSecond, p50.milliseconds, p99.milliseconds, steps, seconds)
+            String(
+                format: "%8.0f steps/s  p50 %6.2f ms  p99 %6.2f ms  (%d steps in %.2f s)", stepsPerSecond, p50.milliseconds, p99.milliseconds, steps,
+                seconds)
         }
     }
 
@@ -137,7 +139,8 @@ struct GatewayBench: AsyncParsableCommand {
         let seconds = (ContinuousClock.now - start).seconds
         guard !latencies.isEmpty else { throw ValidationError("nothing measured") }
         return Measurement(
-            steps: latencies.count, seconds: seconds, p50: latencies[latencies.count / 2], p99: latencies[min(latencies.count - 1, latencies.count * 99 / 100)])
+            steps: latencies.count, seconds: seconds, p50: latencies[latencies.count / 2],
+            p99: latencies[min(latencies.count - 1, latencies.count * 99 / 100)])
     }
 }
 
