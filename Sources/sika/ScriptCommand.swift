@@ -65,10 +65,14 @@ struct ScriptCommand: AsyncParsableCommand {
             }
             var scripts: [SessionScript] = []
             for file in try ScriptSuite.files(paths.map { URL(fileURLWithPath: $0) }) { scripts += try ScriptParser.load(contentsOf: file) }
-            let target = try await LineScriptTarget.connect(
-                host: address.host, port: address.port, catalog: catalog, tokens: OperatorTokens(tokens: tokens), balances: balances)
-            let results = await ScriptRunner { target }.run(scripts)
-            await target.close()
+            var results: [ScriptResult] = []
+            for script in scripts {
+                // Fresh connections per script, so each script's SMS checks see only its own messages.
+                let target = try await LineScriptTarget.connect(
+                    host: address.host, port: address.port, catalog: catalog, tokens: OperatorTokens(tokens: tokens), balances: balances)
+                results.append(await ScriptRunner { target }.run(script))
+                await target.close()
+            }
             return results
         }
     }

@@ -35,13 +35,15 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         CommandLogging.bootstrap(defaultLevel: .info)
+        // Made before `store.open()`, which lowers the default level for the loggers created after it.
         let logger = Logger(label: "sika.serve")
+        let gatewayLogger = Logger(label: "sika.gateway")
         let money = try store.open()
         let menuSet = try SessionManager.loadMenus(directory: URL(fileURLWithPath: menus), catalog: money.catalog)
         if demo {
             let demoWorld = try DemoWorld.load(from: URL(fileURLWithPath: world))
             try await demoWorld.seed(into: money)
-            print("Demo subscribers (PINs for local play only):\n\(demoWorld.summary)\n")
+            Self.say("Demo subscribers (PINs for local play only):\n\(demoWorld.summary)\n")
         }
         let tokens = OperatorTokens.load(environment: ProcessInfo.processInfo.environment, catalog: money.catalog, generateMissing: demo)
         var configuration = GatewayConfiguration()
@@ -58,7 +60,7 @@ struct ServeCommand: AsyncParsableCommand {
 
         let core = GatewayCore(
             sessions: SessionManager(menus: menuSet, money: money, idleTimeout: configuration.idleTimeout), configuration: configuration,
-            logger: Logger(label: "sika.gateway"))
+            logger: gatewayLogger)
         let server = SikaServer(core: core, logger: logger)
         let showTokens = demo
         Task {
@@ -71,8 +73,14 @@ struct ServeCommand: AsyncParsableCommand {
             }
             let example = tokens.tokens["tmoney"].map { "HELLO tmoney \($0)" } ?? "HELLO tmoney <token>"
             lines.append("Try: nc \(lineHost) \(line), then \(example) and BEGIN s1 22890112233 *145#")
-            print(lines.joined(separator: "\n"))
+            Self.say(lines.joined(separator: "\n"))
         }
         try await server.serviceGroup(handlingSignals: true).run()
+    }
+
+    /// Prints for people and flushes at once: stdout may be a pipe or a file, where output is block-buffered.
+    static func say(_ text: String) {
+        print(text)
+        fflush(nil)
     }
 }

@@ -30,7 +30,24 @@ public final class LineScriptTarget: ScriptTarget {
             try await client.hello(operatorID: op.id, token: token)
             clients[op.id] = client
         }
+        // Messages still waiting in the outbox go out as soon as an operator connects: let them arrive
+        // before taking the baseline, so that they do not count as the script's.
+        try await waitForQuiet(clients.values, quietPeriod)
         return LineScriptTarget(clients: clients, catalog: catalog, balances: balances, quietPeriod: quietPeriod)
+    }
+
+    /// Returns once no SMS arrived on `clients` for `quietPeriod`.
+    private static func waitForQuiet(_ clients: some Collection<LineClient>, _ quietPeriod: Duration) async throws {
+        func total() -> Int { clients.reduce(0) { $0 + $1.receivedSMS.count } }
+        var seen = total()
+        var stableSince = ContinuousClock.now
+        while ContinuousClock.now - stableSince < quietPeriod {
+            try await Task.sleep(for: .milliseconds(10))
+            if total() != seen {
+                seen = total()
+                stableSince = .now
+            }
+        }
     }
 
     private init(
@@ -63,15 +80,7 @@ public final class LineScriptTarget: ScriptTarget {
 
     public func smsReceived(msisdn: String) async throws -> [String] {
         // Receipts are pushed asynchronously: wait until nothing new arrived for a quiet period.
-        var seen = total
-        var stableSince = ContinuousClock.now
-        while ContinuousClock.now - stableSince < quietPeriod {
-            try await Task.sleep(for: .milliseconds(10))
-            if total != seen {
-                seen = total
-                stableSince = .now
-            }
-        }
+        try await Self.waitForQuiet(clients.values, quietPeriod)
         return clients.flatMap { id, client in client.receivedSMS.dropFirst(baseline[id] ?? 0) }.filter { $0.msisdn == msisdn }.map(\.text)
     }
 
@@ -79,8 +88,6 @@ public final class LineScriptTarget: ScriptTarget {
         guard let balances else { throw GatewayError(.forbidden, "balances cannot be read over the line protocol") }
         return try await balances(msisdn)
     }
-
-    private var total: Int { clients.values.reduce(0) { $0 + $1.receivedSMS.count } }
 
     private func client(msisdn: String, dial: String) throws -> (String, LineClient) {
         let owner = catalog.operatorOwning(msisdn: msisdn) ?? catalog.operatorServing(ussd: dial)
