@@ -67,17 +67,27 @@ struct PhoneCommand: AsyncParsableCommand {
         await client.close()
     }
 
-    /// A screen as a small phone shows it: a frame 30 characters wide.
+    /// A screen as a small phone shows it: a frame 30 characters wide, lines wrapped at spaces.
     static func show(_ text: String) {
-        print("+" + String(repeating: "-", count: 30) + "+")
+        let width = 28
+        print("+" + String(repeating: "-", count: width + 2) + "+")
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            var rest = Substring(line)
-            repeat {
-                let chunk = rest.prefix(28)
-                rest = rest.dropFirst(28)
-                print("| " + chunk.padding(toLength: 28, withPad: " ", startingAt: 0) + " |")
-            } while !rest.isEmpty
+            var row = ""
+            for word in line.split(separator: " ", omittingEmptySubsequences: false) {
+                var word = Substring(word)
+                if !row.isEmpty, row.count + 1 + word.count > width {
+                    print("| " + row.padding(toLength: width, withPad: " ", startingAt: 0) + " |")
+                    row = ""
+                }
+                // A word longer than the screen is cut, as a phone would.
+                while word.count > width {
+                    print("| " + word.prefix(width) + " |")
+                    word = word.dropFirst(width)
+                }
+                row += row.isEmpty ? String(word) : " " + word
+            }
+            print("| " + row.padding(toLength: width, withPad: " ", startingAt: 0) + " |")
         }
-        print("+" + String(repeating: "-", count: 30) + "+")
+        print("+" + String(repeating: "-", count: width + 2) + "+")
     }
 }
