@@ -16,6 +16,7 @@ import Testing
         Application(router: HTTPFront.router(core: core, callback: USSDCallback(core: core)))
     }
 
+    /// Over a real HTTP server on an ephemeral port (`.live`), not just the router.
     @Test func everySessionScriptPassesOverTheHTTPCallback() async throws {
         // Scripts that abort mid-session rely on a release the callback convention does not have.
         let scripts = try EndToEndTests.scripts().filter { !$0.conversations.contains(where: \.abort) }
@@ -23,7 +24,7 @@ import Testing
         for script in scripts {
             let world = try await GatewayWorld()
             defer { world.remove() }
-            try await app(world.core()).test(.router) { client in
+            try await app(world.core()).test(.live) { client in
                 let target = try await HTTPScriptTarget(client: client, money: world.money)
                 let result = await ScriptRunner { target }.run(script)
                 if !result.passed { Issue.record("\(result)") }
