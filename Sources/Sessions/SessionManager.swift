@@ -11,13 +11,20 @@ public final class SessionManager: Sendable {
     public let money: MobileMoney
     private let actions: MenuActions
     private let store: SessionStore
+    private let onAction: (@Sendable (_ action: String, _ outcome: String) -> Void)?
 
-    /// - Parameter idleTimeout: a session with no step for this long is forgotten (USSD networks give up after about 180 s).
-    public init(menus: MenuSet, money: MobileMoney, idleTimeout: Duration = .seconds(180)) {
+    /// - Parameters:
+    ///   - idleTimeout: a session with no step for this long is forgotten (USSD networks give up after about 180 s).
+    ///   - onAction: told the name and outcome of every host action a session ran (`transfer`, `ok`), for metrics.
+    public init(
+        menus: MenuSet, money: MobileMoney, idleTimeout: Duration = .seconds(180),
+        onAction: (@Sendable (_ action: String, _ outcome: String) -> Void)? = nil
+    ) {
         self.engine = MenuEngine(menus: menus)
         self.money = money
         self.actions = MenuActions(money: money)
         self.store = SessionStore(idleTimeout: idleTimeout)
+        self.onAction = onAction
     }
 
     /// Loads the menus of `directory` with the amount limits of the operator data, so menus and ledger agree.
@@ -87,6 +94,7 @@ public final class SessionManager: Sendable {
             entry.actions += 1
             let outcome = await actions.perform(
                 call.name, arguments: call.arguments, caller: entry.msisdn, requestID: "\(entry.requestBase):\(entry.actions)")
+            onAction?(call.name, outcome.outcome)
             do {
                 result = try engine.resume(entry.session, outcome: ActionOutcome(outcome.outcome, values: outcome.values))
             } catch {

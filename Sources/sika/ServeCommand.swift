@@ -58,9 +58,10 @@ struct ServeCommand: AsyncParsableCommand {
             logger.warning("no token for operator: it cannot connect", metadata: ["operator": "\(op.id)", "env": "SIKA_TOKEN_\(op.id.uppercased())"])
         }
 
+        let metrics = GatewayMetrics()
         let core = GatewayCore(
-            sessions: SessionManager(menus: menuSet, money: money, idleTimeout: configuration.idleTimeout), configuration: configuration,
-            logger: gatewayLogger)
+            sessions: SessionManager(menus: menuSet, money: money, idleTimeout: configuration.idleTimeout, onAction: metrics.recordAction),
+            configuration: configuration, metrics: metrics, logger: gatewayLogger)
         let server = SikaServer(core: core, logger: logger)
         let showTokens = demo
         Task {

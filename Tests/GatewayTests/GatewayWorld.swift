@@ -52,9 +52,10 @@ struct GatewayWorld {
         configure(&configuration)
         var logger = Logger(label: "sika.gateway.test")
         logger.logLevel = .critical
+        let metrics = GatewayMetrics()
         return GatewayCore(
-            sessions: SessionManager(menus: Self.menus, money: money, idleTimeout: configuration.idleTimeout), configuration: configuration,
-            logger: logger)
+            sessions: SessionManager(menus: Self.menus, money: money, idleTimeout: configuration.idleTimeout, onAction: metrics.recordAction),
+            configuration: configuration, metrics: metrics, logger: logger)
     }
 
     func remove() { try? FileManager.default.removeItem(at: directory) }

@@ -44,6 +44,9 @@ import Testing
         let core = world.core()
         let line = try await LineHarness(core: core)
         try await line.hello()
+        #expect(try await line.ask("BEGIN s0 22890112233 *145*1*1*90445566*5000#").hasPrefix("CON s0 Envoyer 5 000 FCFA"))
+        #expect(try await line.ask("CONTINUE s0 1") == "CON s0 Entrez votre code secret:")
+        #expect(try await line.ask("CONTINUE s0 9999") == "END s0 Code secret incorrect. Il vous reste 2 essai(s).")
         #expect(
             try await line.ask("BEGIN s1 22890112233 *145#")
                 == #"CON s1 T-Money\n1. Envoyer de l'argent\n2. Retrait\n3. Achat de credit\n4. Mon compte"#)
@@ -56,6 +59,9 @@ import Testing
         #expect(end.hasPrefix("END s1 Envoi de 5 000 FCFA a AMA M. reussi"))
         #expect(!end.contains("2580"))
         #expect(try await line.ask("CONTINUE s1 1") == "ERR s1 404 no session s1")
+        let metrics = core.metrics.exposition()
+        #expect(metrics.contains(#"sika_transfers_total{kind="transfer",outcome="wrong_pin"} 1"#))
+        #expect(metrics.contains(#"sika_transfers_total{kind="transfer",outcome="ok"} 1"#))
 
         await core.dispatcher.pass()
         let receipts = [try await line.next(), try await line.next()].sorted()

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOEmbedded
+import Synchronization
 
 @testable import Gateway
 
@@ -31,8 +32,27 @@ struct LineHarness {
     }
 
     /// The next line the server wrote, without its LF; waits for lines computed off the event loop.
-    func next() async throws -> String {
-        let buffer = try await channel.waitForOutboundWrite(as: ByteBuffer.self)
+    func next(timeout: Duration = .seconds(10)) async throws -> String {
+        // A missing line must fail the test, not hang it. `waitForOutboundWrite` ignores cancellation, so
+        // the wait and the timer race for one continuation instead of being children of a task group.
+        let channel = self.channel
+        let once = Once()
+        let buffer: ByteBuffer = try await withCheckedThrowingContinuation { continuation in
+            Task {
+                do {
+                    let buffer = try await channel.waitForOutboundWrite(as: ByteBuffer.self)
+                    if once.claim() { continuation.resume(returning: buffer) }
+                } catch {
+                    if once.claim() { continuation.resume(throwing: error) }
+                }
+            }
+            Task {
+                try? await Task.sleep(for: timeout)
+                if once.claim() {
+                    continuation.resume(throwing: GatewayError(.unavailable, "no line within \(timeout)"))
+                }
+            }
+        }
         let text = String(buffer: buffer)
         precondition(text.hasSuffix("\n") && text.dropLast().firstIndex(of: "\n") == nil, "one line per write: \(text)")
         return String(text.dropLast())
@@ -58,5 +78,17 @@ struct LineHarness {
 
     func close() async throws {
         _ = try await channel.finish(acceptAlreadyClosed: true)
+    }
+}
+
+/// A flag that can be claimed once, from any thread.
+final class Once: Sendable {
+    private let claimed = Mutex(false)
+
+    func claim() -> Bool {
+        claimed.withLock { claimed in
+            defer { claimed = true }
+            return !claimed
+        }
     }
 }
