@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import Logging
 import MenuEngine
 import MobileMoney
 import ProviderBridge
@@ -31,13 +32,20 @@ public final class InProcessTarget: ScriptTarget {
             path: directory.appending(path: "script.sqlite").path, catalog: catalog, pepper: .random(), ledgerOptions: options)
         try await world.seed(into: money)
         firstMessage = try await money.ledger.read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM outbox") ?? 0 }
-        // Short waits: a held credit turns "en cours" in a fraction of a second instead of the real deadline.
+        let network = try Self.scriptNetwork(money: money, faults: faults)
+        sessions = SessionManager(menus: menus, money: money, offNet: network.bridge)
+    }
+
+    /// The provider network scripts run against: in-process simulators with `faults`, and a bridge with
+    /// short waits, so that a held credit turns "en cours" in a fraction of a second instead of the real deadline.
+    public static func scriptNetwork(
+        money: MobileMoney, faults: String = scriptFaults, logger: Logger = Logger(label: "sika.bridge")
+    ) throws -> ProviderNetwork {
         var bridge = OffNetBridge.Options()
         bridge.retry = RetryPolicy(
             maxAttempts: 2, attemptTimeout: .milliseconds(150), baseDelay: .milliseconds(10), maxDelay: .milliseconds(20),
             deadline: .milliseconds(500))
-        let network = ProviderNetwork.inProcess(money: money, faults: try FaultPlan.parse(faults), bridgeOptions: bridge)
-        sessions = SessionManager(menus: menus, money: money, offNet: network.bridge)
+        return ProviderNetwork.inProcess(money: money, faults: try FaultPlan.parse(faults), bridgeOptions: bridge, logger: logger)
     }
 
     deinit { try? FileManager.default.removeItem(at: directory) }

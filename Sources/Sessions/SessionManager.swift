@@ -12,20 +12,23 @@ public final class SessionManager: Sendable {
     private let actions: MenuActions
     private let store: SessionStore
     private let startLimiter: TokenBucketLimiter?
+    private let onAction: (@Sendable (_ action: String, _ outcome: String) -> Void)?
 
     /// - Parameters:
     ///   - idleTimeout: a session with no step for this long is forgotten (USSD networks give up after about 180 s).
     ///   - offNet: transfers to other networks (the provider bridge); without it the off-net menus answer "unavailable".
     ///   - startLimiter: session starts per MSISDN; a phone dialling faster than that is refused with 429.
+    ///   - onAction: told the name and outcome of every host action a session ran (`transfer`, `ok`), for metrics.
     public init(
         menus: MenuSet, money: MobileMoney, idleTimeout: Duration = .seconds(180), offNet: (any OffNetTransfers)? = nil,
-        startLimiter: TokenBucketLimiter? = nil
+        startLimiter: TokenBucketLimiter? = nil, onAction: (@Sendable (_ action: String, _ outcome: String) -> Void)? = nil
     ) {
         self.engine = MenuEngine(menus: menus)
         self.money = money
         self.actions = MenuActions(money: money, offNet: offNet)
         self.store = SessionStore(idleTimeout: idleTimeout)
         self.startLimiter = startLimiter
+        self.onAction = onAction
     }
 
     /// Loads the menus of `directory` with the amount limits of the operator data, so menus and ledger agree.
@@ -98,6 +101,7 @@ public final class SessionManager: Sendable {
             entry.actions += 1
             let outcome = await actions.perform(
                 call.name, arguments: call.arguments, caller: entry.msisdn, requestID: "\(entry.requestBase):\(entry.actions)")
+            onAction?(call.name, outcome.outcome)
             do {
                 result = try engine.resume(entry.session, outcome: ActionOutcome(outcome.outcome, values: outcome.values))
             } catch {

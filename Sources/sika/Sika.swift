@@ -9,6 +9,8 @@ struct Sika: AsyncParsableCommand {
         subcommands: [
             LedgerCommand.self, SubscriberCommand.self, CashInCommand.self, ReverseCommand.self, Menus.self, ScriptCommand.self, BenchCommand.self,
             ProviderCommand.self, ReconcileCommand.self, SettlementCommand.self,
+            ServeCommand.self,
+            PhoneCommand.self,
         ]
     )
 }

@@ -8,6 +8,7 @@ import Ledger
 import Logging
 import MobileMoney
 import ProviderBridge
+import Sessions
 import Synchronization
 import Testing
 import Yams
@@ -39,12 +40,7 @@ final class APIFixture: Sendable {
         configuration.perSubscriberBurst = perSubscriberBurst
         let document = try String(contentsOf: repositoryRoot.appending(path: "docs/openapi.yaml"), encoding: .utf8)
         vault = try CardVault(keys: ["k1": Array(repeating: 1, count: 32), "k2": Array(repeating: 2, count: 32)], currentKeyID: "k1")
-        var bridge = OffNetBridge.Options()
-        bridge.retry = RetryPolicy(
-            maxAttempts: 2, attemptTimeout: .milliseconds(150), baseDelay: .milliseconds(10), maxDelay: .milliseconds(20),
-            deadline: .milliseconds(500))
-        network = ProviderNetwork.inProcess(
-            money: money, faults: try FaultPlan.parse("hold=22898765432,hang=1000"), bridgeOptions: bridge, logger: logger)
+        network = try InProcessTarget.scriptNetwork(money: money, logger: logger)
         api = await WalletAPI(
             money: money, configuration: configuration, openAPIDocument: document, cardVault: vault, offNet: network.bridge, logger: logger)
     }

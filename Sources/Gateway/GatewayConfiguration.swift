@@ -1,0 +1,30 @@
+/// How the gateways listen and what they allow.
+public struct GatewayConfiguration: Sendable {
+    /// Line listener address; port 0 picks a free port (tests).
+    public var lineHost = "127.0.0.1"
+    public var linePort = 7145
+    /// HTTP front address; port 0 picks a free port.
+    public var httpHost = "127.0.0.1"
+    public var httpPort = 8080
+    /// Operator tokens for `HELLO`.
+    public var tokens = OperatorTokens(tokens: [:])
+    /// Off only for local play: then any `HELLO <operator> <anything>` is accepted, and lines before
+    /// `HELLO` are served without the numbering check.
+    public var requireAuthentication = true
+    /// Sessions with no step for this long are forgotten.
+    public var idleTimeout: Duration = .seconds(180)
+    /// How often idle sessions are swept.
+    public var sweepInterval: Duration = .seconds(10)
+    /// Live sessions one connection may hold; a `BEGIN` beyond it gets `429`.
+    public var maxSessionsPerConnection = 4096
+    /// Lines one session may have waiting behind its running step; more get `429`.
+    public var maxQueuedPerSession = 8
+    /// Steps one connection may have running before the listener stops reading from it.
+    public var maxStepsInFlightPerConnection = 2048
+    /// How long shutdown waits for steps in flight.
+    public var drainTimeout: Duration = .seconds(10)
+    /// How often the SMS dispatcher looks at the outbox when nothing nudged it.
+    public var smsPollInterval: Duration = .milliseconds(500)
+
+    public init() {}
+}

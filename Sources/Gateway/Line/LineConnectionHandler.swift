@@ -1,0 +1,292 @@
+import Ledger
+import NIOCore
+import Sessions
+
+/// Serves one line-protocol connection: authentication, the per-session queues that keep one session's
+/// replies in order while different sessions run concurrently, mobile-originated SMS, and backpressure.
+///
+/// All state lives on the channel's event loop. Session steps run as tasks off the loop and hop back
+/// with their outcome. Reading stops while the channel is not writable (a slow reader) or too many steps
+/// are in flight, so neither outbound bytes nor pending steps grow without bound.
+final class LineConnectionHandler: ChannelDuplexHandler {
+    typealias InboundIn = LineFrame
+    typealias OutboundIn = ServerLine
+    typealias OutboundOut = ServerLine
+
+    /// A session of this connection: the steps waiting behind the running one.
+    private struct Slot {
+        /// The id under which the session manager stores it: scoped by operator and connection so that
+        /// two gateways using the same ids never meet.
+        let key: String
+        var queue: [SessionStep] = []
+        var running = false
+        var lastActivity: NIODeadline
+    }
+
+    private let core: GatewayCore
+    private let connectionID: Int
+    private var operatorID: String?
+    private var slots: [String: Slot] = [:]
+    private var stepsInFlight = 0
+    private var readPending = false
+    private var active = true
+    private var context: ChannelHandlerContext?
+    private var sweep: RepeatedTask?
+
+    init(core: GatewayCore, connectionID: Int) {
+        self.core = core
+        self.connectionID = connectionID
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        let interval = TimeAmount(core.configuration.sweepInterval)
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        sweep = context.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
+            handler.value.expireIdleSlots()
+        }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        sweep?.cancel()
+        self.context = nil
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        active = false
+        sweep?.cancel()
+        if let operatorID { core.dispatcher.disconnect(operatorID: operatorID, connection: connectionID) }
+        // The gateway went away: its sessions cannot be answered any more. Running ones are released
+        // when their step comes back (see `finished`).
+        let idle = slots.values.filter { !$0.running }.map(\.key)
+        slots = slots.filter { $0.value.running }
+        let sessions = core.sessions
+        if !idle.isEmpty {
+            Task { for key in idle { try? await sessions.abort(id: key) } }
+        }
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .tooLong:
+            send(.error(GatewayError(.lineTooLong, "line longer than \(LineFrameDecoder.protocolLimit) bytes")), flush: false)
+        case .line(let bytes):
+            guard let text = String(validating: bytes.readableBytesView, as: UTF8.self) else {
+                send(.error(GatewayError(.malformed, "invalid UTF-8")), flush: false)
+                return
+            }
+            do throws(GatewayError) {
+                try handle(ClientLine.parse(text))
+            } catch {
+                send(.error(error), flush: false)
+            }
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        context.flush()
+        context.fireChannelReadComplete()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if mayRead(context) {
+            context.read()
+        } else {
+            readPending = true
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        resumeReading()
+        context.fireChannelWritabilityChanged()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // Transport errors (reset by peer…): the connection is gone; nothing to answer.
+        context.close(promise: nil)
+    }
+
+    // MARK: Lines
+
+    private func handle(_ line: ClientLine) throws(GatewayError) {
+        switch line {
+        case .hello(let requested, let token):
+            try hello(requested, token: token)
+        case .ping(let token):
+            send(.pong(token: token), flush: false)
+        case .begin(let session, let msisdn, let dial):
+            let op = try authorizedOperator(session: session)
+            guard !core.isDraining else { throw GatewayError(.unavailable, session: session, "shutting down") }
+            if let op {
+                guard op.owns(msisdn: msisdn) else {
+                    throw GatewayError(.forbidden, session: session, "\(msisdn) is outside \(op.id)'s numbering range")
+                }
+                if let serving = core.catalog.operatorServing(ussd: dial), serving.id != op.id {
+                    throw GatewayError(.forbidden, session: session, "\(dial) is \(serving.id)'s service")
+                }
+            }
+            guard slots[session] == nil else { throw GatewayError(.conflict, session: session, "session \(session) already exists") }
+            guard slots.count < core.configuration.maxSessionsPerConnection else {
+                throw GatewayError(.rateLimited, session: session, "too many live sessions on this connection")
+            }
+            slots[session] = Slot(key: "\(op?.id ?? "-")/\(connectionID)/\(session)", lastActivity: .now())
+            enqueue(.begin(msisdn: msisdn, dial: dial), session: session)
+        case .continue(let session, let input):
+            _ = try authorizedOperator(session: session)
+            enqueue(.reply(input: input), session: session)
+        case .abort(let session):
+            _ = try authorizedOperator(session: session)
+            enqueue(.abort, session: session)
+        case .sms(let msisdn, let shortCode, let text):
+            try mobileOriginated(msisdn: msisdn, shortCode: shortCode, text: text)
+        }
+    }
+
+    private func hello(_ requested: String, token: String) throws(GatewayError) {
+        if let operatorID {
+            guard operatorID == requested else { throw GatewayError(.conflict, "already authenticated as \(operatorID)") }
+            send(.helloAccepted(operatorID: operatorID), flush: false)
+            return
+        }
+        guard core.catalog.operator(requested) != nil,
+            !core.configuration.requireAuthentication || core.configuration.tokens.accepts(operatorID: requested, token: token)
+        else {
+            core.logger.notice("HELLO refused", metadata: ["operator": "\(requested)", "connection": "\(connectionID)"])
+            throw GatewayError(.notAuthenticated, "bad operator or token")
+        }
+        operatorID = requested
+        if let context { core.dispatcher.connect(operatorID: requested, connection: connectionID, channel: context.channel) }
+        core.logger.info("operator connected", metadata: ["operator": "\(requested)", "connection": "\(connectionID)"])
+        send(.helloAccepted(operatorID: requested), flush: false)
+    }
+
+    /// The authenticated operator; `nil` when authentication is off and none said `HELLO`.
+    private func authorizedOperator(session: String?) throws(GatewayError) -> OperatorConfig? {
+        if let operatorID { return core.catalog.operator(operatorID) }
+        guard !core.configuration.requireAuthentication else { throw GatewayError(.notAuthenticated, session: session, "HELLO first") }
+        return nil
+    }
+
+    private func mobileOriginated(msisdn: String, shortCode: String, text: String) throws(GatewayError) {
+        let authenticated = try authorizedOperator(session: nil)
+        guard let op = authenticated ?? core.catalog.operatorOwning(msisdn: msisdn), op.owns(msisdn: msisdn) else {
+            throw GatewayError(.forbidden, "\(msisdn) is outside \(authenticated?.id ?? "every operator")'s numbering range")
+        }
+        guard shortCode == op.smsShortCode else {
+            let other = core.catalog.operators.contains { $0.smsShortCode == shortCode }
+            throw GatewayError(other ? .forbidden : .malformed, "\(shortCode) is not \(op.id)'s short code")
+        }
+        guard let eventLoop = context?.eventLoop else { return }
+        let core = self.core
+        let handler = NIOLoopBound(self, eventLoop: eventLoop)
+        Task {
+            let reply = await core.answerMobileOriginated(msisdn: msisdn, text: text, operator: op)
+            eventLoop.execute { handler.value.send(.sms(shortCode: op.smsShortCode, msisdn: msisdn, text: reply), flush: true) }
+        }
+    }
+
+    // MARK: Session queues
+
+    private func enqueue(_ step: SessionStep, session: String) {
+        guard var slot = slots[session] else {
+            send(.error(GatewayError(.unknownSession, session: session, "no session \(session)")), flush: false)
+            return
+        }
+        guard slot.queue.count < core.configuration.maxQueuedPerSession else {
+            send(.error(GatewayError(.rateLimited, session: session, "too many lines waiting for session \(session)")), flush: false)
+            return
+        }
+        slot.queue.append(step)
+        slots[session] = slot
+        pump(session)
+    }
+
+    /// Starts the next step of `session` unless one is running.
+    private func pump(_ session: String) {
+        guard var slot = slots[session], !slot.running, !slot.queue.isEmpty, let eventLoop = context?.eventLoop else { return }
+        let step = slot.queue.removeFirst()
+        slot.running = true
+        slots[session] = slot
+        stepsInFlight += 1
+        let core = self.core
+        let key = slot.key
+        let handler = NIOLoopBound(self, eventLoop: eventLoop)
+        Task {
+            let outcome = await core.perform(step, key: key)
+            eventLoop.execute { handler.value.finished(session, step: step, outcome: outcome) }
+        }
+    }
+
+    private func finished(_ session: String, step: SessionStep, outcome: StepOutcome) {
+        stepsInFlight -= 1
+        defer { resumeReading() }
+        guard var slot = slots[session] else { return }
+        slot.running = false
+        slot.lastActivity = .now()
+        let over: Bool
+        let line: ServerLine?
+        switch outcome {
+        case .reply(let reply):
+            over = reply.isFinal
+            line = reply.isFinal ? .end(session: session, text: reply.text) : .screen(session: session, text: reply.text)
+        case .aborted:
+            over = true
+            line = nil
+        case .refused(let error):
+            // A refused BEGIN leaves no session; a 404 means it expired. Other refusals (a bad answer) keep it.
+            if case .begin = step { over = true } else { over = error.code == .unknownSession }
+            line = .error(GatewayCore.gatewayError(error, session: session, key: slot.key))
+        }
+        guard active else {
+            slots[session] = nil
+            if !over {
+                let sessions = core.sessions
+                let key = slot.key
+                Task { try? await sessions.abort(id: key) }
+            }
+            return
+        }
+        if let line { send(line, flush: false) }
+        if over {
+            slots[session] = nil
+            for _ in slot.queue {
+                send(.error(GatewayError(.unknownSession, session: session, "session \(session) is over")), flush: false)
+            }
+        } else {
+            slots[session] = slot
+            pump(session)
+        }
+        context?.flush()
+    }
+
+    /// Forgets sessions idle past the timeout (the session manager forgets them too).
+    private func expireIdleSlots() {
+        let deadline = NIODeadline.now() - TimeAmount(core.configuration.idleTimeout)
+        let idle = slots.filter { !$0.value.running && $0.value.queue.isEmpty && $0.value.lastActivity <= deadline }
+        guard !idle.isEmpty else { return }
+        for id in idle.keys { slots[id] = nil }
+        let sessions = core.sessions
+        let keys = idle.values.map(\.key)
+        Task { for key in keys { try? await sessions.abort(id: key) } }
+    }
+
+    // MARK: Output and backpressure
+
+    private func send(_ line: ServerLine, flush: Bool) {
+        guard let context else { return }
+        if case .error(let error) = line { core.metrics.refused(error.code) }
+        context.write(wrapOutboundOut(line), promise: nil)
+        if flush { context.flush() }
+    }
+
+    private func mayRead(_ context: ChannelHandlerContext) -> Bool {
+        context.channel.isWritable && stepsInFlight < core.configuration.maxStepsInFlightPerConnection
+    }
+
+    private func resumeReading() {
+        guard readPending, let context, mayRead(context) else { return }
+        readPending = false
+        context.read()
+    }
+}

@@ -1,0 +1,149 @@
+import ArgumentParser
+import Foundation
+import Gateway
+import Ledger
+import Logging
+import MenuEngine
+import MobileMoney
+import Sessions
+import Synchronization
+
+/// `sika bench gateway`: full transfer journeys over the loopback line socket, C connections × S
+/// concurrent sessions, and in the same run the same journeys straight through `SessionManager` as the ceiling.
+struct GatewayBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gateway", abstract: "Line-socket steps per second and step latency, against the in-process ceiling.")
+
+    @Option(help: "Connections (operator gateways).") var connections: Int = 4
+    @Option(help: "Concurrent sessions per connection.") var sessions: Int = 250
+    @Option(help: "Journeys each session runs, one after the other.") var journeys: Int = 4
+    @Option(help: "Funded senders shared by the sessions.") var senders: Int = 100
+
+    func validate() throws {
+        guard connections > 0, sessions > 0, journeys > 0, senders > 0 else { throw ValidationError("all counts must be positive") }
+    }
+
+    /// Seven phone steps: dial, send money, on-net, number, amount, confirm, PIN.
+    static let inputs = ["1", "1", "93999999", "100", "1", "2580"]
+
+    func run() async throws {
+        CommandLogging.bootstrap(defaultLevel: .warning)
+        let catalog = try OperatorCatalog.load(from: URL(fileURLWithPath: "menus/operators.yaml"))
+        let menus = try SessionManager.loadMenus(directory: URL(fileURLWithPath: "menus"), catalog: catalog)
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appending(path: "sika-bench-gateway-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let money = try MobileMoney.open(path: dir.appending(path: "gateway.sqlite").path, catalog: catalog, pepper: .random())
+        let numbers = (0..<senders).map { String(format: "2289%07d", $0) }
+        for number in numbers {
+            try await money.register(msisdn: number, name: "Bench Sender", pin: "2580", confirmation: "2580", tier: 2)
+            _ = try await money.cashIn(to: number, amount: 4_000_000, idempotencyKey: "fund:\(number)")
+        }
+        try await money.register(msisdn: "22893999999", name: "Bench Receiver", pin: "2580", confirmation: "2580", tier: 2)
+
+        var configuration = GatewayConfiguration()
+        configuration.linePort = 0
+        configuration.httpPort = 0
+        configuration.tokens = OperatorTokens(tokens: ["tmoney": "bench"])
+        var logger = Logger(label: "sika.bench")
+        logger.logLevel = .warning
+        let manager = SessionManager(menus: menus, money: money)
+        let core = GatewayCore(sessions: manager, configuration: configuration, logger: logger)
+        let server = SikaServer(core: core, logger: logger)
+        let group = server.serviceGroup()
+        let serving = Task { try await group.run() }
+        let (port, _) = try await server.waitUntilListening()
+
+        var connected: [LineClient] = []
+        for _ in 0..<connections {
+            let client = try await LineClient.connect(host: "127.0.0.1", port: port)
+            try await client.hello(operatorID: "tmoney", token: "bench")
+            connected.append(client)
+        }
+        let clients = connected
+        let concurrent = connections * sessions
+        print("\(connections) connections x \(sessions) sessions = \(concurrent) concurrent, \(journeys) transfer journeys each (7 steps)")
+        let journeys = self.journeys
+        let socket = try await Self.measure(concurrent: concurrent) { index, record in
+            let client = clients[index % clients.count]
+            let sender = numbers[index % numbers.count]
+            for n in 0..<journeys {
+                let id = "b\(index)-\(n)"
+                var started = ContinuousClock.now
+                var answer = try await client.begin(session: id, msisdn: sender, dial: "*145#")
+                record(ContinuousClock.now - started)
+                for input in Self.inputs {
+                    guard case .screen = answer else { throw ValidationError("journey failed: \(answer.rendered)") }
+                    started = .now
+                    answer = try await client.reply(session: id, input: input)
+                    record(ContinuousClock.now - started)
+                }
+                guard case .end(_, let text) = answer, text.contains("reussi") else { throw ValidationError("journey failed: \(answer.rendered)") }
+            }
+        }
+        print("over the line socket   \(socket)")
+        let inProcess = try await Self.measure(concurrent: concurrent) { index, record in
+            let sender = numbers[index % numbers.count]
+            for n in 0..<journeys {
+                let id = "p\(index)-\(n)"
+                var started = ContinuousClock.now
+                _ = try await manager.begin(id: id, msisdn: sender, dial: "*145#")
+                record(ContinuousClock.now - started)
+                var end = Reply(text: "", isFinal: false)
+                for input in Self.inputs {
+                    started = .now
+                    end = try await manager.reply(id: id, input: input)
+                    record(ContinuousClock.now - started)
+                }
+                guard end.isFinal, end.text.contains("reussi") else { throw ValidationError("journey failed: \(end.text)") }
+            }
+        }
+        print("in-process (ceiling)   \(inProcess)")
+        print(String(format: "socket / in-process   %.0f %%", 100 * socket.stepsPerSecond / inProcess.stepsPerSecond))
+
+        for client in clients { await client.close() }
+        await group.triggerGracefulShutdown()
+        try await serving.value
+        guard try await money.ledger.verify().isClean else { throw ValidationError("ledger does not verify") }
+    }
+
+    /// Step rate and latency percentiles of one run.
+    struct Measurement: CustomStringConvertible {
+        var steps: Int
+        var seconds: Double
+        var p50: Duration
+        var p99: Duration
+        var stepsPerSecond: Double { Double(steps) / seconds }
+        var description: String {
+            String(
+                format: "%8.0f steps/s  p50 %6.2f ms  p99 %6.2f ms  (%d steps in %.2f s)", stepsPerSecond, p50.milliseconds, p99.milliseconds, steps,
+                seconds)
+        }
+    }
+
+    /// Runs `concurrent` tasks of `work`, each recording its step latencies.
+    static func measure(
+        concurrent: Int, _ work: @escaping @Sendable (Int, (Duration) -> Void) async throws -> Void
+    ) async throws -> Measurement {
+        let start = ContinuousClock.now
+        let latencies = try await withThrowingTaskGroup(of: [Duration].self) { group in
+            for index in 0..<concurrent {
+                group.addTask {
+                    var mine: [Duration] = []
+                    try await work(index) { mine.append($0) }
+                    return mine
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }.sorted()
+        }
+        let seconds = (ContinuousClock.now - start).seconds
+        guard !latencies.isEmpty else { throw ValidationError("nothing measured") }
+        return Measurement(
+            steps: latencies.count, seconds: seconds, p50: latencies[latencies.count / 2],
+            p99: latencies[min(latencies.count - 1, latencies.count * 99 / 100)])
+    }
+}
+
+extension Duration {
+    var milliseconds: Double { Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15 }
+}

@@ -1,0 +1,15 @@
+import ArgumentParser
+
+/// `HOST:PORT` from the command line.
+struct HostPort {
+    let host: String
+    let port: Int
+
+    init(_ text: String) throws {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port) else {
+            throw ValidationError("expected HOST:PORT, got \(text)")
+        }
+        self.host = String(text[..<colon])
+        self.port = port
+    }
+}

@@ -1,0 +1,135 @@
+import ArgumentParser
+import Foundation
+import Gateway
+import Ledger
+import Logging
+import MobileMoney
+import ProviderBridge
+import Sessions
+
+/// `sika serve`: the line listener, the HTTP front and SMS delivery in one process.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the operator line socket, the USSD HTTP callback, metrics and SMS delivery.",
+        discussion: """
+            Operator tokens come from $SIKA_TOKEN_TMONEY, $SIKA_TOKEN_FLOOZ… (one per operator). With --demo, missing ones are \
+            generated and printed, and the demo subscribers are created on first start. Stop with Ctrl-C (SIGINT) or SIGTERM: \
+            the listeners stop accepting, steps in flight finish, then the process exits.
+            """)
+
+    @OptionGroup var store: StoreOptions
+    @Option(help: "Menu directory.") var menus: String = "menus"
+    @Option(help: "Line-protocol listen address.") var lineHost: String = "127.0.0.1"
+    @Option(help: "Line-protocol port (0 picks a free one).") var linePort: Int = 7145
+    @Option(help: "HTTP listen address.") var httpHost: String = "127.0.0.1"
+    @Option(help: "HTTP port (0 picks a free one).") var httpPort: Int = 8080
+    @Option(help: "Seconds without a step after which a session expires.") var idleTimeout: Int = 180
+    @Flag(help: "Seed the demo subscribers if missing, generate missing operator tokens, and print both.") var demo = false
+    @Option(help: "Demo world used by --demo.") var world: String = "fixtures/demo-world.yaml"
+    @Flag(help: "Accept any HELLO token and lines before HELLO. For local play only.") var noAuth = false
+    @Option(help: "First port of the in-process provider simulators (one per operator, in operators.yaml order).")
+    var providerPort: Int = 7301
+    @Option(help: "Faults the provider simulators inject, e.g. 'seed=7,5xx=0.1,latency=50ms' (see docs/PROVIDER_API.md).")
+    var faults: String?
+    @Option(help: "Session starts allowed per phone per minute (a burst of the same size is allowed).")
+    var sessionStartsPerMinute: Int = 30
+    @Option(help: "KEY=value file (mode 600) with SIKA_JWT_SECRET and SIKA_ADMIN_TOKEN for the JSON API.")
+    var secrets: String?
+    @Option(help: "OpenAPI document served at /openapi.yaml.") var openapi: String = "docs/openapi.yaml"
+
+    func validate() throws {
+        guard (0...65535).contains(linePort), (0...65535).contains(httpPort) else { throw ValidationError("ports are 0…65535") }
+        guard idleTimeout > 0 else { throw ValidationError("--idle-timeout must be positive") }
+        guard sessionStartsPerMinute > 0 else { throw ValidationError("--session-starts-per-minute must be positive") }
+    }
+
+    func run() async throws {
+        CommandLogging.bootstrap(defaultLevel: .info)
+        // Made before `store.open()`, which lowers the default level for the loggers created after it.
+        let logger = Logger(label: "sika.serve")
+        let gatewayLogger = Logger(label: "sika.gateway")
+        let money = try store.open()
+        let menuSet = try SessionManager.loadMenus(directory: URL(fileURLWithPath: menus), catalog: money.catalog)
+        if demo {
+            let demoWorld = try DemoWorld.load(from: URL(fileURLWithPath: world))
+            try await demoWorld.seed(into: money)
+            Self.say("Demo subscribers (PINs for local play only):\n\(demoWorld.summary)\n")
+        }
+        let tokens = OperatorTokens.load(environment: ProcessInfo.processInfo.environment, catalog: money.catalog, generateMissing: demo)
+        var configuration = GatewayConfiguration()
+        configuration.lineHost = lineHost
+        configuration.linePort = linePort
+        configuration.httpHost = httpHost
+        configuration.httpPort = httpPort
+        configuration.tokens = tokens
+        configuration.requireAuthentication = !noAuth
+        configuration.idleTimeout = .seconds(idleTimeout)
+        for op in money.catalog.operators where tokens.tokens[op.id] == nil && !noAuth {
+            logger.warning("no token for operator: it cannot connect", metadata: ["operator": "\(op.id)", "env": "SIKA_TOKEN_\(op.id.uppercased())"])
+        }
+
+        // The other networks' providers, simulated in-process, with the bridge and its reconciler.
+        let offNet = ProviderNetwork.simulated(
+            money: money, basePort: providerPort, faults: try faults.map(FaultPlan.parse) ?? .none, logger: Logger(label: "sika.bridge"))
+        let api = try await Self.walletAPI(money: money, offNet: offNet, secrets: secrets, openapi: openapi, demo: demo, logger: logger)
+
+        let metrics = GatewayMetrics()
+        let sessions = SessionManager(
+            menus: menuSet, money: money, idleTimeout: configuration.idleTimeout, offNet: offNet.bridge,
+            startLimiter: TokenBucketLimiter(capacity: sessionStartsPerMinute, refillPerSecond: Double(sessionStartsPerMinute) / 60),
+            onAction: metrics.recordAction)
+        let core = GatewayCore(sessions: sessions, configuration: configuration, metrics: metrics, logger: gatewayLogger)
+        let server = SikaServer(core: core, additionalServices: offNet.services, api: api.api, logger: logger)
+        let providers = money.catalog.operators.enumerated().map { "\($0.element.name) http://127.0.0.1:\(providerPort + $0.offset)" }
+        let apiLine = api.line
+        let showTokens = demo
+        Task {
+            guard let (line, http) = try? await server.waitUntilListening(timeout: .seconds(30)) else { return }
+            var lines = ["Line protocol on \(lineHost):\(line), HTTP on http://\(httpHost):\(http) (/ussd, /health, /metrics)."]
+            lines.append("Provider simulators: \(providers.joined(separator: ", ")).")
+            lines.append(apiLine)
+            if showTokens {
+                for (op, token) in tokens.tokens.sorted(by: { $0.key < $1.key }) {
+                    lines.append("  token \(op): \(token)\(tokens.generated.contains(op) ? " (generated for this run)" : "")")
+                }
+            }
+            let example = tokens.tokens["tmoney"].map { "HELLO tmoney \($0)" } ?? "HELLO tmoney <token>"
+            lines.append("Try: nc \(lineHost) \(line), then \(example) and BEGIN s1 22890112233 *145#")
+            Self.say(lines.joined(separator: "\n"))
+        }
+        try await server.serviceGroup(handlingSignals: true).run()
+    }
+
+    /// Prints for people and flushes at once: stdout may be a pipe or a file, where output is block-buffered.
+    /// The JSON API, if its secrets are configured: from the environment or a private secrets file; with
+    /// --demo, missing ones are generated for this run and printed. Without them the API is off, said once.
+    static func walletAPI(
+        money: MobileMoney, offNet: ProviderNetwork, secrets: String?, openapi: String, demo: Bool, logger: Logger
+    ) async throws -> (api: WalletAPI?, line: String) {
+        var environment = ProcessInfo.processInfo.environment
+        var generated = ""
+        if demo && environment["SIKA_JWT_SECRET"] == nil && secrets == nil {
+            environment["SIKA_JWT_SECRET"] = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+            let admin = "demo-admin-" + UUID().uuidString.prefix(12).lowercased()
+            environment["SIKA_ADMIN_TOKEN"] = environment["SIKA_ADMIN_TOKEN"] ?? admin
+            generated = " (demo secrets generated for this run; admin token: \(environment["SIKA_ADMIN_TOKEN"]!))"
+        }
+        let configuration: APIConfiguration
+        do {
+            configuration = try APIConfiguration.load(environment: environment, secretsFile: secrets)
+        } catch let error as APIConfigurationError where secrets == nil {
+            return (nil, "JSON API off: \(error) (or pass --secrets FILE, or --demo).")
+        }
+        let document = (try? String(contentsOfFile: openapi, encoding: .utf8)) ?? "openapi: 3.0.3\n"
+        let api = await WalletAPI(
+            money: money, configuration: configuration, openAPIDocument: document,
+            cardVault: try CardVault.fromEnvironment(environment), offNet: offNet.bridge, logger: Logger(label: "sika.api"))
+        return (api, "JSON API under /api (OpenAPI at /openapi.yaml)\(generated).")
+    }
+
+    static func say(_ text: String) {
+        print(text)
+        fflush(nil)
+    }
+}
