@@ -1,6 +1,10 @@
+import NIOSSL
+
 /// How the gateways listen and what they allow.
 public struct GatewayConfiguration: Sendable {
     /// Line listener address; port 0 picks a free port (tests).
+    /// Server TLS for both the line listener and HTTP; nil serves plain TCP (loopback, or behind a TLS proxy).
+    public var tls: TLSConfiguration?
     public var lineHost = "127.0.0.1"
     public var linePort = 7145
     /// HTTP front address; port 0 picks a free port.

@@ -4,6 +4,7 @@ import Gateway
 import Ledger
 import Logging
 import MobileMoney
+import NIOSSL
 import ProviderBridge
 import Sessions
 
@@ -37,11 +38,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "KEY=value file (mode 600) with SIKA_JWT_SECRET and SIKA_ADMIN_TOKEN for the JSON API.")
     var secrets: String?
     @Option(help: "OpenAPI document served at /openapi.yaml.") var openapi: String = "docs/openapi.yaml"
+    @Option(help: "PEM certificate chain: serve TLS on both the line socket and HTTP (with --tls-key).") var tlsCert: String?
+    @Option(help: "PEM private key of --tls-cert (mode 600).") var tlsKey: String?
 
     func validate() throws {
         guard (0...65535).contains(linePort), (0...65535).contains(httpPort) else { throw ValidationError("ports are 0…65535") }
         guard idleTimeout > 0 else { throw ValidationError("--idle-timeout must be positive") }
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         guard sessionStartsPerMinute > 0 else { throw ValidationError("--session-starts-per-minute must be positive") }
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
     }
 
     func run() async throws {
@@ -65,6 +70,12 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.tokens = tokens
         configuration.requireAuthentication = !noAuth
         configuration.idleTimeout = .seconds(idleTimeout)
+        if let tlsCert, let tlsKey {
+            // The key is a secret: refused if anyone but its owner can read it.
+            let key = try NIOSSLPrivateKey(bytes: Array(try SecretFile.read(tlsKey).utf8), format: .pem)
+            configuration.tls = TLSConfiguration.makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMFile(tlsCert).map { .certificate($0) }, privateKey: .privateKey(key))
+        }
         for op in money.catalog.operators where tokens.tokens[op.id] == nil && !noAuth {
             logger.warning("no token for operator: it cannot connect", metadata: ["operator": "\(op.id)", "env": "SIKA_TOKEN_\(op.id.uppercased())"])
         }

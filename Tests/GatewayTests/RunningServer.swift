@@ -18,7 +18,7 @@ struct RunningServer {
             configure(&configuration)
         }
         let server = SikaServer(core: core, logger: core.logger)
-        let group = server.serviceGroup()
+        let group = try server.serviceGroup()
         let task = Task { try await group.run() }
         let (line, http) = try await server.waitUntilListening()
         return RunningServer(world: world, server: server, group: group, task: task, linePort: line, httpPort: http)

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import NIOSSL
 import Synchronization
 
 /// A client of the line protocol over TCP: what an operator's gateway does, for `sika phone`, `sika
@@ -38,13 +39,19 @@ public final class LineClient: Sendable {
     }
 
     /// Connects; the connection reads in a background task until `close()` or the server hangs up.
+    /// - Parameter tls: client TLS (trust roots, hostname check) when the server speaks TLS.
     public static func connect(
-        host: String, port: Int, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, onSMS: (@Sendable (SMS) -> Void)? = nil
+        host: String, port: Int, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, tls: TLSConfiguration? = nil,
+        onSMS: (@Sendable (SMS) -> Void)? = nil
     ) async throws -> LineClient {
+        let context = try tls.map { try NIOSSLContext(configuration: $0) }
         let channel = try await ClientBootstrap(group: group)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let context {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: context, serverHostname: host))
+                    }
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFrameDecoder(maximumLength: 1 << 20)))
                     return try NIOAsyncChannel<LineFrame, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }

@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import ServiceLifecycle
 import Synchronization
 
@@ -25,6 +26,8 @@ public final class LineListener: Service {
 
     public func run() async throws {
         let core = self.core
+        // One context for every connection: building it parses the certificate and key.
+        let tls = try core.configuration.tls.map { try NIOSSLContext(configuration: $0) }
         let server = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -32,6 +35,7 @@ public final class LineListener: Service {
             .childChannelOption(.writeBufferWaterMark, value: .init(low: 32 * 1024, high: 64 * 1024))
             .childChannelInitializer { [weak self] channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                     try channel.pipeline.syncOperations.addHandlers([
                         ByteToMessageHandler(LineFrameDecoder()),
                         MessageToByteHandler(ServerLineEncoder()),

@@ -1,4 +1,6 @@
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -34,12 +36,14 @@ public final class SikaServer: Sendable {
     public var boundHTTPPort: Int? { httpPort.withLock { $0 } }
 
     /// The group to run; with `handlingSignals`, SIGINT and SIGTERM trigger a graceful shutdown (`sika serve`; not in tests).
-    public func serviceGroup(handlingSignals: Bool = false) -> ServiceGroup {
+    public func serviceGroup(handlingSignals: Bool = false) throws -> ServiceGroup {
         let configuration = core.configuration
         let router = HTTPFront.router(core: core, callback: callback)
         api?.register(on: router)
+        let server: HTTPServerBuilder = try configuration.tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1()
         let http = Application(
             router: router,
+            server: server,
             configuration: ApplicationConfiguration(address: .hostname(configuration.httpHost, port: configuration.httpPort)),
             onServerRunning: { channel in self.httpPort.withLock { $0 = channel.localAddress?.port } },
             logger: logger)

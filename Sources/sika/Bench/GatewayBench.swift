@@ -50,7 +50,7 @@ struct GatewayBench: AsyncParsableCommand {
         let manager = SessionManager(menus: menus, money: money)
         let core = GatewayCore(sessions: manager, configuration: configuration, logger: logger)
         let server = SikaServer(core: core, logger: logger)
-        let group = server.serviceGroup()
+        let group = try server.serviceGroup()
         let serving = Task { try await group.run() }
         let (port, _) = try await server.waitUntilListening()
 
