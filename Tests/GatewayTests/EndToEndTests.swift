@@ -82,7 +82,7 @@ import Testing
         let world = try await GatewayWorld()
         defer { world.remove() }
         let running = try await RunningServer.start(world) { $0.maxSessionsPerConnection = 50 }
-        var random = SeededRandom(seed: 0x5EED)
+        var random = SplitMix64(seed: 0x5EED)
         let verbs = ["HELLO", "BEGIN", "CONTINUE", "ABORT", "SMS", "PING", "OK", "CON", "", "begin"]
         let words = [
             "tmoney", "flooz", "tm-secret", "s1", "s2", "x", "22890112233", "22896112233", "*145#", "*155#", "*145*1*1*90445566*100#", "1", "4",

@@ -70,7 +70,7 @@ import Testing
         try await withThrowingTaskGroup(of: Void.self) { group in
             for t in 0..<tasks {
                 group.addTask {
-                    var rng = SeededGenerator(seed: seed &* 1000 &+ UInt64(t))
+                    var rng = SplitMix64(seed: seed &* 1000 &+ UInt64(t))
                     var mine: [TransferRequest] = []
                     var pendings: [Transfer.ID] = []
                     for n in 0..<perTask {
@@ -120,18 +120,5 @@ import Testing
         #expect(report.total == 0)
         #expect(report.transfers > 1000)
         for account in accounts { #expect(try await f.balance(account.id) >= 0) }
-    }
-}
-
-/// SplitMix64: reproducible randomness for randomized tests.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

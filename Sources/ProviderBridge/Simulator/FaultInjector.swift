@@ -1,4 +1,5 @@
 import Foundation
+import Ledger
 import Synchronization
 
 /// Decides, reproducibly, which fault each request meets, and counts what it injected.
@@ -78,22 +79,4 @@ public final class FaultInjector: Sendable {
         }
         return hash
     }
-}
-
-/// A small seeded generator (SplitMix64): the same seed gives the same sequence everywhere.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }
