@@ -10,13 +10,7 @@ public enum LedgerSQL {
         INSERT INTO accounts (code, kind, operator, label, tier, balance, created_at) VALUES (?, ?, ?, ?, 0, 0, ?)
         ON CONFLICT (code) DO NOTHING
         """
-    /// Moves the balances of 2 or 3 accounts in one statement: `CASE id WHEN ? THEN ? …` then the ids.
-    public static func addToBalances(_ count: Int) -> String { addToBalancesByCount[count] }
-    private static let addToBalancesByCount = (0...3).map { count in
-        let cases = String(repeating: " WHEN ? THEN ?", count: count)
-        let ids = Array(repeating: "?", count: count).joined(separator: ", ")
-        return "UPDATE accounts SET balance = balance + CASE id\(cases) ELSE 0 END WHERE id IN (\(ids)) RETURNING id, balance"
-    }
+    public static let addToBalance = "UPDATE accounts SET balance = balance + ? WHERE id = ? RETURNING balance"
     public static let setTier = "UPDATE accounts SET tier = ? WHERE id = ?"
     static let transferColumns = """
         id, idempotency_key, debit_account, credit_account, amount, fee, kind, state, operator, reference_prefix, parent_id,
