@@ -49,12 +49,17 @@ struct JSONBody {
 
     /// A positive whole number of FCFA; `12.5`, `"100"`, `true` and `0` are refused.
     mutating func amount(_ field: String) -> Int64? {
+        integer(field, in: 1...1_000_000_000_000, otherwise: "must be a positive whole number of FCFA")
+    }
+
+    /// A whole number within `range`.
+    mutating func integer(_ field: String, in range: ClosedRange<Int64>, otherwise reason: String? = nil) -> Int64? {
         guard case .integer(let value) = object[field] else {
             problems[field] = object[field] == nil ? "required" : "must be a whole number"
             return nil
         }
-        guard value >= 1, value <= 1_000_000_000_000 else {
-            problems[field] = "must be a positive whole number of FCFA"
+        guard range.contains(value) else {
+            problems[field] = reason ?? "must be between \(range.lowerBound) and \(range.upperBound)"
             return nil
         }
         return value

@@ -234,8 +234,8 @@ public struct WalletAPI: Sendable {
         var body = try await JSONBody(request)
         let msisdn = body.msisdn("phoneNumber")
         let number = body.string("cardNumber", maxLength: 23)
-        let month = body.amount("expiryMonth")
-        let year = body.amount("expiryYear")
+        let month = body.integer("expiryMonth", in: 1...12)
+        let year = body.integer("expiryYear", in: 2000...2100)
         let cvv = body.string("cvv", maxLength: 4)
         try body.validate()
         guard msisdn == subject else { throw APIError.forbidden }
@@ -272,11 +272,8 @@ public struct WalletAPI: Sendable {
         let msisdn = body.msisdn("phoneNumber")
         let amount = body.amount("amount")
         let agent = body.string("agentCode", required: false, maxLength: 6)
-        guard let key = request.headers[.idempotencyKey], !key.isEmpty, key.utf8.count <= 128 else {
-            body.fail("Idempotency-Key", "required for admin money movements (1 to 128 characters)")
-            try body.validate()
-            return Response(status: .internalServerError)
-        }
+        let key = request.headers[.idempotencyKey] ?? ""
+        if key.isEmpty || key.utf8.count > 128 { body.fail("Idempotency-Key", "required for admin money movements (1 to 128 characters)") }
         try body.validate()
         let result = try await mapped { try await money.cashIn(to: msisdn!, amount: amount!, agentCode: agent, idempotencyKey: "admin:\(key)") }
         logger.notice("admin cash-in", metadata: ["ref": "\(result.reference)", "amount": "\(result.amount)"])
