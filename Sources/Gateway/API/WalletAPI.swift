@@ -111,8 +111,7 @@ public struct WalletAPI: Sendable {
         let amount = body.amount("amount")
         let pin = body.pin("pin")
         if let sender, sender == receiver { body.fail("receiverPhoneNumber", "must differ from senderPhoneNumber") }
-        let key = request.headers[.idempotencyKey]
-        if let key, key.isEmpty || key.utf8.count > 128 { body.fail("Idempotency-Key", "must be 1 to 128 characters") }
+        let key = Self.idempotencyKey(request, &body, required: false)
         try body.validate()
         guard sender == subject else { throw APIError.forbidden }
         try limit(subject)
@@ -125,9 +124,7 @@ public struct WalletAPI: Sendable {
 
     func history(_ request: Request, _ context: some RequestContext) async throws -> Response {
         let subject = try await authenticate(request)
-        guard let number = context.parameters.get("phoneNumber").flatMap(MSISDN.init) else {
-            throw APIError.validation(["phoneNumber": "must be a Togolese mobile number"])
-        }
+        let number = try Self.pathMSISDN(context)
         guard number.digits == subject else { throw APIError.forbidden }
         try limit(subject)
         var problems: [String: String] = [:]
@@ -186,8 +183,7 @@ public struct WalletAPI: Sendable {
             body.fail("toService", "must be the receiver's network (\(catalog.operatorOwning(msisdn: receiver)?.id ?? "none"))")
         }
         if let from, let to, from == to { body.fail("toService", "must differ from fromService: use /api/transactions on one network") }
-        let key = request.headers[.idempotencyKey]
-        if let key, key.isEmpty || key.utf8.count > 128 { body.fail("Idempotency-Key", "must be 1 to 128 characters") }
+        let key = Self.idempotencyKey(request, &body, required: false)
         try body.validate()
         guard sender == subject else { throw APIError.forbidden }
         try limit(subject)
@@ -249,9 +245,7 @@ public struct WalletAPI: Sendable {
 
     func listCards(_ request: Request, _ context: some RequestContext) async throws -> Response {
         let subject = try await authenticate(request)
-        guard let number = context.parameters.get("phoneNumber").flatMap(MSISDN.init) else {
-            throw APIError.validation(["phoneNumber": "must be a Togolese mobile number"])
-        }
+        let number = try Self.pathMSISDN(context)
         guard number.digits == subject else { throw APIError.forbidden }
         let cards = try await mapped { try await money.cards(msisdn: subject) }
         return try json(.ok, ["items": .array(cards.map { .object(Self.card($0)) })])
@@ -272,8 +266,7 @@ public struct WalletAPI: Sendable {
         let msisdn = body.msisdn("phoneNumber")
         let amount = body.amount("amount")
         let agent = body.string("agentCode", required: false, maxLength: 6)
-        let key = request.headers[.idempotencyKey] ?? ""
-        if key.isEmpty || key.utf8.count > 128 { body.fail("Idempotency-Key", "required for admin money movements (1 to 128 characters)") }
+        let key = Self.idempotencyKey(request, &body, required: true) ?? ""
         try body.validate()
         let result = try await mapped { try await money.cashIn(to: msisdn!, amount: amount!, agentCode: agent, idempotencyKey: "admin:\(key)") }
         logger.notice("admin cash-in", metadata: ["ref": "\(result.reference)", "amount": "\(result.amount)"])
@@ -292,9 +285,7 @@ public struct WalletAPI: Sendable {
 
     func setBlocked(_ request: Request, _ context: some RequestContext, _ blocked: Bool) async throws -> Response {
         try authenticateAdmin(request)
-        guard let number = context.parameters.get("phoneNumber").flatMap(MSISDN.init) else {
-            throw APIError.validation(["phoneNumber": "must be a Togolese mobile number"])
-        }
+        let number = try Self.pathMSISDN(context)
         try await mapped { try await money.setBlocked(msisdn: number.digits, blocked) }
         return try json(.ok, ["phoneNumber": .string(number.digits), "status": .string(blocked ? "blocked" : "active")])
     }
@@ -317,6 +308,25 @@ public struct WalletAPI: Sendable {
             HMAC<SHA256>.authenticationCode(for: Data(token.utf8), using: SymmetricKey(data: configuration.jwtSecret))
                 == HMAC<SHA256>.authenticationCode(for: Data(configuration.adminToken.utf8), using: SymmetricKey(data: configuration.jwtSecret))
         else { throw APIError.unauthorized }
+    }
+
+    /// The `phoneNumber` path parameter, normalised.
+    static func pathMSISDN(_ context: some RequestContext) throws -> MSISDN {
+        guard let number = context.parameters.get("phoneNumber").flatMap(MSISDN.init) else {
+            throw APIError.validation(["phoneNumber": "must be a Togolese mobile number"])
+        }
+        return number
+    }
+
+    /// The `Idempotency-Key` header, checked (1 to 128 characters) with the body's other fields.
+    static func idempotencyKey(_ request: Request, _ body: inout JSONBody, required: Bool) -> String? {
+        let key = request.headers[.idempotencyKey]
+        if key == nil && !required { return nil }
+        guard let key, !key.isEmpty, key.utf8.count <= 128 else {
+            body.fail("Idempotency-Key", required ? "required for admin money movements (1 to 128 characters)" : "must be 1 to 128 characters")
+            return nil
+        }
+        return key
     }
 
     static func bearer(_ request: Request) -> String? {
