@@ -24,16 +24,10 @@ struct EngineBench: AsyncParsableCommand {
             "engine alone (fake host, 1 core)          \(String(format: "%10.0f", alone.stepsPerSecond)) steps/s  (\(calls) engine calls per journey)"
         )
 
-        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appending(path: "sika-bench-engine-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try BenchWorld.directory("engine")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let money = try MobileMoney.open(path: dir.appending(path: "engine.sqlite").path, catalog: catalog, pepper: .random())
-        let senders = (0..<concurrency).map { String(format: "2289%07d", $0) }
-        for number in senders {
-            try await money.register(msisdn: number, name: "Bench Sender", pin: "2580", confirmation: "2580", tier: 2)
-            _ = try await money.cashIn(to: number, amount: 4_000_000, idempotencyKey: "fund:\(number)")
-        }
-        try await money.register(msisdn: "22893999999", name: "Bench Receiver", pin: "2580", confirmation: "2580", tier: 2)
+        let world = try await BenchWorld.make(path: dir.appending(path: "engine.sqlite").path, catalog: catalog, wallets: concurrency)
+        let (money, senders) = (world.money, world.wallets)
         let sessions = SessionManager(menus: menus, money: money)
         let perSession = ledgerJourneys / concurrency
         let start = ContinuousClock.now

@@ -30,16 +30,10 @@ struct GatewayBench: AsyncParsableCommand {
         CommandLogging.bootstrap(defaultLevel: .warning)
         let catalog = try OperatorCatalog.load(from: URL(fileURLWithPath: "menus/operators.yaml"))
         let menus = try SessionManager.loadMenus(directory: URL(fileURLWithPath: "menus"), catalog: catalog)
-        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appending(path: "sika-bench-gateway-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try BenchWorld.directory("gateway")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let money = try MobileMoney.open(path: dir.appending(path: "gateway.sqlite").path, catalog: catalog, pepper: .random())
-        let numbers = (0..<senders).map { String(format: "2289%07d", $0) }
-        for number in numbers {
-            try await money.register(msisdn: number, name: "Bench Sender", pin: "2580", confirmation: "2580", tier: 2)
-            _ = try await money.cashIn(to: number, amount: 4_000_000, idempotencyKey: "fund:\(number)")
-        }
-        try await money.register(msisdn: "22893999999", name: "Bench Receiver", pin: "2580", confirmation: "2580", tier: 2)
+        let world = try await BenchWorld.make(path: dir.appending(path: "gateway.sqlite").path, catalog: catalog, wallets: senders)
+        let (money, numbers) = (world.money, world.wallets)
 
         var configuration = GatewayConfiguration()
         configuration.linePort = 0

@@ -18,8 +18,12 @@ struct LedgerBench: AsyncParsableCommand {
 
     func run() async throws {
         CommandLogging.bootstrap(defaultLevel: .warning)
-        let base = URL(fileURLWithPath: directory ?? NSTemporaryDirectory()).appendingPathComponent("sika-bench-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+        let base =
+            try directory.map { path in
+                let url = URL(fileURLWithPath: path).appendingPathComponent("sika-bench-ledger-\(UUID().uuidString)")
+                try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+                return url
+            } ?? BenchWorld.directory("ledger")
         defer { try? FileManager.default.removeItem(at: base) }
         let catalog = try OperatorCatalog.load(from: URL(fileURLWithPath: "menus/operators.yaml"))
         print("sika bench ledger: \(operations) ops per run, \(wallets) wallets, synchronous=FULL (durable), WAL")
@@ -49,23 +53,13 @@ struct LedgerBench: AsyncParsableCommand {
         print("\(padded) \(String(format: "%9.0f", rate)) ops/s   \(String(format: "%.2f", rate / raw))x raw\(batching)")
     }
 
-    private func numbers() -> [String] { (0..<wallets).map { String(format: "2289%07d", $0) } }
+    private func numbers() -> [String] { BenchWorld.numbers(wallets) }
 
     /// Opens a fresh ledger with funded wallets.
     private func prepare(path: String, catalog: OperatorCatalog, maxBatch: Int) async throws -> MobileMoney {
         var options = Ledger.Options()
         options.maxBatch = maxBatch
-        let money = try MobileMoney.open(path: path, catalog: catalog, pepper: .random(), ledgerOptions: options)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for number in numbers() {
-                group.addTask {
-                    try await money.register(msisdn: number, name: "Bench Wallet", pin: "2580", confirmation: "2580", tier: 2)
-                    _ = try await money.cashIn(to: number, amount: 4_000_000, idempotencyKey: "fund:\(number)")
-                }
-            }
-            try await group.waitForAll()
-        }
-        return money
+        return try await BenchWorld.make(path: path, catalog: catalog, wallets: wallets, options: options).money
     }
 
     private func measure(path: String, catalog: OperatorCatalog, maxBatch: Int, callers: Int, count: Int) async throws -> (Double, Double) {

@@ -1,0 +1,42 @@
+import Foundation
+import Ledger
+import MobileMoney
+
+/// A throwaway ledger with funded tier-2 wallets: the starting world of every benchmark.
+struct BenchWorld {
+    static let pin = "2580"
+    /// A wallet that only receives, for journeys that need a fixed recipient.
+    static let receiver = "22893999999"
+
+    let money: MobileMoney
+    let wallets: [String]
+
+    /// The numbers of `count` bench wallets: `22890000000`, `22890000001`…
+    static func numbers(_ count: Int) -> [String] { (0..<count).map { String(format: "2289%07d", $0) } }
+
+    /// Opens a fresh ledger at `path`, registers and funds `count` wallets in parallel, and the receiver.
+    static func make(path: String, catalog: OperatorCatalog, wallets count: Int, options: Ledger.Options = Ledger.Options()) async throws
+        -> BenchWorld
+    {
+        let money = try MobileMoney.open(path: path, catalog: catalog, pepper: .random(), ledgerOptions: options)
+        let wallets = numbers(count)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for number in wallets {
+                group.addTask {
+                    try await money.register(msisdn: number, name: "Bench Wallet", pin: pin, confirmation: pin, tier: 2)
+                    _ = try await money.cashIn(to: number, amount: 4_000_000, idempotencyKey: "fund:\(number)")
+                }
+            }
+            try await group.waitForAll()
+        }
+        try await money.register(msisdn: receiver, name: "Bench Receiver", pin: pin, confirmation: pin, tier: 2)
+        return BenchWorld(money: money, wallets: wallets)
+    }
+
+    /// A new temporary directory for a benchmark's databases; the caller removes it.
+    static func directory(_ name: String) throws -> URL {
+        let url = URL(fileURLWithPath: NSTemporaryDirectory()).appending(path: "sika-bench-\(name)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
