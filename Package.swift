@@ -132,7 +132,11 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "LedgerTests", dependencies: ["Ledger"], swiftSettings: strict),
+        // Counts SQLite syncs at the VFS level, so a test can prove that commits really reach the disk.
+        .target(name: "SyncCountingVFS", path: "Tests/SyncCountingVFS", linkerSettings: [.linkedLibrary("sqlite3")]),
+        .testTarget(
+            name: "LedgerTests", dependencies: ["Ledger", "SyncCountingVFS", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
         .testTarget(
             name: "MobileMoneyTests",
             dependencies: ["MobileMoney", "Ledger", .product(name: "Yams", package: "Yams"), .product(name: "Logging", package: "swift-log")],

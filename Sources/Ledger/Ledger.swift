@@ -11,8 +11,14 @@ public final class Ledger: Sendable {
     public struct Options: Sendable {
         /// Most operations per transaction. 1 turns group commit off (one commit per operation).
         public var maxBatch: Int = 512
-        /// `synchronous = FULL`: a commit survives power loss, not only a crash. Off only for throwaway databases.
-        public var durable: Bool = true
+        /// What an answered commit survives (SQLite `synchronous` on the writer); see ``Durability``.
+        /// `open` reads it back from the writer connection and refuses to start if it did not apply.
+        public var durability: Durability = .full
+        /// `true` is ``Durability/full``; `false` is ``Durability/off`` (throwaway databases).
+        public var durable: Bool {
+            get { durability != .off }
+            set { durability = newValue ? .full : .off }
+        }
         public var clock: @Sendable () -> Int64 = LedgerContext.systemClock
         /// Other modules' migrations (subscribers…), run after the ledger's in the same file.
         public var migrations: @Sendable (inout DatabaseMigrator) -> Void = { _ in }
@@ -22,13 +28,16 @@ public final class Ledger: Sendable {
 
     public let context: LedgerContext
     public let path: String
+    /// The durability the writer connection runs with, as read back from it at open.
+    public let durability: Durability
     let pool: DatabasePool
     private let committer: GroupCommitter
 
-    private init(path: String, pool: DatabasePool, context: LedgerContext, maxBatch: Int) {
+    private init(path: String, pool: DatabasePool, context: LedgerContext, maxBatch: Int, durability: Durability) {
         self.path = path
         self.pool = pool
         self.context = context
+        self.durability = durability
         self.committer = GroupCommitter(writer: pool, maxBatch: maxBatch)
     }
 
@@ -36,10 +45,10 @@ public final class Ledger: Sendable {
     /// system accounts exist.
     public static func open(path: String, catalog: OperatorCatalog, options: Options = Options()) throws -> Ledger {
         var configuration = Configuration()
-        let durable = options.durable
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
-            try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF")
+            // Not `synchronous` here: DatabasePool switches the file to WAL after this closure and sets
+            // `synchronous = NORMAL` on the writer as it does, which would silently override it.
             // The working set (accounts, recent transfers, index tops) stays in memory; a cache miss is a read syscall.
             try db.execute(sql: "PRAGMA cache_size = -65536")
             // Each group-commit job runs in a savepoint, whose undo journal would otherwise go to a
@@ -47,18 +56,45 @@ public final class Ledger: Sendable {
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         let pool: DatabasePool
+        let durability: Durability
         do {
+            try PrivateFiles.prepare(databasePath: path)
             pool = try DatabasePool(path: path, configuration: configuration)
+            durability = try applyDurability(options.durability, to: pool)
             var migrator = DatabaseMigrator()
             LedgerSchema.register(in: &migrator)
             options.migrations(&migrator)
             try migrator.migrate(pool)
+            try PrivateFiles.restrict(databasePath: path)
         } catch let error as DatabaseError {
             throw LedgerError(.storage, "cannot open \(path): \(error.message ?? error.description)")
         }
         let systemAccounts = try pool.write { db in try createSystemAccounts(db, catalog: catalog, now: options.clock()) }
         let context = LedgerContext(catalog: catalog, systemAccounts: systemAccounts, clock: options.clock)
-        return Ledger(path: path, pool: pool, context: context, maxBatch: options.maxBatch)
+        return Ledger(path: path, pool: pool, context: context, maxBatch: options.maxBatch, durability: durability)
+    }
+
+    /// Sets `synchronous` on the pool's single writer connection and reads it back from that same
+    /// connection: a setting that did not apply is a refusal to start, never a silent downgrade.
+    private static func applyDurability(_ wanted: Durability, to pool: DatabasePool) throws -> Durability {
+        let reading = try pool.writeWithoutTransaction { db -> Int? in
+            try db.execute(sql: "PRAGMA synchronous = \(wanted.pragmaValue)")
+            return try Int.fetchOne(db, sql: "PRAGMA synchronous")
+        }
+        guard let reading, let actual = Durability(pragmaValue: reading), actual == wanted else {
+            throw LedgerError(
+                .configuration, "the ledger writer runs with synchronous=\(reading.map(String.init) ?? "?"), not \(wanted.rawValue) as configured")
+        }
+        return actual
+    }
+
+    /// `PRAGMA synchronous` as the writer connection reports it now.
+    public func writerDurability() async throws -> Durability {
+        let reading = try await pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        guard let reading, let level = Durability(pragmaValue: reading) else {
+            throw LedgerError(.storage, "unreadable synchronous setting \(reading.map(String.init) ?? "nil")")
+        }
+        return level
     }
 
     // MARK: Writing

@@ -94,10 +94,13 @@ struct ServeCommand: AsyncParsableCommand {
         let server = SikaServer(core: core, additionalServices: offNet.services, api: api.api, logger: logger)
         let providers = money.catalog.operators.enumerated().map { "\($0.element.name) http://127.0.0.1:\(providerPort + $0.offset)" }
         let apiLine = api.line
+        let ledgerPath = money.ledger.path
+        let durability = try await money.ledger.writerDurability()
         let showTokens = demo
         Task {
             guard let (line, http) = try? await server.waitUntilListening(timeout: .seconds(30)) else { return }
             var lines = ["Line protocol on \(lineHost):\(line), HTTP on http://\(httpHost):\(http) (/ussd, /health, /metrics)."]
+            lines.append("Ledger \(ledgerPath): \(durability) (read back from the writer).")
             lines.append("Provider simulators: \(providers.joined(separator: ", ")).")
             lines.append(apiLine)
             if showTokens {

@@ -14,6 +14,14 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: "PIN pepper key file, used when $SIKA_PIN_PEPPER is not set (default: <db>.key).")
     var keyFile: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "What an answered commit survives: full (crash and power loss), normal (process crash only), off (throwaway data).",
+            discussion: "SQLite `synchronous` on the ledger's writer, read back at start; the command refuses to run if it did not apply."
+        ))
+    var durability: Durability = .full
+
     var databasePath: String { db ?? ProcessInfo.processInfo.environment["SIKA_DB"] ?? "./sika.sqlite" }
 
     func catalog() throws -> OperatorCatalog {
@@ -23,11 +31,15 @@ struct StoreOptions: ParsableArguments {
     /// Opens the ledger with its subscribers; the pepper key file is created on first use.
     func open(createKey: Bool = true, ledgerOptions: Ledger.Options = Ledger.Options()) throws -> MobileMoney {
         CommandLogging.bootstrap(defaultLevel: .warning)
+        var ledgerOptions = ledgerOptions
+        ledgerOptions.durability = durability
         let pepper = try PinPepper.load(
             environment: ProcessInfo.processInfo.environment, keyFile: keyFile ?? databasePath + ".key", createIfMissing: createKey)
         return try MobileMoney.open(path: databasePath, catalog: try catalog(), pepper: pepper, ledgerOptions: ledgerOptions)
     }
 }
+
+extension Durability: ExpressibleByArgument {}
 
 /// Parses an amount typed on the command line: a positive whole number of FCFA.
 func parseAmount(_ text: String) throws -> Int64 {

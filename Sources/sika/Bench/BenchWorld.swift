@@ -33,6 +33,12 @@ struct BenchWorld {
         return BenchWorld(money: money, wallets: wallets)
     }
 
+    /// The line every benchmark prints: the durability read back from the ledger's writer connection
+    /// when the run ends, never the one the benchmark asked for.
+    static func durabilityLine(_ ledger: Ledger) async throws -> String {
+        "ledger durability (read back from the writer): \(try await ledger.writerDurability())"
+    }
+
     /// A new temporary directory for a benchmark's databases; the caller removes it.
     static func directory(_ name: String) throws -> URL {
         let url = URL(fileURLWithPath: NSTemporaryDirectory()).appending(path: "sika-bench-\(name)-\(UUID().uuidString)")

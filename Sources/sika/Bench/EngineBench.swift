@@ -52,8 +52,9 @@ struct EngineBench: AsyncParsableCommand {
         let rate = Double(steps) / seconds
         let transfers = String(format: "%.0f", rate / 7)
         print(
-            "with the real ledger (\(concurrency) sessions, durable) \(String(format: "%10.0f", rate)) steps/s  "
+            "with the real ledger (\(concurrency) sessions)          \(String(format: "%10.0f", rate)) steps/s  "
                 + "(7 phone steps per journey, \(transfers) transfers/s)")
         guard try await money.ledger.verify().isClean else { throw ValidationError("ledger does not verify") }
+        print(try await BenchWorld.durabilityLine(money.ledger))
     }
 }

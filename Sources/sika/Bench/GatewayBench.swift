@@ -99,6 +99,7 @@ struct GatewayBench: AsyncParsableCommand {
         await group.triggerGracefulShutdown()
         try await serving.value
         guard try await money.ledger.verify().isClean else { throw ValidationError("ledger does not verify") }
+        print(try await BenchWorld.durabilityLine(money.ledger))
     }
 
     /// Step rate and latency percentiles of one run.

@@ -15,6 +15,7 @@ struct LedgerBench: AsyncParsableCommand {
     @Option(help: "Wallets the transfers move between.") var wallets: Int = 256
     @Option(help: "Directory for the throwaway databases (default: a temporary one).") var directory: String?
     @Option(help: "Run only the group-commit measurement with this many callers (profiling).") var only: Int?
+    @Option(help: "Durability of every ledger of the run: full, normal or off.") var durability: Durability = .full
 
     func run() async throws {
         CommandLogging.bootstrap(defaultLevel: .warning)
@@ -26,7 +27,7 @@ struct LedgerBench: AsyncParsableCommand {
             } ?? BenchWorld.directory("ledger")
         defer { try? FileManager.default.removeItem(at: base) }
         let catalog = try OperatorCatalog.load(from: URL(fileURLWithPath: "menus/operators.yaml"))
-        print("sika bench ledger: \(operations) ops per run, \(wallets) wallets, synchronous=FULL (durable), WAL")
+        print("sika bench ledger: \(operations) ops per run, \(wallets) wallets, WAL, asked for synchronous=\(durability.rawValue)")
 
         if let only {
             let (rate, batch) = try await measure(
@@ -34,8 +35,10 @@ struct LedgerBench: AsyncParsableCommand {
             report("group commit, \(only) callers", rate, rate, batch: batch)
             return
         }
-        let raw = try await rawCeiling(path: base.appendingPathComponent("raw.sqlite").path, catalog: catalog)
+        let ceiling = try await rawCeiling(path: base.appendingPathComponent("raw.sqlite").path, catalog: catalog)
+        let raw = ceiling.rate
         report("raw SQLite ceiling (same SQL, 1000/txn, 1 caller)", raw, raw)
+        print("    raw ceiling's writer (read back): \(ceiling.durability)")
         let (single, singleBatch) = try await measure(
             path: base.appendingPathComponent("single.sqlite").path, catalog: catalog, maxBatch: 1, callers: 8, count: singleOperations)
         report("one operation per commit (8 callers)", single, raw, batch: singleBatch)
@@ -59,6 +62,7 @@ struct LedgerBench: AsyncParsableCommand {
     private func prepare(path: String, catalog: OperatorCatalog, maxBatch: Int) async throws -> MobileMoney {
         var options = Ledger.Options()
         options.maxBatch = maxBatch
+        options.durability = durability
         return try await BenchWorld.make(path: path, catalog: catalog, wallets: wallets, options: options).money
     }
 
@@ -92,16 +96,29 @@ struct LedgerBench: AsyncParsableCommand {
         }
         let report = try await money.ledger.verify()
         guard report.isClean else { throw ValidationError("ledger does not verify after the run:\n\(report)") }
+        print("    " + (try await BenchWorld.durabilityLine(money.ledger)))
         return (Double(perCaller * callers) / seconds, batch)
     }
 
     /// The same 10 statements a full transfer runs, prepared once, 1,000 per transaction, one caller, no logic.
-    private func rawCeiling(path: String, catalog: OperatorCatalog) async throws -> Double {
+    private func rawCeiling(path: String, catalog: OperatorCatalog) async throws -> (rate: Double, durability: Durability) {
         // Same starting world as the other runs, then the statements alone.
         _ = try await prepare(path: path, catalog: catalog, maxBatch: 512)
         var configuration = Configuration()
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA cache_size = -65536") }
-        return try Self.rawLoop(pool: try DatabasePool(path: path, configuration: configuration), numbers: numbers(), count: operations)
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY") }
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        // After opening: the pool's switch to WAL sets synchronous = NORMAL on the writer.
+        let level = durability.pragmaValue
+        let reading = try await pool.writeWithoutTransaction { db -> Int? in
+            try db.execute(sql: "PRAGMA synchronous = \(level)")
+            return try Int.fetchOne(db, sql: "PRAGMA synchronous")
+        }
+        guard let applied = reading.flatMap(Durability.init(pragmaValue:)), applied == durability else {
+            throw ValidationError("the raw ceiling's writer runs with synchronous=\(reading.map(String.init) ?? "?")")
+        }
+        let rate = try Self.rawLoop(pool: pool, numbers: numbers(), count: operations)
+        let after = try await pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        return (rate, after.flatMap(Durability.init(pragmaValue:)) ?? applied)
     }
 
     private static func rawLoop(pool: DatabasePool, numbers: [String], count: Int) throws -> Double {

@@ -56,6 +56,7 @@ struct OffNetBench: AsyncParsableCommand {
         print("reconciliation settled \(settled) pending transfers in \(String(format: "%.2f", seconds)) s")
         let problems = try await OffNetAudit.problems(money)
         print(problems.isEmpty ? "books consistent" : "PROBLEMS: \(problems)")
+        print(try await BenchWorld.durabilityLine(money.ledger))
     }
 
     /// Runs both simulators on free ports with `plan` and gives `body` a bridge and reconciler that reach them over HTTP.
