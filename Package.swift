@@ -10,11 +10,14 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "sika", targets: ["sika"]),
+        .library(name: "Operators", targets: ["Operators"]),
         .library(name: "Ledger", targets: ["Ledger"]),
+        .library(name: "LedgerSQLite", targets: ["LedgerSQLite"]),
         .library(name: "MobileMoney", targets: ["MobileMoney"]),
         .library(name: "MenuEngine", targets: ["MenuEngine"]),
         .library(name: "SessionScripts", targets: ["SessionScripts"]),
         .library(name: "Sessions", targets: ["Sessions"]),
+        .library(name: "ScriptTargets", targets: ["ScriptTargets"]),
         .library(name: "ProviderBridge", targets: ["ProviderBridge"]),
         .library(name: "Gateway", targets: ["Gateway"]),
     ],
@@ -38,19 +41,21 @@ let package = Package(
     ],
     targets: [
         .target(
-            name: "Ledger",
-            dependencies: [
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Yams", package: "Yams"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
+            name: "Operators",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
+        .target(name: "Ledger", dependencies: ["Operators"], swiftSettings: strict),
+        .target(
+            name: "LedgerSQLite",
+            dependencies: ["Ledger", "Operators", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         .target(
             name: "MobileMoney",
             dependencies: [
                 "Ledger",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                "Operators",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
@@ -71,7 +76,15 @@ let package = Package(
         ),
         .target(
             name: "Sessions",
-            dependencies: ["MenuEngine", "MobileMoney", "Ledger", "SessionScripts", "ProviderBridge"],
+            dependencies: ["MenuEngine", "MobileMoney", "Ledger", "Operators"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ScriptTargets",
+            dependencies: [
+                "Sessions", "SessionScripts", "MenuEngine", "MobileMoney", "Ledger", "LedgerSQLite", "Operators", "ProviderBridge",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .target(
@@ -79,7 +92,7 @@ let package = Package(
             dependencies: [
                 "Ledger",
                 "MobileMoney",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                "Operators",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -93,6 +106,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
+                "Operators",
                 "Ledger",
                 "MobileMoney",
                 "MenuEngine",
@@ -118,7 +132,10 @@ let package = Package(
         .executableTarget(
             name: "sika",
             dependencies: [
+                "Operators",
                 "Ledger",
+                "LedgerSQLite",
+                "ScriptTargets",
                 "MobileMoney",
                 "MenuEngine",
                 "SessionScripts",
@@ -132,26 +149,39 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // What every test target shares: the repository, shipped data, a fresh ledger or seeded world, a
+        // clock, log capture. Never a dependency of shipped code.
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "Operators", "Ledger", "LedgerSQLite", "MobileMoney", "MenuEngine", "Sessions",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TestSupport",
+            swiftSettings: strict
+        ),
         // Counts SQLite syncs at the VFS level, so a test can prove that commits really reach the disk.
         .target(name: "SyncCountingVFS", path: "Tests/SyncCountingVFS", linkerSettings: [.linkedLibrary("sqlite3")]),
         .testTarget(
-            name: "LedgerTests", dependencies: ["Ledger", "SyncCountingVFS", .product(name: "GRDB", package: "GRDB.swift")],
+            name: "LedgerTests", dependencies: ["Ledger", "LedgerSQLite", "Operators", "TestSupport", "SyncCountingVFS"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "LedgerSQLiteTests",
+            dependencies: ["LedgerSQLite", "Ledger", "MobileMoney", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
         .testTarget(
             name: "MobileMoneyTests",
-            dependencies: ["MobileMoney", "Ledger", .product(name: "Yams", package: "Yams"), .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "MobileMoney", "Ledger", "Operators", "TestSupport", .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict),
-        .testTarget(name: "MenuEngineTests", dependencies: ["MenuEngine"], exclude: ["Fixtures"], swiftSettings: strict),
-        .testTarget(
-            name: "SessionScriptsTests",
-            dependencies: ["SessionScripts", "MenuEngine", .product(name: "Yams", package: "Yams")],
-            swiftSettings: strict
-        ),
+        .testTarget(name: "MenuEngineTests", dependencies: ["MenuEngine", "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
+        .testTarget(name: "SessionScriptsTests", dependencies: ["SessionScripts"], swiftSettings: strict),
         .testTarget(
             name: "ProviderBridgeTests",
             dependencies: [
-                "ProviderBridge", "Ledger", "MobileMoney",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                "ProviderBridge", "Ledger", "MobileMoney", "Operators", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
@@ -160,7 +190,8 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "ProviderBridge", "Sessions", "SessionScripts", "MobileMoney", "Ledger", "MenuEngine",
+                "Gateway", "ProviderBridge", "Sessions", "ScriptTargets", "SessionScripts", "MobileMoney", "Ledger", "LedgerSQLite", "MenuEngine",
+                "Operators", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -169,7 +200,6 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
@@ -179,8 +209,14 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "SessionsTests", dependencies: ["Sessions", "SessionScripts", "MenuEngine", "MobileMoney", "Ledger"], swiftSettings: strict),
-        .testTarget(name: "SikaTests", dependencies: ["sika", "Ledger", "MobileMoney"], swiftSettings: strict),
+            name: "SessionsTests",
+            dependencies: [
+                "Sessions", "ScriptTargets", "SessionScripts", "MenuEngine", "MobileMoney", "Ledger", "Operators", "TestSupport",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "SikaTests", dependencies: ["sika", "Ledger", "LedgerSQLite", "MobileMoney", "Operators", "TestSupport"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import Operators
 
 /// The secret each operator's gateway presents in `HELLO <operator> <token>`.
 public struct OperatorTokens: Sendable {

@@ -1,101 +1,57 @@
 import Foundation
-import GRDB
-import Logging
+import Operators
 
 /// The shared double-entry ledger: accounts, transfers, limits, fees, the SMS outbox and the audit.
 ///
-/// One SQLite file in WAL mode. Reads run concurrently on snapshots; writes go through a group
-/// commit, so many concurrent callers share one durable transaction. Open it once per process.
+/// The rules live here; the rows live in a ``LedgerStore`` (SQLite embedded, PostgreSQL past one
+/// machine), chosen by whoever opens the ledger. Writes go through the store's group commit, so many
+/// concurrent callers share one durable transaction. Open it once per process.
 public final class Ledger: Sendable {
-    /// How the ledger stores and batches.
+    /// How the ledger's store writes, and the clock.
     public struct Options: Sendable {
         /// Most operations per transaction. 1 turns group commit off (one commit per operation).
         public var maxBatch: Int = 512
-        /// What an answered commit survives (SQLite `synchronous` on the writer); see ``Durability``.
-        /// `open` reads it back from the writer connection and refuses to start if it did not apply.
+        /// What an answered commit survives; see ``Durability``. Stores read it back from their writer
+        /// and refuse to open if it did not apply.
         public var durability: Durability = .full
         /// `true` is ``Durability/full``; `false` is ``Durability/off`` (throwaway databases).
         public var durable: Bool {
             get { durability != .off }
             set { durability = newValue ? .full : .off }
         }
+        /// Milliseconds since 1970, UTC. Injected so that tests can move time (daily caps, lockouts).
         public var clock: @Sendable () -> Int64 = LedgerContext.systemClock
-        /// Other modules' migrations (subscribers…), run after the ledger's in the same file.
-        public var migrations: @Sendable (inout DatabaseMigrator) -> Void = { _ in }
 
         public init() {}
     }
 
     public let context: LedgerContext
-    public let path: String
-    /// The durability the writer connection runs with, as read back from it at open.
-    public let durability: Durability
-    let pool: DatabasePool
-    private let committer: GroupCommitter
+    public let store: any LedgerStore
 
-    private init(path: String, pool: DatabasePool, context: LedgerContext, maxBatch: Int, durability: Durability) {
-        self.path = path
-        self.pool = pool
+    private init(store: any LedgerStore, context: LedgerContext) {
+        self.store = store
         self.context = context
-        self.durability = durability
-        self.committer = GroupCommitter(writer: pool, maxBatch: maxBatch)
     }
 
-    /// Opens (creating if needed) the ledger at `path`, migrates it, and makes sure every operator's
-    /// system accounts exist.
-    public static func open(path: String, catalog: OperatorCatalog, options: Options = Options()) throws -> Ledger {
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in
-            // Not `synchronous` here: DatabasePool switches the file to WAL after this closure and sets
-            // `synchronous = NORMAL` on the writer as it does, which would silently override it.
-            // The working set (accounts, recent transfers, index tops) stays in memory; a cache miss is a read syscall.
-            try db.execute(sql: "PRAGMA cache_size = -65536")
-            // Each group-commit job runs in a savepoint, whose undo journal would otherwise go to a
-            // temporary file: every page a job touches would be written to disk once more.
-            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+    /// Opens the ledger on `store` and makes sure every operator's system accounts exist.
+    public static func open(store: any LedgerStore, catalog: OperatorCatalog, clock: @escaping @Sendable () -> Int64 = LedgerContext.systemClock)
+        async throws -> Ledger
+    {
+        let now = clock()
+        let systemAccounts = try await store.write { rows in
+            try createSystemAccounts(rows, catalog: catalog, now: now)
+            return try rows.systemAccounts()
         }
-        let pool: DatabasePool
-        let durability: Durability
-        do {
-            try PrivateFiles.prepare(databasePath: path)
-            pool = try DatabasePool(path: path, configuration: configuration)
-            durability = try applyDurability(options.durability, to: pool)
-            var migrator = DatabaseMigrator()
-            LedgerSchema.register(in: &migrator)
-            options.migrations(&migrator)
-            try migrator.migrate(pool)
-            try PrivateFiles.restrict(databasePath: path)
-        } catch let error as DatabaseError {
-            throw LedgerError(.storage, "cannot open \(path): \(error.message ?? error.description)")
-        }
-        let systemAccounts = try pool.write { db in try createSystemAccounts(db, catalog: catalog, now: options.clock()) }
-        let context = LedgerContext(catalog: catalog, systemAccounts: systemAccounts, clock: options.clock)
-        return Ledger(path: path, pool: pool, context: context, maxBatch: options.maxBatch, durability: durability)
+        return Ledger(store: store, context: LedgerContext(catalog: catalog, systemAccounts: systemAccounts, clock: clock))
     }
 
-    /// Sets `synchronous` on the pool's single writer connection and reads it back from that same
-    /// connection: a setting that did not apply is a refusal to start, never a silent downgrade.
-    private static func applyDurability(_ wanted: Durability, to pool: DatabasePool) throws -> Durability {
-        let reading = try pool.writeWithoutTransaction { db -> Int? in
-            try db.execute(sql: "PRAGMA synchronous = \(wanted.pragmaValue)")
-            return try Int.fetchOne(db, sql: "PRAGMA synchronous")
-        }
-        guard let reading, let actual = Durability(pragmaValue: reading), actual == wanted else {
-            throw LedgerError(
-                .configuration, "the ledger writer runs with synchronous=\(reading.map(String.init) ?? "?"), not \(wanted.rawValue) as configured")
-        }
-        return actual
-    }
+    /// Where the rows live, for people (never a password).
+    public var location: String { store.location }
+    /// The durability the store's writer confirmed at open.
+    public var durability: Durability { store.durability }
 
-    /// `PRAGMA synchronous` as the writer connection reports it now.
-    public func writerDurability() async throws -> Durability {
-        let reading = try await pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
-        guard let reading, let level = Durability(pragmaValue: reading) else {
-            throw LedgerError(.storage, "unreadable synchronous setting \(reading.map(String.init) ?? "nil")")
-        }
-        return level
-    }
+    /// The durability the writer connection reports now.
+    public func writerDurability() async throws -> Durability { try await store.writerDurability() }
 
     // MARK: Writing
 
@@ -103,7 +59,7 @@ public final class Ledger: Sendable {
     /// If `work` throws, its changes are rolled back and only this caller gets the error.
     public func write<T: Sendable>(_ work: @escaping @Sendable (LedgerTransaction) throws -> T) async throws -> T {
         let context = self.context
-        return try await committer.submit { db in try work(LedgerTransaction(db: db, context: context)) }
+        return try await store.write { rows in try work(LedgerTransaction(rows: rows, context: context)) }
     }
 
     /// Applies one transfer (with its fee) in the next group commit.
@@ -126,79 +82,107 @@ public final class Ledger: Sendable {
     /// Marks outbox messages delivered; a message already marked stays as it was.
     public func markDelivered(_ ids: [OutboxMessage.ID]) async throws {
         guard !ids.isEmpty else { return }
-        try await write { tx in
-            for id in ids { try tx.db.cachedStatement(sql: LedgerSQL.markDelivered).execute(arguments: [tx.now, id]) }
-        }
+        try await write { tx in try tx.rows.markDelivered(ids, at: tx.now) }
     }
 
     /// Transactions and operations committed by this process's group commit.
-    public var commitStats: CommitStats { committer.stats }
+    public var commitStats: CommitStats { store.commitStats }
 
     // MARK: Reading
 
     /// Runs read-only `work` on a consistent snapshot, concurrently with writes.
-    public func read<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do {
-            return try await pool.read(work)
-        } catch {
-            throw LedgerError.wrap(error)
-        }
+    public func read<T: Sendable>(_ work: @escaping @Sendable (any LedgerStoreReader) throws -> T) async throws -> T {
+        try await store.read(work)
     }
 
     public func account(code: String) async throws -> Account? {
-        try await read { db in try LedgerQueries.account(db, code: code) }
+        try await read { try $0.account(code: code) }
     }
 
     public func account(id: Account.ID) async throws -> Account? {
-        try await read { db in try LedgerQueries.account(db, id: id) }
+        try await read { try $0.account(id: id) }
     }
 
     public func transfer(id: Transfer.ID) async throws -> Transfer? {
-        try await read { db in try LedgerQueries.transfer(db, id: id) }
+        try await read { try $0.transfer(id: id) }
     }
 
     /// The last `limit` movements of an account, newest first.
     public func statement(of account: Account.ID, limit: Int = 5) async throws -> [StatementEntry] {
-        try await read { db in try LedgerQueries.statement(db, account: account, limit: limit) }
+        try await read { try Self.statement($0, account: account, limit: limit) }
     }
 
     /// What a wallet has sent today (UTC).
     public func outgoingToday(_ account: Account.ID) async throws -> Int64 {
         let day = CivilDate.epochDay(millis: context.clock())
-        return try await read { db in try Int64.fetchOne(db, sql: LedgerSQL.outgoingOnDay, arguments: [account, day]) ?? 0 }
+        return try await read { try $0.outgoing(account: account, day: day) }
     }
 
     /// SMS waiting for an operator's gateway, oldest first.
     public func undeliveredSMS(operatorID: String, limit: Int = 100) async throws -> [OutboxMessage] {
-        try await read { db in try LedgerQueries.undeliveredSMS(db, operatorID: operatorID, limit: limit) }
+        try await read { try $0.undeliveredSMS(operatorID: operatorID, limit: limit) }
     }
 
     /// Recomputes every balance from the transfers; see `AuditReport`.
     public func verify() async throws -> AuditReport {
-        try await read { db in try LedgerQueries.verify(db) }
+        try await read { try Self.verify($0) }
+    }
+
+    /// The last `limit` movements of an account, newest first, fees folded into their movement.
+    ///
+    /// - Parameter before: only movements with a smaller transfer id (a pagination cursor).
+    public static func statement(_ rows: any LedgerStoreReader, account: Account.ID, limit: Int, before: Transfer.ID = .max) throws
+        -> [StatementEntry]
+    {
+        try rows.statement(account: account, limit: limit, before: before).map { row in
+            let transfer = row.transfer
+            let outgoing = transfer.debitAccount == account
+            return StatementEntry(
+                transfer: transfer,
+                signedAmount: outgoing ? -transfer.amount : transfer.amount,
+                fee: outgoing ? transfer.fee : 0,
+                counterpartyLabel: row.counterpartyLabel,
+                counterpartyMSISDN: row.counterpartyKind == .wallet ? row.counterpartyCode.split(separator: ":").last.map(String.init) : nil,
+                counterpartyKind: row.counterpartyKind,
+                // The main row records the balance before its fee leg; the wallet's real balance is after it.
+                balanceAfter: outgoing ? transfer.debitBalanceAfter - transfer.fee : transfer.creditBalanceAfter)
+        }
+    }
+
+    /// Recomputes every balance from the transfers and checks the ledger's invariants.
+    public static func verify(_ rows: any LedgerStoreReader) throws -> AuditReport {
+        var discrepancies: [AuditReport.Discrepancy] = []
+        var total: Int64 = 0
+        var accounts = 0
+        for row in try rows.balanceCheck() {
+            accounts += 1
+            total += row.stored
+            if row.stored != row.recomputed {
+                discrepancies.append(.balanceMismatch(account: row.code, stored: row.stored, recomputed: row.recomputed))
+            }
+            if row.kind?.isCustomerHeld ?? true, row.stored < 0 { discrepancies.append(.negativeBalance(account: row.code, balance: row.stored)) }
+        }
+        if total != 0 { discrepancies.append(.nonZeroTotal(total)) }
+        for mismatch in try rows.feeStateMismatches() {
+            discrepancies.append(.feeStateMismatch(transfer: mismatch.fee, parent: mismatch.parent))
+        }
+        return AuditReport(accounts: accounts, transfers: try rows.transferCount(), total: total, discrepancies: discrepancies)
     }
 
     // MARK: Setup
 
-    private static func createSystemAccounts(_ db: Database, catalog: OperatorCatalog, now: Int64) throws -> [String: Account.ID] {
+    private static func createSystemAccounts(_ rows: any LedgerStoreWriter, catalog: OperatorCatalog, now: Int64) throws {
         let systemKinds: [AccountKind] = [.issuance, .fees, .suspense, .airtime]
         for op in catalog.operators {
             for kind in systemKinds {
-                try db.execute(
-                    sql: LedgerSQL.insertSystemAccount,
-                    arguments: [Account.Code.system(kind, op.id), kind.rawValue, op.id, "\(op.name) \(kind.rawValue)", now])
+                try rows.insertSystemAccountIfMissing(
+                    code: Account.Code.system(kind, op.id), kind: kind, operatorID: op.id, label: "\(op.name) \(kind.rawValue)", createdAt: now)
             }
             for other in catalog.operators where other.id != op.id {
-                try db.execute(
-                    sql: LedgerSQL.insertSystemAccount,
-                    arguments: [
-                        Account.Code.settlement(op.id, with: other.id), AccountKind.settlement.rawValue, op.id,
-                        "\(op.name) settlement with \(other.name)", now,
-                    ])
+                try rows.insertSystemAccountIfMissing(
+                    code: Account.Code.settlement(op.id, with: other.id), kind: .settlement, operatorID: op.id,
+                    label: "\(op.name) settlement with \(other.name)", createdAt: now)
             }
         }
-        let kinds = [AccountKind.issuance, .fees, .suspense, .airtime, .settlement].map { "'\($0.rawValue)'" }.joined(separator: ", ")
-        let rows = try Row.fetchAll(db, sql: "SELECT code, id FROM accounts WHERE kind IN (\(kinds))")
-        return Dictionary(uniqueKeysWithValues: rows.map { ($0[0] as String, $0[1] as Account.ID) })
     }
 }

@@ -182,7 +182,7 @@ private struct Machine {
                 refuse(index, reason: service.invalidChoice[language], values: [:])
             }
         case .input(let validator, let variable, let next):
-            if let value = validator.validate(input) {
+            if let value = validator.validate(input, rules: service.rules) {
                 session.variables[variable] = value
                 remember(screen)
                 enter(next)
@@ -226,7 +226,7 @@ private struct Machine {
     }
 
     var context: RenderContext {
-        RenderContext(variables: session.variables, secrets: service.secrets, currency: service.currency)
+        RenderContext(variables: session.variables, secrets: service.secrets, currency: service.currency, rules: service.rules)
     }
 
     /// A wrong answer: say why and ask again, or end the session after too many.

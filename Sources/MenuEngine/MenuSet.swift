@@ -19,12 +19,17 @@ public struct MenuSet: Sendable {
     /// - Parameter amountLimits: per service id, the amount limits of the operator data; they win
     ///   over the `limits:` written in the menu file, so the ledger and the menus never disagree.
     /// - Throws: ``MenuError/Code/unreadable`` or ``MenuError/Code/invalidMenus`` with diagnostics.
-    public static func load(directory: URL, amountLimits: [String: ClosedRange<Int64>] = [:]) throws(MenuError) -> MenuSet {
-        try MenuSet(files: MenuDirectory.read(directory), amountLimits: amountLimits)
+    /// - Parameter rules: the host's numbering and money rules (see ``HostRules``).
+    public static func load(directory: URL, amountLimits: [String: ClosedRange<Int64>] = [:], rules: HostRules = .plain) throws(MenuError)
+        -> MenuSet
+    {
+        try MenuSet(files: MenuDirectory.read(directory), amountLimits: amountLimits, rules: rules)
     }
 
     /// Builds the set from file texts; `name` is used in diagnostics.
-    public init(files: [(name: String, yaml: String)], amountLimits: [String: ClosedRange<Int64>] = [:]) throws(MenuError) {
+    public init(files: [(name: String, yaml: String)], amountLimits: [String: ClosedRange<Int64>] = [:], rules: HostRules = .plain)
+        throws(MenuError)
+    {
         var definitions: [ServiceDefinition] = []
         var catalog: ActionCatalog?
         var diagnostics: [Diagnostic] = []
@@ -48,7 +53,7 @@ public struct MenuSet: Sendable {
             }
             if let catalog { diagnostics += Self.checkActions(definition, catalog) }
             do {
-                let service = try CompiledService(definition, amountLimits: amountLimits[definition.id])
+                let service = try CompiledService(definition, amountLimits: amountLimits[definition.id], rules: rules)
                 byCode[service.code] = services.count
                 byID[service.id] = services.count
                 services.append(service)

@@ -2,6 +2,7 @@ import Foundation
 import Ledger
 import MenuEngine
 import MobileMoney
+import Operators
 
 /// Runs USSD sessions: the menu engine for the screens, `MobileMoney` for the actions they call, and a
 /// store for the sessions in between. The line listener, the HTTP callback and the script runner all
@@ -13,15 +14,18 @@ public final class SessionManager: Sendable {
     private let store: SessionStore
     private let startLimiter: TokenBucketLimiter?
     private let onAction: (@Sendable (_ action: String, _ outcome: String) -> Void)?
+    private let onScreen: (@Sendable (_ service: String, _ screen: String) -> Void)?
 
     /// - Parameters:
     ///   - idleTimeout: a session with no step for this long is forgotten (USSD networks give up after about 180 s).
     ///   - offNet: transfers to other networks (the provider bridge); without it the off-net menus answer "unavailable".
     ///   - startLimiter: session starts per MSISDN; a phone dialling faster than that is refused with 429.
     ///   - onAction: told the name and outcome of every host action a session ran (`transfer`, `ok`), for metrics.
+    ///   - onScreen: told every screen a step stopped on or passed through (`tmoney`, `send_amount`), for coverage and traces.
     public init(
         menus: MenuSet, money: MobileMoney, idleTimeout: Duration = .seconds(180), offNet: (any OffNetTransfers)? = nil,
-        startLimiter: TokenBucketLimiter? = nil, onAction: (@Sendable (_ action: String, _ outcome: String) -> Void)? = nil
+        startLimiter: TokenBucketLimiter? = nil, onAction: (@Sendable (_ action: String, _ outcome: String) -> Void)? = nil,
+        onScreen: (@Sendable (_ service: String, _ screen: String) -> Void)? = nil
     ) {
         self.engine = MenuEngine(menus: menus)
         self.money = money
@@ -29,12 +33,13 @@ public final class SessionManager: Sendable {
         self.store = SessionStore(idleTimeout: idleTimeout)
         self.startLimiter = startLimiter
         self.onAction = onAction
+        self.onScreen = onScreen
     }
 
     /// Loads the menus of `directory` with the amount limits of the operator data, so menus and ledger agree.
     public static func loadMenus(directory: URL, catalog: OperatorCatalog) throws -> MenuSet {
         let limits = Dictionary(uniqueKeysWithValues: catalog.operators.map { ($0.id, $0.limits.minTransfer...$0.limits.maxTransfer) })
-        return try MenuSet.load(directory: directory, amountLimits: limits)
+        return try MenuSet.load(directory: directory, amountLimits: limits, rules: .operators)
     }
 
     /// A phone dialled `dial`: starts session `id` and returns its first screen.
@@ -83,11 +88,15 @@ public final class SessionManager: Sendable {
     /// Live sessions.
     public var activeSessions: Int { get async { await store.count } }
 
+    /// The engine state of a live session, as stored between steps (for inspection: what is kept of a PIN).
+    public func storedSession(id: String) async -> MenuSession? { await store.peek(id) }
+
     /// Runs the host actions a step asks for, feeding each outcome back, until there is a screen to show.
     private func drive(_ first: StepResult, _ entry: inout SessionStore.Entry) async -> Reply {
         var result = first
         while true {
             entry.session = result.session
+            onScreen?(result.session.service, result.session.screen)
             for effect in result.effects {
                 if case .setLanguage(let language) = effect, let language = Language(rawValue: language) {
                     try? await money.setLanguage(msisdn: entry.msisdn, language)

@@ -59,6 +59,9 @@ actor SessionStore {
 
     func remove(_ id: String) -> Bool { entries.removeValue(forKey: id) != nil }
 
+    /// The stored engine state of a session, without taking it.
+    func peek(_ id: String) -> MenuSession? { entries[id]?.session }
+
     /// Drops sessions idle for longer than the timeout; returns how many.
     func expire() -> Int {
         let now = ContinuousClock.now

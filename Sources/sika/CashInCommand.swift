@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MobileMoney
+import Operators
 
 /// `sika cashin`: fund a wallet from an agent's float or the operator's e-money issuance.
 struct CashInCommand: AsyncParsableCommand {
@@ -13,7 +14,7 @@ struct CashInCommand: AsyncParsableCommand {
     @Option(help: "Idempotency key (default: a new one). Reuse it to retry safely.") var key: String?
 
     func run() async throws {
-        let money = try store.open()
+        let money = try await store.open()
         let result = try await money.cashIn(
             to: msisdn, amount: try parseAmount(amount), agentCode: agent, idempotencyKey: key ?? "cli:\(UUID().uuidString)")
         print(

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Ledger
 import MobileMoney
+import Operators
 
 /// `sika ledger …`: create, seed, audit and read the ledger.
 struct LedgerCommand: AsyncParsableCommand {
@@ -16,8 +17,8 @@ struct LedgerCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let money = try store.open()
-            print("ledger ready at \(money.ledger.path)")
+            let money = try await store.open()
+            print("ledger ready at \(money.ledger.location)")
         }
     }
 
@@ -27,7 +28,7 @@ struct LedgerCommand: AsyncParsableCommand {
         @Option(help: "Demo world description.") var world: String = "fixtures/demo-world.yaml"
 
         func run() async throws {
-            let money = try store.open()
+            let money = try await store.open()
             let demo = try DemoWorld.load(from: URL(fileURLWithPath: world))
             try await demo.seed(into: money)
             print(demo.summary)
@@ -52,7 +53,7 @@ struct LedgerCommand: AsyncParsableCommand {
         @Argument(help: "MSISDN (22890112233) or account code (fees:tmoney).") var account: String
 
         func run() async throws {
-            let money = try store.open()
+            let money = try await store.open()
             let found = try await resolveAccount(account, in: money)
             print("\(found.code)  \(found.label)  \(MoneyFormat.amount(found.balance))")
         }
@@ -65,7 +66,7 @@ struct LedgerCommand: AsyncParsableCommand {
         @Option(help: "How many movements.") var limit: Int = 10
 
         func run() async throws {
-            let money = try store.open()
+            let money = try await store.open()
             let found = try await resolveAccount(account, in: money)
             for entry in try await money.ledger.statement(of: found.id, limit: limit) {
                 let who = entry.counterpartyMSISDN.map { "\(entry.counterpartyLabel) (\($0))" } ?? entry.counterpartyLabel

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Gateway
 import Ledger
+import Operators
 
 /// `sika phone 22890112233`: a feature phone in the terminal, talking to `sika serve` over the line socket.
 struct PhoneCommand: AsyncParsableCommand {

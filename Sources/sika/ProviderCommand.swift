@@ -35,7 +35,7 @@ struct ProviderCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let money = try store.open()
+            let money = try await store.open()
             let operatorID = self.operatorID
             guard let index = money.catalog.operators.firstIndex(where: { $0.id == operatorID }) else {
                 throw ValidationError("unknown operator \(operatorID); the catalog has \(money.catalog.operators.map(\.id).joined(separator: ", "))")
@@ -75,7 +75,7 @@ struct ProviderCommand: AsyncParsableCommand {
         func run() async throws {
             var ledgerOptions = Ledger.Options()
             ledgerOptions.maxBatch = 256
-            let money = try store.open(ledgerOptions: ledgerOptions)
+            let money = try await store.open(ledgerOptions: ledgerOptions)
             let plan = faults.isEmpty ? FaultPlan.chaos(seed: seed) : try FaultPlan.parse(faults)
             var options = OffNetBridge.Options()
             options.retry = RetryPolicy(
@@ -105,7 +105,7 @@ struct ProviderCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let money = try store.open()
+            let money = try await store.open()
             let states = try await OffNetAudit.states(money).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
             print("off-net debits: \(states.joined(separator: " "))")
             let problems = try await OffNetAudit.problems(money)

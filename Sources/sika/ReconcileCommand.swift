@@ -25,7 +25,7 @@ struct ReconcileCommand: AsyncParsableCommand {
     @Flag(help: "Use in-process simulators on this ledger instead of HTTP.") var local = false
 
     func run() async throws {
-        let money = try store.open()
+        let money = try await store.open()
         var options = Reconciler.Options()
         options.threshold = .seconds(threshold)
         options.maxAge = .seconds(maxAge)

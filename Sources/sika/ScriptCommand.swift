@@ -2,7 +2,10 @@ import ArgumentParser
 import Foundation
 import Gateway
 import Ledger
+import LedgerSQLite
 import MobileMoney
+import Operators
+import ScriptTargets
 import SessionScripts
 import Sessions
 
@@ -57,7 +60,7 @@ struct ScriptCommand: AsyncParsableCommand {
             var balances: (@Sendable (String) async throws -> Int64?)?
             if let db {
                 let pepper = try PinPepper.load(environment: ProcessInfo.processInfo.environment, keyFile: db + ".key", createIfMissing: false)
-                let money = try MobileMoney.open(path: db, catalog: catalog, pepper: pepper)
+                let money = MobileMoney(ledger: try await Ledger.openSQLite(path: db, catalog: catalog), pepper: pepper)
                 balances = { msisdn in
                     guard let subscriber = try await money.subscriber(msisdn) else { return nil }
                     return try await money.ledger.account(id: subscriber.accountID)?.balance

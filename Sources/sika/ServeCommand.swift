@@ -54,7 +54,7 @@ struct ServeCommand: AsyncParsableCommand {
         // Made before `store.open()`, which lowers the default level for the loggers created after it.
         let logger = Logger(label: "sika.serve")
         let gatewayLogger = Logger(label: "sika.gateway")
-        let money = try store.open()
+        let money = try await store.open()
         let menuSet = try SessionManager.loadMenus(directory: URL(fileURLWithPath: menus), catalog: money.catalog)
         if demo {
             let demoWorld = try DemoWorld.load(from: URL(fileURLWithPath: world))
@@ -94,7 +94,7 @@ struct ServeCommand: AsyncParsableCommand {
         let server = SikaServer(core: core, additionalServices: offNet.services, api: api.api, logger: logger)
         let providers = money.catalog.operators.enumerated().map { "\($0.element.name) http://127.0.0.1:\(providerPort + $0.offset)" }
         let apiLine = api.line
-        let ledgerPath = money.ledger.path
+        let ledgerPath = money.ledger.location
         let durability = try await money.ledger.writerDurability()
         let showTokens = demo
         Task {

@@ -17,7 +17,7 @@ struct SettlementCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
-        let report = try await SettlementReport.compute(try store.open())
+        let report = try await SettlementReport.compute(try await store.open())
         print(report)
         if !report.isConsistent { throw ExitCode.failure }
     }

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import Ledger
+import LedgerSQLite
 import MobileMoney
+import Operators
 
 /// Where the ledger, operator data and PIN pepper live; shared by every command that opens the ledger.
 struct StoreOptions: ParsableArguments {
@@ -29,13 +31,14 @@ struct StoreOptions: ParsableArguments {
     }
 
     /// Opens the ledger with its subscribers; the pepper key file is created on first use.
-    func open(createKey: Bool = true, ledgerOptions: Ledger.Options = Ledger.Options()) throws -> MobileMoney {
+    func open(createKey: Bool = true, ledgerOptions: Ledger.Options = Ledger.Options()) async throws -> MobileMoney {
         CommandLogging.bootstrap(defaultLevel: .warning)
         var ledgerOptions = ledgerOptions
         ledgerOptions.durability = durability
         let pepper = try PinPepper.load(
             environment: ProcessInfo.processInfo.environment, keyFile: keyFile ?? databasePath + ".key", createIfMissing: createKey)
-        return try MobileMoney.open(path: databasePath, catalog: try catalog(), pepper: pepper, ledgerOptions: ledgerOptions)
+        let ledger = try await Ledger.openSQLite(path: databasePath, catalog: try catalog(), options: ledgerOptions)
+        return MobileMoney(ledger: ledger, pepper: pepper)
     }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MobileMoney
+import Operators
 
 /// `sika subscriber …`: register and inspect subscribers.
 struct SubscriberCommand: AsyncParsableCommand {
@@ -25,7 +26,7 @@ struct SubscriberCommand: AsyncParsableCommand {
         func run() async throws {
             // A PIN on the command line would land in shell history and `ps`; read it from the environment or the terminal.
             let pin = ProcessInfo.processInfo.environment["SIKA_NEW_PIN"] ?? String(cString: getpass("New PIN (4 digits): "))
-            let money = try store.open()
+            let money = try await store.open()
             let subscriber = try await money.register(
                 msisdn: msisdn, name: name, pin: pin, confirmation: pin, language: Language(rawValue: language)!, tier: tier)
             print("registered \(subscriber.msisdn) \(subscriber.name) on \(subscriber.operatorID)")
@@ -38,7 +39,7 @@ struct SubscriberCommand: AsyncParsableCommand {
         @Argument(help: "MSISDN.") var msisdn: String
 
         func run() async throws {
-            let money = try store.open()
+            let money = try await store.open()
             guard let s = try await money.subscriber(msisdn) else { throw ValidationError("\(msisdn) is not registered") }
             let balance = try await money.ledger.account(id: s.accountID)?.balance ?? 0
             print("\(s.msisdn)  \(s.name)  operator \(s.operatorID)  language \(s.language.rawValue)  status \(s.status.rawValue)  tier \(s.kycTier)")

@@ -15,7 +15,7 @@ extension LedgerCommand {
         @Option(help: "Random seed.") var seed: UInt64 = 1
 
         func run() async throws {
-            let money = try store.open()
+            let money = try await store.open()
             let pin = "2580"
             let numbers = (0..<wallets).map { String(format: "2289010%04d", $0) }
             for number in numbers where try await money.subscriber(number) == nil {

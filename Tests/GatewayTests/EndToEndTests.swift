@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import ScriptTargets
 import SessionScripts
 import Sessions
 import Synchronization

@@ -1,51 +1,51 @@
 import Foundation
 import Ledger
+import LedgerSQLite
 import Logging
 import MenuEngine
 import MobileMoney
 import ProviderBridge
+import ScriptTargets
 import Sessions
+import TestSupport
 
 @testable import Gateway
 
-let repository = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let repository = Repository.root
 
 /// A fresh ledger seeded with the demo world, and a gateway core on top of it.
 struct GatewayWorld {
-    static let catalog = try! OperatorCatalog.load(from: repository.appending(path: "menus/operators.yaml"))
-    static let menus = try! SessionManager.loadMenus(directory: repository.appending(path: "menus"), catalog: catalog)
-    static let demo = try! DemoWorld.load(from: repository.appending(path: "fixtures/demo-world.yaml"))
+    static let catalog = Shipped.catalog
+    static let menus = Shipped.menus
+    static let demo = Shipped.world
     static let tokens = OperatorTokens(tokens: ["tmoney": "tm-secret", "flooz": "fl-secret"])
     static let pepper = PinPepper.random()
 
+    /// The seeded world; `nil` when reopening a directory (restart tests) owns the files instead.
+    let world: TestWorld?
     let directory: URL
     let money: MobileMoney
     /// In-process provider simulators for the off-net scripts.
     let offNet: ProviderNetwork
 
-    /// - Parameter directory: reuse a ledger directory (restart tests); a new one otherwise.
+    /// - Parameter directory: reopen the ledger of a directory (restart tests); a new seeded world otherwise.
     init(directory: URL? = nil) async throws {
-        self.directory = directory ?? FileManager.default.temporaryDirectory.appending(path: "sika-gateway-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
-        var options = Ledger.Options()
-        options.durable = false
-        var quiet = Logger(label: "sika.money.test")
-        quiet.logLevel = .critical
-        money = try MobileMoney.open(
-            path: self.directory.appending(path: "ledger.sqlite").path, catalog: Self.catalog, pepper: Self.pepper, ledgerOptions: options,
-            logger: quiet)
-        offNet = try InProcessTarget.scriptNetwork(money: money, logger: quiet)
-        if directory == nil {
-            try await Self.demo.seed(into: money)
+        let quiet = Logger.quiet("sika.money.test")
+        if let directory {
+            world = nil
+            self.directory = directory
+            var options = Ledger.Options()
+            options.durable = false
+            let ledger = try await Ledger.openSQLite(path: directory.appending(path: "ledger.sqlite").path, catalog: Self.catalog, options: options)
+            money = MobileMoney(ledger: ledger, pepper: Self.pepper, logger: quiet)
+        } else {
             // The seeding's own receipts are not part of any test's conversation.
-            for op in Self.catalog.operators {
-                var pending = try await money.ledger.undeliveredSMS(operatorID: op.id, limit: 500)
-                while !pending.isEmpty {
-                    try await money.ledger.markDelivered(pending.map(\.id))
-                    pending = try await money.ledger.undeliveredSMS(operatorID: op.id, limit: 500)
-                }
-            }
+            let world = try await TestWorld.make(markSeedSMSDelivered: true, pepper: Self.pepper, logger: quiet)
+            self.world = world
+            self.directory = world.directory
+            money = world.money
         }
+        offNet = try InProcessTarget.scriptNetwork(money: money, logger: quiet)
     }
 
     func core(_ configure: (inout GatewayConfiguration) -> Void = { _ in }) -> GatewayCore {
@@ -63,5 +63,6 @@ struct GatewayWorld {
             configuration: configuration, metrics: metrics, logger: logger)
     }
 
+    /// Removes the files now (they are also removed when the world goes away).
     func remove() { try? FileManager.default.removeItem(at: directory) }
 }

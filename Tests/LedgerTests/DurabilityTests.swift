@@ -1,17 +1,17 @@
 import Foundation
-import GRDB
 import Ledger
+import LedgerSQLite
 import SyncCountingVFS
 import Testing
 
 /// The durability the configuration names is the one the writer really runs with: read back from the
 /// writer connection, and counted at the file level (a commit with FULL syncs the log; NORMAL does not).
 @Suite(.serialized) struct DurabilityTests {
-    private func open(_ durability: Durability, in directory: URL) throws -> Ledger {
+    private func open(_ durability: Durability, in directory: URL) async throws -> Ledger {
         var options = Ledger.Options()
         options.durability = durability
         options.maxBatch = 1
-        return try Ledger.open(path: directory.appending(path: "ledger.sqlite").path, catalog: LedgerFixture.catalog, options: options)
+        return try await Ledger.openSQLite(path: directory.appending(path: "ledger.sqlite").path, catalog: LedgerFixture.catalog, options: options)
     }
 
     private func temporaryDirectory() throws -> URL {
@@ -24,7 +24,7 @@ import Testing
     func theWriterReportsTheConfiguredLevel(_ durability: Durability) async throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let ledger = try open(durability, in: directory)
+        let ledger = try await open(durability, in: directory)
         #expect(ledger.durability == durability)
         // Read again through the writer connection after a write, not from the options.
         _ = try await ledger.write { tx in try tx.openAccount(code: "wallet:tmoney:22890000001", kind: .wallet, operatorID: "tmoney", label: "W") }
@@ -40,7 +40,7 @@ import Testing
             let directory = try temporaryDirectory()
             defer { try? FileManager.default.removeItem(at: directory) }
             sika_sync_vfs_watch(directory.lastPathComponent)
-            let ledger = try open(durability, in: directory)
+            let ledger = try await open(durability, in: directory)
             let issuance = try ledger.context.systemAccount(.issuance, of: "tmoney")
             let wallet = try await ledger.write { tx in
                 try tx.openAccount(code: "wallet:tmoney:22890000001", kind: .wallet, operatorID: "tmoney", label: "W")
@@ -64,7 +64,7 @@ import Testing
         let path = directory.appending(path: "ledger.sqlite").path
         // An older version left a world-readable database behind: it is tightened at open.
         FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o644])
-        let ledger = try open(.full, in: directory)
+        let ledger = try await open(.full, in: directory)
         _ = try await ledger.write { tx in try tx.openAccount(code: "wallet:tmoney:22890000001", kind: .wallet, operatorID: "tmoney", label: "W") }
         for file in [path, path + "-wal", path + "-shm"] {
             let mode = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
@@ -72,7 +72,7 @@ import Testing
         }
         let fresh = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: fresh) }
-        let created = try open(.full, in: fresh)
+        let created = try await open(.full, in: fresh)
         _ = try await created.verify()
         for file in PrivateFilePaths.of(fresh.appending(path: "ledger.sqlite").path) {
             let mode = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
@@ -80,9 +80,9 @@ import Testing
         }
     }
 
-    @Test func aMissingDirectoryIsNamed() throws {
-        #expect {
-            _ = try Ledger.open(path: "/nonexistent-sika-dir/ledger.sqlite", catalog: LedgerFixture.catalog)
+    @Test func aMissingDirectoryIsNamed() async throws {
+        await #expect {
+            _ = try await Ledger.openSQLite(path: "/nonexistent-sika-dir/ledger.sqlite", catalog: LedgerFixture.catalog)
         } throws: { error in
             (error as? LedgerError)?.code == .storage && "\(error)".contains("directory /nonexistent-sika-dir does not exist")
         }

@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct GroupCommitTests {
     @Test func concurrentCallersShareTransactionsAndRefusalsFailAlone() async throws {
-        let f = try LedgerFixture()
+        let f = try await LedgerFixture()
         let rich = try await f.wallet("22890000001", balance: 1_000_000, tier: 2)
         let poor = try await f.wallet("22890000002", balance: 0, tier: 2)
         let sink = try await f.wallet("22890000003", tier: 2)
@@ -37,7 +37,7 @@ import Testing
     }
 
     @Test func maxBatchOfOneCommitsEachOperationAlone() async throws {
-        let f = try LedgerFixture(maxBatch: 1)
+        let f = try await LedgerFixture(maxBatch: 1)
         let a = try await f.wallet("22890000001", balance: 100_000, tier: 2)
         let b = try await f.wallet("22890000002", tier: 2)
         let before = f.ledger.commitStats
@@ -58,7 +58,7 @@ import Testing
     /// Thousands of random transfers, replays, pending/post/void and refusals from many tasks; the books must balance.
     @Test(arguments: [UInt64(7), 42])
     func randomWorkKeepsTheBooksBalanced(seed: UInt64) async throws {
-        let f = try LedgerFixture()
+        let f = try await LedgerFixture()
         var accounts: [Account] = []
         for i in 0..<24 {
             accounts.append(try await f.wallet(String(format: "228900%05d", i), operatorID: "tmoney", balance: Int64(i % 4) * 20_000, tier: i % 3))

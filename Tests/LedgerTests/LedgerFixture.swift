@@ -1,29 +1,23 @@
 import Foundation
 import Ledger
-import Synchronization
+import Operators
+import TestSupport
 
-/// A fresh ledger in a temporary file with a clock the test controls, and two funded wallets.
+/// A fresh ledger with a clock the test controls, and wallets on demand.
 final class LedgerFixture: Sendable {
-    static let repository = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let catalog = try! OperatorCatalog.load(from: repository.appending(path: "menus/operators.yaml"))
+    static let catalog = Shipped.catalog
     /// 2026-11-27 10:00 UTC.
-    static let start: Int64 = 1_795_773_600_000
+    static let start: Int64 = TestClock.start
 
-    let ledger: Ledger
-    let directory: URL
-    private let time = TestClock(LedgerFixture.start)
+    let storage: TestLedger
+    private let time = TestClock()
 
-    init(maxBatch: Int = 512) throws {
-        directory = FileManager.default.temporaryDirectory.appending(path: "sika-ledger-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        var options = Ledger.Options()
-        options.maxBatch = maxBatch
-        options.durable = false
-        options.clock = time.read
-        ledger = try Ledger.open(path: directory.appending(path: "ledger.sqlite").path, catalog: Self.catalog, options: options)
+    var ledger: Ledger { storage.ledger }
+    var directory: URL { storage.directory }
+
+    init(maxBatch: Int = 512) async throws {
+        storage = try await TestLedger.open(maxBatch: maxBatch, clock: time.read)
     }
-
-    deinit { try? FileManager.default.removeItem(at: directory) }
 
     func advance(minutes: Int64) { time.advance(minutes: minutes) }
 
@@ -41,12 +35,4 @@ final class LedgerFixture: Sendable {
     }
 
     func balance(_ id: Account.ID) async throws -> Int64 { try await ledger.account(id: id)!.balance }
-}
-
-/// A clock tests move by hand.
-final class TestClock: Sendable {
-    private let now: Mutex<Int64>
-    init(_ start: Int64) { now = Mutex(start) }
-    var read: @Sendable () -> Int64 { { self.now.withLock { $0 } } }
-    func advance(minutes: Int64) { now.withLock { $0 += minutes * 60_000 } }
 }

@@ -12,7 +12,7 @@ import Testing
     }
 
     @Test func perTransferBounds() async throws {
-        let f = try LedgerFixture()
+        let f = try await LedgerFixture()
         let a = try await f.wallet("22890000001", balance: 1_000_000, tier: 2)
         let b = try await f.wallet("22890000002", tier: 2)
         let low = try await refusal(f, TransferRequest(idempotencyKey: "l", debit: a.id, credit: b.id, amount: 99, kind: .p2p))
@@ -24,7 +24,7 @@ import Testing
     }
 
     @Test func dailyOutgoingCapResetsNextDay() async throws {
-        let f = try LedgerFixture()
+        let f = try await LedgerFixture()
         let a = try await f.wallet("22890000001", balance: 450_000, tier: 0)  // tier 0: 200 000 a day
         let b = try await f.wallet("22890000002", tier: 2)
         #expect(try await refusal(f, TransferRequest(idempotencyKey: "d1", debit: a.id, credit: b.id, amount: 150_000, kind: .p2p)) == nil)
@@ -36,7 +36,7 @@ import Testing
     }
 
     @Test func balanceCapOfTheReceiversTier() async throws {
-        let f = try LedgerFixture()
+        let f = try await LedgerFixture()
         let a = try await f.wallet("22890000001", balance: 1_000_000, tier: 2)
         let b = try await f.wallet("22890000002", balance: 400_000, tier: 0)  // tier 0: holds 500 000 at most
         let over = try await refusal(f, TransferRequest(idempotencyKey: "c1", debit: a.id, credit: b.id, amount: 100_001, kind: .p2p))
@@ -48,7 +48,7 @@ import Testing
     }
 
     @Test func adminCorrectionsSkipLimits() async throws {
-        let f = try LedgerFixture()
+        let f = try await LedgerFixture()
         let a = try await f.wallet("22890000001", balance: 50, tier: 1)
         let b = try await f.wallet("22890000002", balance: 100, tier: 1)
         let r = try await refusal(

@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import Operators
 import Testing
 
 @Suite struct OperatorCatalogTests {
@@ -44,7 +45,7 @@ import Testing
                   limits: { minTransfer: 1, maxTransfer: 10, tiers: [{ tier: 0, dailyOutgoing: 10, balanceCap: 10 }] },
                   fees: { onNet: [], offNet: [], cashOut: [], airtime: [] } }
             """
-        #expect(throws: LedgerError.self) { try OperatorCatalog.parse(yaml) }
+        #expect(throws: OperatorError.self) { try OperatorCatalog.parse(yaml) }
     }
 
     @Test func badBandsAndPrefixesAreRefused() {
@@ -55,10 +56,10 @@ import Testing
                   limits: { minTransfer: 1, maxTransfer: 10, tiers: [{ tier: 0, dailyOutgoing: 10, balanceCap: 10 }] },
                   fees: { onNet: [], offNet: [], cashOut: [], airtime: [] } }
             """
-        #expect(throws: LedgerError.self) { try OperatorCatalog.parse(yaml) }
+        #expect(throws: OperatorError.self) { try OperatorCatalog.parse(yaml) }
         let bands = yaml.replacingOccurrences(of: "aaa", with: "AA").replacingOccurrences(
             of: "onNet: []", with: "onNet: [{ upTo: 100, fixed: 1 }, { upTo: 50, fixed: 2 }]")
-        #expect(throws: LedgerError.self) { try OperatorCatalog.parse(bands) }
+        #expect(throws: OperatorError.self) { try OperatorCatalog.parse(bands) }
     }
 }
 

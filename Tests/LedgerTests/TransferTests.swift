@@ -1,11 +1,10 @@
 import Foundation
-import GRDB
 import Ledger
 import Testing
 
 @Suite struct TransferTests {
     @Test func transferIsDoubleEntryWithItsFee() async throws {
-        let f = try LedgerFixture()
+        let f = try await LedgerFixture()
         let a = try await f.wallet("22890000001", balance: 10_000)
         let b = try await f.wallet("22890000002")
         let receipt = try await f.ledger.transfer(
@@ -24,7 +23,7 @@ import Testing
     }
 
     @Test func insufficientFundsCountsTheFee() async throws {
-        let f = try LedgerFixture()
+        let f = try await LedgerFixture()
         let a = try await f.wallet("22890000001", balance: 5000)
         let b = try await f.wallet("22890000002")
         await #expect(throws: LedgerError(.insufficientFunds, "balance 5000 is below 5050")) {
@@ -35,19 +34,20 @@ import Testing
     }
 
     @Test func theDatabaseItselfRefusesNegativeWallets() async throws {
-        let f = try LedgerFixture()
+        let f = try await LedgerFixture()
         let a = try await f.wallet("22890000001", balance: 100)
-        // Bypass every Swift check: the CHECK constraint must still hold.
-        await #expect(throws: LedgerError.self) {
-            try await f.ledger.write { tx in try tx.db.execute(sql: "UPDATE accounts SET balance = -1 WHERE id = ?", arguments: [a.id]) }
+        // Bypass every rule and write the balance through the store: the store itself must refuse it.
+        await #expect(throws: LedgerError(.insufficientFunds, "the balance would go below zero")) {
+            try await f.ledger.write { tx in _ = try tx.rows.addToBalance(a.id, -101) }
         }
+        #expect(try await f.balance(a.id) == 100)
         // System accounts carry the negative side and may go below zero.
         let issuance = try f.ledger.context.systemAccount(.issuance, of: "tmoney")
         #expect(try await f.balance(issuance) == -100)
     }
 
     @Test func replayReturnsTheFirstResultAndConflictIsRefused() async throws {
-        let f = try LedgerFixture()
+        let f = try await LedgerFixture()
         let a = try await f.wallet("22890000001", balance: 10_000)
         let b = try await f.wallet("22890000002")
         let request = TransferRequest(idempotencyKey: "same", debit: a.id, credit: b.id, amount: 1000, kind: .p2p)
@@ -70,7 +70,7 @@ import Testing
     }
 
     @Test func pendingIsPostedOrVoidedExactlyOnce() async throws {
-        let f = try LedgerFixture()
+        let f = try await LedgerFixture()
         let a = try await f.wallet("22890000001", balance: 10_000)
         let suspense = try f.ledger.context.systemAccount(.suspense, of: "tmoney")
         let pending = try await f.ledger.transfer(
@@ -101,7 +101,7 @@ import Testing
     }
 
     @Test func aTransferItsFeeAndItsReceiptsCommitTogetherOrNotAtAll() async throws {
-        let f = try LedgerFixture()
+        let f = try await LedgerFixture()
         let a = try await f.wallet("22890000001", balance: 10_000)
         let b = try await f.wallet("22890000002")
         struct Boom: Error {}
@@ -115,12 +115,12 @@ import Testing
         #expect(try await f.balance(a.id) == 10_000)
         #expect(try await f.balance(b.id) == 0)
         #expect(try await f.ledger.undeliveredSMS(operatorID: "tmoney").isEmpty)
-        let count = try await f.ledger.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM transfers WHERE idempotency_key LIKE 'atomic%'") }
-        #expect(count == 0)
+        #expect(try await f.ledger.read { try $0.transfer(idempotencyKey: "atomic") } == nil)
+        #expect(try await f.ledger.read { try $0.transfer(idempotencyKey: "atomic#fee") } == nil)
     }
 
     @Test func selfTransferAndBadAmountsAreRefused() async throws {
-        let f = try LedgerFixture()
+        let f = try await LedgerFixture()
         let a = try await f.wallet("22890000001", balance: 10_000)
         await #expect(throws: LedgerError.self) {
             try await f.ledger.transfer(TransferRequest(idempotencyKey: "s", debit: a.id, credit: a.id, amount: 100, kind: .p2p))
@@ -134,7 +134,7 @@ import Testing
     }
 
     @Test func statementIsNewestFirstWithFeeCounterpartyAndReference() async throws {
-        let f = try LedgerFixture()
+        let f = try await LedgerFixture()
         let a = try await f.wallet("22890000001", balance: 10_000)
         let b = try await f.wallet("22890000002", balance: 3000)
         let out = try await f.ledger.transfer(TransferRequest(idempotencyKey: "s1", debit: a.id, credit: b.id, amount: 2000, kind: .p2p))
@@ -155,9 +155,10 @@ import Testing
     }
 
     @Test func verifyReportsEachDiscrepancy() async throws {
-        let f = try LedgerFixture()
+        let f = try await LedgerFixture()
         let a = try await f.wallet("22890000001", balance: 10_000)
-        try await f.ledger.write { tx in try tx.db.execute(sql: "UPDATE accounts SET balance = balance + 7 WHERE id = ?", arguments: [a.id]) }
+        // A balance written without its transfer, as a bug or a hand edit would.
+        try await f.ledger.write { tx in _ = try tx.rows.addToBalance(a.id, 7) }
         let report = try await f.ledger.verify()
         #expect(!report.isClean)
         #expect(report.discrepancies.contains(.balanceMismatch(account: a.code, stored: 10_007, recomputed: 10_000)))

@@ -10,8 +10,8 @@ import Testing
         """
 
     static func lint(_ fixture: String) throws -> (report: LintReport, text: String) {
-        let text = try String(contentsOf: TestSupport.fixtures.appending(path: "\(fixture).yaml"), encoding: .utf8)
-        let actions = try String(contentsOf: TestSupport.menusDirectory.appending(path: "actions.yaml"), encoding: .utf8)
+        let text = try String(contentsOf: EngineFixtures.fixtures.appending(path: "\(fixture).yaml"), encoding: .utf8)
+        let actions = try String(contentsOf: EngineFixtures.menusDirectory.appending(path: "actions.yaml"), encoding: .utf8)
         let report = MenuLinter().lint(files: [("\(fixture).yaml", text), ("actions.yaml", actions), ("operators.yaml", operators)])
         return (report, text)
     }
@@ -22,7 +22,7 @@ import Testing
     }
 
     @Test func shippedMenusLintClean() {
-        let report = MenuLinter().lint(directory: TestSupport.menusDirectory)
+        let report = MenuLinter().lint(directory: EngineFixtures.menusDirectory)
         #expect(report.diagnostics.isEmpty, "\(report.diagnostics.map(\.description))")
         #expect(report.fileCount >= 4)
     }
@@ -72,16 +72,16 @@ import Testing
     }
 
     @Test func brokenMenusDoNotLoad() throws {
-        let text = try String(contentsOf: TestSupport.fixtures.appending(path: "dangling.yaml"), encoding: .utf8)
+        let text = try String(contentsOf: EngineFixtures.fixtures.appending(path: "dangling.yaml"), encoding: .utf8)
         #expect {
-            _ = try TestSupport.menus(text)
+            _ = try EngineFixtures.menus(text)
         } throws: { error in
             (error as? MenuError)?.code == .invalidMenus && (error as? MenuError)?.diagnostics.first?.kind == .danglingReference
         }
     }
 
     @Test func unknownKeysAreReported() throws {
-        let text = try String(contentsOf: TestSupport.fixtures.appending(path: "valid.yaml"), encoding: .utf8)
+        let text = try String(contentsOf: EngineFixtures.fixtures.appending(path: "valid.yaml"), encoding: .utf8)
             .replacingOccurrences(of: "    next: amount\n", with: "    nxet: amount\n")
         let report = MenuLinter().lint(files: [("typo.yaml", text)])
         #expect(report.diagnostics.contains { $0.message.contains("unknown key 'nxet'") })

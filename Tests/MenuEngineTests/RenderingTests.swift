@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct TemplateTests {
     func render(_ source: String, _ variables: [String: String]) throws -> String {
-        try Template(parsing: source).render(RenderContext(variables: variables))
+        try Template(parsing: source).render(RenderContext(variables: variables, rules: EngineFixtures.rules))
     }
 
     @Test func variablesAndFilters() throws {
@@ -19,13 +19,13 @@ import Testing
         #expect(try render("no variables", variables) == "no variables")
     }
 
-    @Test func moneyFormat() {
-        #expect(MoneyFormat.format(0) == "0 FCFA")
-        #expect(MoneyFormat.format(100) == "100 FCFA")
-        #expect(MoneyFormat.format(1000) == "1 000 FCFA")
-        #expect(MoneyFormat.format(500_000) == "500 000 FCFA")
-        #expect(MoneyFormat.format(-25_000) == "-25 000 FCFA")
-        #expect(MoneyFormat.format("abc") == "abc")
+    /// Without a host, amounts are grouped by thousands; a value that is not an amount is shown as it is.
+    @Test func plainMoneyFormat() throws {
+        #expect(HostRules.plain.money(0, "FCFA") == "0 FCFA")
+        #expect(HostRules.plain.money(1000, "FCFA") == "1 000 FCFA")
+        #expect(HostRules.plain.money(-25_000, "FCFA") == "-25 000 FCFA")
+        #expect(HostRules.plain.money(1_234_567, "") == "1 234 567")
+        #expect(try Template(parsing: "{{x | money}}").render(RenderContext(variables: ["x": "abc"])) == "abc")
     }
 
     @Test func secretsAreMasked() throws {

@@ -1,13 +1,13 @@
 import Foundation
-import GRDB
 import Ledger
 import MobileMoney
+import TestSupport
 import Testing
 import Yams
 
 @Suite struct MenuActionsTests {
     @Test func implementsExactlyTheCatalogOfTheMenus() throws {
-        let yaml = try String(contentsOf: MoneyFixture.repository.appending(path: "menus/actions.yaml"), encoding: .utf8)
+        let yaml = try String(contentsOf: Repository.root.appending(path: "menus/actions.yaml"), encoding: .utf8)
         let root = try #require(try Yams.load(yaml: yaml) as? [String: Any])
         let actions = try #require(root["actions"] as? [String: [String: Any]])
         var declared: [String: Set<String>] = [:]
@@ -86,9 +86,7 @@ import Yams
                             _ = try? await m.cashOut(from: a.msisdn, agentCode: "123456", amount: amount, pin: pin, idempotencyKey: key)
                         default:
                             if let (_, _, _, key) = done.randomElement(using: &rng),
-                                let t = try? await m.ledger.read({ db in
-                                    try Int64.fetchOne(db, sql: "SELECT id FROM transfers WHERE idempotency_key = ?", arguments: [key])
-                                })
+                                let t = try? await m.ledger.read({ try $0.transfer(idempotencyKey: key)?.id })
                             {
                                 _ = try? await m.reverse(transferID: t)
                             }

@@ -1,6 +1,7 @@
 import Foundation
 import Ledger
 import MobileMoney
+import Operators
 import Testing
 
 /// Property tests: whatever a person or a client types, the validators either refuse it or give a

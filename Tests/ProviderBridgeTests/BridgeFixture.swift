@@ -1,15 +1,15 @@
 import Foundation
-import GRDB
 import Ledger
 import MobileMoney
+import Operators
 import ProviderBridge
 import Synchronization
+import TestSupport
 
 /// A fresh seeded ledger with both operators' simulators and a bridge, with short retry timings.
 final class BridgeFixture: Sendable {
-    static let repository = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let catalog = try! OperatorCatalog.load(from: repository.appending(path: "menus/operators.yaml"))
-    static let world = try! DemoWorld.load(from: repository.appending(path: "fixtures/demo-world.yaml"))
+    static let catalog = Shipped.catalog
+    static let world = Shipped.world
 
     // Demo subscribers.
     static let kofi = "22890112233"  // T-Money, PIN 2580, 50 000
@@ -18,23 +18,13 @@ final class BridgeFixture: Sendable {
     static let edem = "22897223344"  // Flooz, PIN 6042, 10 000
     static let noWallet = "22896000000"  // Flooz range, no wallet
 
-    let money: MobileMoney
-    let directory: URL
-    /// Outbox id once seeded: welcome and cash-in SMS are not part of the tests.
-    let firstMessage: Int64
+    let world: TestWorld
+    var money: MobileMoney { world.money }
+    var directory: URL { world.directory }
 
     init() async throws {
-        directory = FileManager.default.temporaryDirectory.appending(path: "sika-bridge-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        var options = Ledger.Options()
-        options.durable = false
-        money = try MobileMoney.open(
-            path: directory.appending(path: "bridge.sqlite").path, catalog: Self.catalog, pepper: .random(), ledgerOptions: options)
-        try await Self.world.seed(into: money)
-        firstMessage = try await money.ledger.read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM outbox") ?? 0 }
+        world = try await TestWorld.make()
     }
-
-    deinit { try? FileManager.default.removeItem(at: directory) }
 
     /// Short timings: an attempt gives up after 150 ms, a call after 600 ms.
     static func quickOptions(attempts: Int = 3, breaker: CircuitBreaker.Options = .init(failureThreshold: 1000, cooldown: .seconds(1)))
@@ -62,24 +52,14 @@ final class BridgeFixture: Sendable {
             reconcilerOptions: Self.reconcileNow())
     }
 
-    func pin(_ msisdn: String) -> String { Self.world.subscribers.first { $0.msisdn == msisdn }!.pin }
+    func pin(_ msisdn: String) -> String { Shipped.pin(of: msisdn) }
 
-    func balance(_ msisdn: String) async throws -> Int64 {
-        let subscriber = try await money.subscriber(msisdn)!
-        return try await money.ledger.account(id: subscriber.accountID)!.balance
-    }
+    func balance(_ msisdn: String) async throws -> Int64 { try await world.balance(msisdn) }
 
-    func account(_ code: String) async throws -> Int64 {
-        try await money.ledger.account(code: code)?.balance ?? 0
-    }
+    func account(_ code: String) async throws -> Int64 { try await world.balance(account: code) }
 
-    /// Outbox bodies for one number, oldest first.
-    func sms(_ msisdn: String) async throws -> [String] {
-        let first = firstMessage
-        return try await money.ledger.read { db in
-            try String.fetchAll(db, sql: "SELECT body FROM outbox WHERE msisdn = ? AND id > ? ORDER BY id", arguments: [msisdn, first])
-        }
-    }
+    /// Outbox bodies for one number since seeding, oldest first.
+    func sms(_ msisdn: String) async throws -> [String] { try await world.sms(msisdn) }
 
     func pendingCount() async throws -> Int {
         try await money.pendingOffNet(createdBefore: Int64.max).count

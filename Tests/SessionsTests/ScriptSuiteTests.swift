@@ -2,6 +2,8 @@ import Foundation
 import Ledger
 import MenuEngine
 import MobileMoney
+import Operators
+import ScriptTargets
 import SessionScripts
 import Sessions
 import Testing

@@ -1,6 +1,9 @@
 import Foundation
 import Ledger
+import LedgerSQLite
 import MobileMoney
+import Operators
+import TestSupport
 import Testing
 
 /// The `sika` binary built beside the test bundle.
@@ -12,7 +15,7 @@ let sikaBinary: URL = {
     return dir.appending(path: "sika")
 }()
 
-let repository = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let repository = Repository.root
 
 @Suite(.serialized) struct CrashTests {
     /// A child process commits transfers and reports each; it is SIGKILLed mid-run. The reopened
@@ -52,8 +55,7 @@ let repository = URL(filePath: #filePath).deletingLastPathComponent().deletingLa
         #expect(child.terminationReason == .uncaughtSignal)
         #expect(reported.count >= 1500, "the child reported only \(reported.count) transfers")
 
-        let catalog = try OperatorCatalog.load(from: repository.appending(path: "menus/operators.yaml"))
-        let ledger = try Ledger.open(path: db, catalog: catalog)
+        let ledger = try await Ledger.openSQLite(path: db, catalog: Shipped.catalog)
         let report = try await ledger.verify()
         #expect(report.isClean, "\(report)")
         for (id, key) in reported {

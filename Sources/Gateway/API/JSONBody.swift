@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import MobileMoney
+import Operators
 
 /// A request's JSON object, read with field-level validation: each accessor records what is wrong
 /// with its field instead of failing at the first problem, so a client learns every mistake at once.

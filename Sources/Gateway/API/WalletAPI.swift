@@ -6,6 +6,7 @@ import JWTKit
 import Ledger
 import Logging
 import MobileMoney
+import Operators
 import Sessions
 
 /// The JSON API for apps (`/api/…`) and its admin endpoints, as routes to add to a Hummingbird router.

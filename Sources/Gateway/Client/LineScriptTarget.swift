@@ -1,4 +1,5 @@
 import Ledger
+import Operators
 import SessionScripts
 import Synchronization
 

@@ -1,5 +1,6 @@
 import Ledger
 import NIOCore
+import Operators
 import Sessions
 
 /// Serves one line-protocol connection: authentication, the per-session queues that keep one session's

@@ -1,5 +1,6 @@
 import Ledger
 import MobileMoney
+import Operators
 
 /// The answer to a mobile-originated SMS sent to an operator's short code.
 ///

@@ -2,6 +2,7 @@ import Foundation
 import Ledger
 import Logging
 import MobileMoney
+import Operators
 import Sessions
 import Synchronization
 

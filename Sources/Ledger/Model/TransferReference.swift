@@ -1,3 +1,5 @@
+import Operators
+
 /// A receipt reference, `TM261127.000123`: two letters, the UTC day `yyMMdd`, a dot, the transfer id.
 public struct TransferReference: Sendable, Hashable, CustomStringConvertible {
     public let prefix: String

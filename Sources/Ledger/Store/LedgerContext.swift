@@ -1,4 +1,5 @@
 import Foundation
+import Operators
 
 /// What every transaction needs to know and never changes after `Ledger.open`: tariffs, limits, the
 /// ids of the system accounts, and the clock.

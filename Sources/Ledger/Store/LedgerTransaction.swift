@@ -1,18 +1,19 @@
-import GRDB
+import Operators
 
-/// The ledger's operations inside one database transaction (one job of a group commit).
+/// The ledger's operations inside one write job (one unit of a group commit).
 ///
 /// Everything done through one `LedgerTransaction` commits together or not at all; that is how a
-/// transfer, its fee and both SMS receipts become one atomic unit. Other modules reach their own
-/// tables through `db`, in the same transaction.
+/// transfer, its fee and both SMS receipts become one atomic unit. Other modules reach their own rows
+/// (subscribers, cards, off-net records) through ``rows``, in the same job.
 public struct LedgerTransaction {
-    public let db: Database
+    /// The store's rows, inside this job.
+    public let rows: any LedgerStoreWriter
     public let context: LedgerContext
     /// The instant of this transaction, in milliseconds since 1970 (one reading for all its rows).
     public let now: Int64
 
-    init(db: Database, context: LedgerContext) {
-        self.db = db
+    init(rows: any LedgerStoreWriter, context: LedgerContext) {
+        self.rows = rows
         self.context = context
         self.now = context.clock()
     }
@@ -20,12 +21,12 @@ public struct LedgerTransaction {
     // MARK: Accounts
 
     public func account(id: Account.ID) throws -> Account {
-        guard let account = try LedgerQueries.account(db, id: id) else { throw LedgerError(.unknownAccount, "no account \(id)") }
+        guard let account = try rows.account(id: id) else { throw LedgerError(.unknownAccount, "no account \(id)") }
         return account
     }
 
     public func account(code: String) throws -> Account? {
-        try LedgerQueries.account(db, code: code)
+        try rows.account(code: code)
     }
 
     /// Opens a wallet or agent account with a zero balance; refuses a code that exists.
@@ -33,13 +34,13 @@ public struct LedgerTransaction {
     public func openAccount(code: String, kind: AccountKind, operatorID: String, label: String, tier: Int = 0) throws -> Account {
         _ = try context.operatorConfig(operatorID)
         if try account(code: code) != nil { throw LedgerError(.duplicateAccount, "account \(code) already exists") }
-        try db.cachedStatement(sql: LedgerSQL.insertAccount).execute(arguments: [code, kind.rawValue, operatorID, label, tier, now])
-        return Account(id: db.lastInsertedRowID, code: code, kind: kind, operatorID: operatorID, label: label, tier: tier, balance: 0)
+        let id = try rows.insertAccount(code: code, kind: kind, operatorID: operatorID, label: label, tier: tier, createdAt: now)
+        return Account(id: id, code: code, kind: kind, operatorID: operatorID, label: label, tier: tier, balance: 0)
     }
 
     /// Changes a wallet's KYC tier (and so its caps).
     public func setTier(_ tier: Int, of account: Account.ID) throws {
-        try db.cachedStatement(sql: LedgerSQL.setTier).execute(arguments: [tier, account])
+        try rows.setTier(tier, of: account)
     }
 
     // MARK: Transfers
@@ -49,7 +50,7 @@ public struct LedgerTransaction {
     /// - Parameter accounts: both accounts if the caller already read them *in this transaction*
     ///   (saves two reads on the hot path); ignored unless their ids match the request.
     public func transfer(_ request: TransferRequest, accounts: (debit: Account, credit: Account)? = nil) throws -> TransferReceipt {
-        if let existing = try transfer(idempotencyKey: request.idempotencyKey) {
+        if let existing = try rows.transfer(idempotencyKey: request.idempotencyKey) {
             return try replay(existing, of: request)
         }
         guard request.amount > 0 else { throw LedgerError(.invalidAmount, "amount must be positive") }
@@ -67,8 +68,8 @@ public struct LedgerTransaction {
         }
         if countsOutgoing {
             // Count first, check after: one statement instead of a read and a write. A refusal below
-            // throws, and the transaction (or the job's savepoint) takes the count back.
-            let sent = try Int64.fetchOne(db.cachedStatement(sql: LedgerSQL.addOutgoing), arguments: [debit.id, day, request.amount]) ?? 0
+            // throws, and the job's rollback takes the count back.
+            let sent = try rows.addOutgoing(account: debit.id, day: day, amount: request.amount)
             let cap = home.tier(debit.tier).dailyOutgoing
             if request.enforceLimits && sent > cap {
                 throw LedgerError.limit(.daily, "daily outgoing cap of \(cap) reached")
@@ -85,18 +86,16 @@ public struct LedgerTransaction {
         }
 
         let feeAccount = fee > 0 ? try context.systemAccount(.fees, of: home.id) : nil
-        var deltas = [(debit.id, -(request.amount + fee)), (credit.id, request.amount)]
-        if let feeAccount { deltas.append((feeAccount, fee)) }
-        let after = try addToBalances(deltas)
-        let debitAfter = after[debit.id]!
-        let creditAfter = after[credit.id]!
+        // Debit first, then credits: the store refuses a customer account going below zero on its own.
+        let debitAfter = try rows.addToBalance(debit.id, -(request.amount + fee))
+        let creditAfter = try rows.addToBalance(credit.id, request.amount)
+        let feeAfter = try feeAccount.map { try rows.addToBalance($0, fee) }
         let state: TransferState = request.pending ? .pending : .posted
         let main = try insertTransfer(
             key: request.idempotencyKey, debit: debit.id, credit: credit.id, amount: request.amount, fee: fee, kind: request.kind,
             state: state, home: home, parent: request.parentID, debitAfter: debitAfter + fee, creditAfter: creditAfter)
         var feeTransfer: Transfer?
-        if let feeAccount {
-            let feeAfter = after[feeAccount]!
+        if let feeAccount, let feeAfter {
             feeTransfer = try insertTransfer(
                 key: Self.feeKey(request.idempotencyKey), debit: debit.id, credit: feeAccount, amount: fee, fee: 0, kind: .fee,
                 state: state, home: home, parent: main.id, debitAfter: debitAfter, creditAfter: feeAfter)
@@ -117,41 +116,37 @@ public struct LedgerTransaction {
     }
 
     public func transfer(id: Transfer.ID) throws -> Transfer? {
-        try LedgerQueries.transfer(db, id: id)
+        try rows.transfer(id: id)
     }
 
     public func transfer(idempotencyKey: String) throws -> Transfer? {
-        try Row.fetchOne(db.cachedStatement(sql: LedgerSQL.transferByKey), arguments: [idempotencyKey]).map(Self.transfer)
+        try rows.transfer(idempotencyKey: idempotencyKey)
     }
 
     /// What a wallet has sent today (UTC), counting toward its daily cap.
     public func outgoingToday(_ account: Account.ID) throws -> Int64 {
-        try Int64.fetchOne(
-            db.cachedStatement(sql: LedgerSQL.outgoingOnDay), arguments: [account, CivilDate.epochDay(millis: now)]) ?? 0
+        try rows.outgoing(account: account, day: CivilDate.epochDay(millis: now))
     }
 
     // MARK: Outbox
 
     /// Queues an SMS in this transaction: it exists if and only if the money it reports does.
     public func enqueueSMS(to msisdn: String, operatorID: String, body: String, transferID: Transfer.ID?) throws {
-        let sender = try context.operatorConfig(operatorID).smsShortCode
-        try db.cachedStatement(sql: LedgerSQL.insertOutbox).execute(arguments: [msisdn, operatorID, sender, body, transferID, now])
+        try enqueueSMS([(msisdn, operatorID, body, transferID)])
     }
 
     /// An SMS to queue: recipient, the operator that delivers it, the text, the movement it reports.
     public typealias SMS = (msisdn: String, operatorID: String, body: String, transferID: Transfer.ID?)
 
-    /// Queues several SMS in this transaction; a movement's two receipts go in one statement.
+    /// Queues several SMS in this transaction; a movement's receipts go in one statement.
     public func enqueueSMS(_ messages: [SMS]) throws {
-        guard messages.count == 2 else {
-            for m in messages { try enqueueSMS(to: m.msisdn, operatorID: m.operatorID, body: m.body, transferID: m.transferID) }
-            return
+        guard !messages.isEmpty else { return }
+        let rows = try messages.map { m in
+            NewOutboxMessage(
+                msisdn: m.msisdn, operatorID: m.operatorID, sender: try context.operatorConfig(m.operatorID).smsShortCode, body: m.body,
+                transferID: m.transferID, createdAt: now)
         }
-        var arguments = StatementArguments()
-        for m in messages {
-            arguments += [m.msisdn, m.operatorID, try context.operatorConfig(m.operatorID).smsShortCode, m.body, m.transferID, now]
-        }
-        try db.cachedStatement(sql: LedgerSQL.insertOutboxPair).execute(arguments: arguments)
+        try self.rows.insertMessages(rows)
     }
 
     // MARK: Internals
@@ -189,64 +184,34 @@ public struct LedgerTransaction {
         var legs = [main]
         if main.fee > 0, let fee = try transfer(idempotencyKey: Self.feeKey(main.idempotencyKey)) { legs.append(fee) }
         for leg in legs {
-            try db.cachedStatement(sql: LedgerSQL.setTransferState).execute(arguments: [final.rawValue, now, leg.id])
+            guard try rows.setTransferState(leg.id, to: final, at: now) else {
+                throw LedgerError(.alreadyFinal, "transfer \(leg.reference) is no longer pending")
+            }
             if final == .voided {
-                _ = try addToBalances([(leg.debitAccount, leg.amount), (leg.creditAccount, -leg.amount)])
+                // The payer gets its money back first, then the payee gives it up.
+                _ = try rows.addToBalance(leg.debitAccount, leg.amount)
+                _ = try rows.addToBalance(leg.creditAccount, -leg.amount)
             }
         }
         if final == .voided && main.kind.isCustomerOutgoing {
             let debit = try account(id: main.debitAccount)
             if debit.kind == .wallet {
                 // The cap counts what left the wallet; money that came back frees the room it took.
-                _ = try Int64.fetchOne(
-                    db.cachedStatement(sql: LedgerSQL.addOutgoing),
-                    arguments: [main.debitAccount, CivilDate.epochDay(millis: main.createdAt), -main.amount])
+                _ = try rows.addOutgoing(account: main.debitAccount, day: CivilDate.epochDay(millis: main.createdAt), amount: -main.amount)
             }
         }
-        return try transfer(id: id)!
-    }
-
-    /// Applies balance deltas; returns the new balances.
-    ///
-    /// One `UPDATE … RETURNING` per account: a single statement with `CASE id … WHERE id IN (…)` was
-    /// measured 40 % slower in SQLite (`sika bench ledger`'s raw ceiling fell from 11 800 to 7 200 ops/s).
-    private func addToBalances(_ deltas: [(Account.ID, Int64)]) throws -> [Account.ID: Int64] {
-        var after: [Account.ID: Int64] = [:]
-        for (id, delta) in deltas {
-            guard let balance = try Int64.fetchOne(db.cachedStatement(sql: LedgerSQL.addToBalance), arguments: [delta, id]) else {
-                throw LedgerError(.unknownAccount, "no account \(id)")
-            }
-            after[id] = balance
-        }
-        return after
+        guard let finished = try transfer(id: id) else { throw LedgerError(.storage, "transfer \(id) vanished") }
+        return finished
     }
 
     private func insertTransfer(
         key: String, debit: Account.ID, credit: Account.ID, amount: Int64, fee: Int64, kind: TransferKind, state: TransferState,
         home: OperatorConfig, parent: Transfer.ID?, debitAfter: Int64, creditAfter: Int64
     ) throws -> Transfer {
-        try db.cachedStatement(sql: LedgerSQL.insertTransfer).execute(arguments: [
-            key, debit, credit, amount, fee, kind.rawValue, state.rawValue, home.id, home.referencePrefix, parent, debitAfter,
-            creditAfter, now, now,
-        ])
-        return Transfer(
-            id: db.lastInsertedRowID, idempotencyKey: key, debitAccount: debit, creditAccount: credit, amount: amount, fee: fee,
-            kind: kind, state: state, operatorID: home.id, referencePrefix: home.referencePrefix, parentID: parent,
-            debitBalanceAfter: debitAfter, creditBalanceAfter: creditAfter, createdAt: now)
-    }
-
-    static func account(_ row: Row) throws -> Account {
-        guard let kind = AccountKind(rawValue: row[2]) else { throw LedgerError(.storage, "unknown account kind \(row[2] as String)") }
-        return Account(id: row[0], code: row[1], kind: kind, operatorID: row[3], label: row[4], tier: row[5], balance: row[6])
-    }
-
-    static func transfer(_ row: Row) throws -> Transfer {
-        guard let kind = TransferKind(rawValue: row[6]), let state = TransferState(rawValue: row[7]) else {
-            throw LedgerError(.storage, "unreadable transfer \(row[0] as Int64)")
-        }
-        return Transfer(
-            id: row[0], idempotencyKey: row[1], debitAccount: row[2], creditAccount: row[3], amount: row[4], fee: row[5], kind: kind,
-            state: state, operatorID: row[8], referencePrefix: row[9], parentID: row[10], debitBalanceAfter: row[11],
-            creditBalanceAfter: row[12], createdAt: row[13])
+        let row = NewTransfer(
+            idempotencyKey: key, debit: debit, credit: credit, amount: amount, fee: fee, kind: kind, state: state, operatorID: home.id,
+            referencePrefix: home.referencePrefix, parentID: parent, debitBalanceAfter: debitAfter, creditBalanceAfter: creditAfter,
+            createdAt: now)
+        return row.stored(as: try rows.insertTransfer(row))
     }
 }

@@ -355,7 +355,7 @@ private struct ServiceLint {
             for (languageIndex, language) in service.languages.enumerated() {
                 var width = estimate(built.body[languageIndex])
                 if case .input(let validator, _, _) = built.kind {
-                    let context = RenderContext(variables: [:], currency: service.currency, extra: validator.reasonValues)
+                    let context = RenderContext(variables: [:], currency: service.currency, rules: compiled.rules, extra: validator.reasonValues)
                     width += validator.reason[languageIndex].render(context).count + 1
                 }
                 if width > GSM7.pageLimit {

@@ -177,6 +177,8 @@ struct RenderContext {
     var secrets: Set<String> = []
     /// The label the `money` filter writes after the amount.
     var currency: String = "FCFA"
+    /// The host's number and money rules, for the `local` and `money` filters.
+    var rules: HostRules = .plain
     /// Values that shadow `variables`, such as a validator's `min` and `max` in its reason.
     var extra: [String: String] = [:]
 
@@ -186,8 +188,8 @@ struct RenderContext {
         var value = extra[reference.path] ?? variables[reference.path] ?? ""
         for filter in reference.filters {
             switch filter {
-            case .money: value = MoneyFormat.format(value, currency: currency)
-            case .local: value = MSISDN.localPart(of: value)
+            case .money: if let amount = Int64(value) { value = rules.money(amount, currency) }
+            case .local: value = rules.localNumber(value)
             case .upper: value = value.uppercased()
             case .lower: value = value.lowercased()
             case .defaultValue(let fallback): if value.isEmpty { value = fallback }

@@ -10,6 +10,8 @@ struct CompiledService: Sendable {
     let languageIndex: [String: Int]
     let navigation: Navigation
     let currency: String
+    /// The host's rules for numbers and money.
+    let rules: HostRules
     let maxAttempts: Int
     let screens: [CompiledScreen]
     let screenIndex: [String: Int]
@@ -31,8 +33,8 @@ struct CompiledService: Sendable {
     /// Compiles `definition`; throws with every reference or text that cannot be resolved.
     ///
     /// - Parameter amountLimits: limits from the host (operator data), which win over the file's.
-    init(_ definition: ServiceDefinition, amountLimits: ClosedRange<Int64>?) throws(MenuError) {
-        var compiler = ServiceCompiler(definition: definition, amountLimits: amountLimits)
+    init(_ definition: ServiceDefinition, amountLimits: ClosedRange<Int64>?, rules: HostRules = .plain) throws(MenuError) {
+        var compiler = ServiceCompiler(definition: definition, amountLimits: amountLimits, rules: rules)
         self = compiler.compile()
         if !compiler.diagnostics.isEmpty {
             throw MenuError(.invalidMenus, "\(definition.file) does not compile", diagnostics: compiler.diagnostics)
@@ -40,9 +42,10 @@ struct CompiledService: Sendable {
     }
 
     fileprivate init(
-        definition: ServiceDefinition, screens: [CompiledScreen], screenIndex: [String: Int], start: Int, home: Int,
+        definition: ServiceDefinition, rules: HostRules, screens: [CompiledScreen], screenIndex: [String: Int], start: Int, home: Int,
         secrets: Set<String>, moreHint: [String], invalidChoice: [Template], tooManyErrors: [Template]
     ) {
+        self.rules = rules
         id = definition.id
         name = definition.name
         code = definition.code
@@ -66,13 +69,15 @@ struct CompiledService: Sendable {
 private struct ServiceCompiler {
     let definition: ServiceDefinition
     let amountLimits: ClosedRange<Int64>?
+    let rules: HostRules
     var diagnostics: [Diagnostic] = []
     var screenIndex: [String: Int] = [:]
     var extraScreens: [CompiledScreen] = []
 
-    init(definition: ServiceDefinition, amountLimits: ClosedRange<Int64>?) {
+    init(definition: ServiceDefinition, amountLimits: ClosedRange<Int64>?, rules: HostRules) {
         self.definition = definition
         self.amountLimits = amountLimits
+        self.rules = rules
     }
 
     var languages: [String] { definition.languages }
@@ -102,8 +107,8 @@ private struct ServiceCompiler {
                 return nil
             })
         return CompiledService(
-            definition: definition, screens: screens, screenIndex: screenIndex, start: start, home: home, secrets: secrets,
-            moreHint: languages.map { text("more", $0).render(RenderContext(variables: [:])) },
+            definition: definition, rules: rules, screens: screens, screenIndex: screenIndex, start: start, home: home, secrets: secrets,
+            moreHint: languages.map { text("more", $0).render(RenderContext(variables: [:], rules: rules)) },
             invalidChoice: languages.map { text("invalid_choice", $0) },
             tooManyErrors: languages.map { text("too_many_errors", $0) }
         )

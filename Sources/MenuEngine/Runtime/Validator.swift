@@ -25,7 +25,7 @@ struct Validator: Sendable {
     }
 
     /// The value to store for `input`, or `nil` when the answer is refused.
-    func validate(_ input: String) -> String? {
+    func validate(_ input: String, rules: HostRules) -> String? {
         switch kind {
         case .digits(let min, let max):
             return input.count >= min && input.count <= max && input.allDigits ? input : nil
@@ -34,7 +34,7 @@ struct Validator: Sendable {
             guard input.allDigits, input.count <= 15, let amount = Int64(input), amount >= min, amount <= max else { return nil }
             return String(amount)
         case .msisdn:
-            return MSISDN.normalise(input)
+            return rules.phoneNumber(input)
         case .pin:
             return input.count == Self.pinLength && input.allDigits ? input : nil
         case .regex(let regex):

@@ -1,4 +1,5 @@
 import Foundation
+import Operators
 import Yams
 
 /// The demo world of `fixtures/demo-world.yaml`: subscribers with known PINs and balances, one agent

@@ -1,4 +1,5 @@
 import Ledger
+import Operators
 
 /// The host side of the menus: what each action named in `menus/actions.yaml` does.
 ///

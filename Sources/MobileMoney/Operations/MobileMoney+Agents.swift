@@ -1,4 +1,3 @@
-import GRDB
 import Ledger
 
 extension MobileMoney {
@@ -17,7 +16,7 @@ extension MobileMoney {
     @discardableResult
     public func fundAgent(operatorID: String, code: String, amount: Int64, idempotencyKey: String) async throws -> TransferResult {
         try await run { tx in
-            let agent = try self.agentAccount(tx.db, operatorID: operatorID, code: code)
+            let agent = try self.agentAccount(tx.rows, operatorID: operatorID, code: code)
             let issuance = try tx.context.systemAccount(.issuance, of: operatorID)
             let receipt = try MobileMoneyError.translating {
                 try tx.transfer(
@@ -33,12 +32,12 @@ extension MobileMoney {
         let number = try msisdn(text)
         let owner = try operatorOf(number)
         let result = try await run { tx in
-            guard let me = try SubscriberRecord.fetch(tx.db, number) else { throw MobileMoneyError(.unknownSubscriber, "\(number) has no wallet") }
+            guard let me = try SubscriberRecord.fetch(tx.rows, number) else { throw MobileMoneyError(.unknownSubscriber, "\(number) has no wallet") }
             guard !me.blocked else { throw MobileMoneyError(.recipientBlocked, "\(number) is blocked") }
             let (source, sourceName): (Int64, String) =
                 if let agentCode {
                     try {
-                        let agent = try self.agentAccount(tx.db, operatorID: owner.id, code: agentCode); return (agent.id, agent.label)
+                        let agent = try self.agentAccount(tx.rows, operatorID: owner.id, code: agentCode); return (agent.id, agent.label)
                     }()
                 } else {
                     (try tx.context.systemAccount(.issuance, of: owner.id), owner.name)
@@ -67,7 +66,7 @@ extension MobileMoney {
     /// Checks an agent code and prices a cash-out before the PIN is asked.
     public func lookupAgent(subscriber text: String, agentCode: String, amount: Int64) async throws -> AgentQuote {
         let home = try operatorOf(try msisdn(text))
-        let agent = try await read { db in try self.agentAccount(db, operatorID: home.id, code: agentCode) }
+        let agent = try await read { rows in try self.agentAccount(rows, operatorID: home.id, code: agentCode) }
         try checkBounds(amount, home)
         return AgentQuote(code: agentCode, name: agent.label, amount: amount, fee: home.fees.cashOut.fee(for: amount))
     }
@@ -77,7 +76,7 @@ extension MobileMoney {
         let number = try msisdn(text)
         let home = try operatorOf(number)
         let result = try await withPIN(number, pin) { tx, me in
-            let agent = try self.agentAccount(tx.db, operatorID: home.id, code: agentCode)
+            let agent = try self.agentAccount(tx.rows, operatorID: home.id, code: agentCode)
             let receipt = try tx.transfer(
                 TransferRequest(idempotencyKey: idempotencyKey, debit: me.accountID, credit: agent.id, amount: amount, kind: .cashOut))
             if !receipt.replayed {
@@ -95,8 +94,8 @@ extension MobileMoney {
         return result
     }
 
-    func agentAccount(_ db: Database, operatorID: String, code: String) throws -> Account {
-        guard let account = try LedgerQueries.account(db, code: Account.Code.agent(operatorID, code)), account.kind == .agent else {
+    func agentAccount(_ rows: any LedgerStoreReader, operatorID: String, code: String) throws -> Account {
+        guard let account = try rows.account(code: Account.Code.agent(operatorID, code)), account.kind == .agent else {
             throw MobileMoneyError(.unknownAgent, "no agent \(code) at \(operatorID)")
         }
         return account

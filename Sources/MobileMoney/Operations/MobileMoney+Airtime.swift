@@ -1,4 +1,5 @@
 import Ledger
+import Operators
 
 extension MobileMoney {
     /// Buys airtime from the wallet for `target` (the caller's own number or another on the same network).
@@ -26,7 +27,7 @@ extension MobileMoney {
                             at: at), me.language),
                     transfer: receipt.transfer.id)
                 if target != number {
-                    let language = try SubscriberRecord.fetch(tx.db, target)?.language ?? .fr
+                    let language = try SubscriberRecord.fetch(tx.rows, target)?.language ?? .fr
                     try self.notify(
                         tx, target,
                         Receipt.airtimeReceived(

@@ -11,17 +11,17 @@ extension MobileMoney {
     /// - Parameter before: a transfer id from a previous page; only older movements are returned.
     public func history(msisdn text: String, limit: Int, before: Int64? = nil) async throws -> [StatementEntry] {
         let number = try msisdn(text)
-        return try await read { db in
-            guard let me = try SubscriberRecord.fetch(db, number) else { throw MobileMoneyError(.unknownSubscriber, "\(number) has no wallet") }
-            return try LedgerQueries.statement(db, account: me.accountID, limit: limit, before: before ?? .max)
+        return try await read { rows in
+            guard let me = try SubscriberRecord.fetch(rows, number) else { throw MobileMoneyError(.unknownSubscriber, "\(number) has no wallet") }
+            return try Ledger.statement(rows, account: me.accountID, limit: limit, before: before ?? .max)
         }
     }
 
     /// A wallet's balance for an already authenticated caller.
     public func walletBalance(msisdn text: String) async throws -> Int64 {
         let number = try msisdn(text)
-        return try await read { db in
-            guard let me = try SubscriberRecord.fetch(db, number) else { throw MobileMoneyError(.unknownSubscriber, "\(number) has no wallet") }
+        return try await read { rows in
+            guard let me = try SubscriberRecord.fetch(rows, number) else { throw MobileMoneyError(.unknownSubscriber, "\(number) has no wallet") }
             return me.balance
         }
     }

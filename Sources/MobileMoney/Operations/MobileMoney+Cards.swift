@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
 import Ledger
+import Operators
 
 extension MobileMoney {
     /// Links a bank card to a wallet. The number is checked (Luhn) and stored sealed; the CVV is checked
@@ -24,24 +24,22 @@ extension MobileMoney {
         let last4 = String(number.suffix(4))
         let keyID = vault.currentKeyID
         return try await run { tx in
-            guard try SubscriberRecord.fetch(tx.db, owner) != nil else { throw MobileMoneyError(.unknownSubscriber, "\(owner) has no wallet") }
-            try tx.db.execute(
-                sql: """
-                    INSERT INTO cards (msisdn, key_id, sealed_number, last4, expiry_month, expiry_year, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [owner.digits, keyID, sealed, last4, expiryMonth, expiryYear, tx.now])
-            return LinkedCard(id: tx.db.lastInsertedRowID, last4: last4, expiryMonth: expiryMonth, expiryYear: expiryYear, keyID: keyID)
+            guard try SubscriberRecord.fetch(tx.rows, owner) != nil else { throw MobileMoneyError(.unknownSubscriber, "\(owner) has no wallet") }
+            let id = try tx.rows.insertCard(
+                NewCard(
+                    msisdn: owner.digits, keyID: keyID, sealedNumber: sealed, last4: last4, expiryMonth: expiryMonth, expiryYear: expiryYear,
+                    createdAt: tx.now))
+            return LinkedCard(id: id, last4: last4, expiryMonth: expiryMonth, expiryYear: expiryYear, keyID: keyID)
         }
     }
 
     /// The cards linked to a wallet, last four digits only.
     public func cards(msisdn text: String) async throws -> [LinkedCard] {
         let owner = try msisdn(text)
-        return try await read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT id, last4, expiry_month, expiry_year, key_id FROM cards WHERE msisdn = ? ORDER BY id", arguments: [owner.digits]
-            ).map { LinkedCard(id: $0[0], last4: $0[1], expiryMonth: $0[2], expiryYear: $0[3], keyID: $0[4]) }
+        return try await read { rows in
+            try rows.cards(msisdn: owner.digits).map {
+                LinkedCard(id: $0.id, last4: $0.last4, expiryMonth: $0.expiryMonth, expiryYear: $0.expiryYear, keyID: $0.keyID)
+            }
         }
     }
 
@@ -49,16 +47,12 @@ extension MobileMoney {
     @discardableResult
     public func resealCards(vault: CardVault) async throws -> Int {
         try await run { tx in
-            let rows = try Row.fetchAll(
-                tx.db, sql: "SELECT id, msisdn, key_id, sealed_number FROM cards WHERE key_id <> ?", arguments: [vault.currentKeyID])
-            for row in rows {
-                let owner: String = row[1]
-                let number = try vault.open(row[3], keyID: row[2], owner: owner)
-                try tx.db.execute(
-                    sql: "UPDATE cards SET key_id = ?, sealed_number = ? WHERE id = ?",
-                    arguments: [vault.currentKeyID, try vault.seal(number, owner: owner), row[0] as Int64])
+            let stale = try tx.rows.cards(notSealedWith: vault.currentKeyID)
+            for card in stale {
+                let number = try vault.open(card.sealedNumber, keyID: card.keyID, owner: card.msisdn)
+                try tx.rows.reseal(card: card.id, keyID: vault.currentKeyID, sealedNumber: try vault.seal(number, owner: card.msisdn))
             }
-            return rows.count
+            return stale.count
         }
     }
 

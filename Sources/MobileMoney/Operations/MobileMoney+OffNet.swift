@@ -1,5 +1,5 @@
-import GRDB
 import Ledger
+import Operators
 
 /// The sending side of an off-net transfer, in steps the provider bridge drives: `beginOffNet` debits
 /// into suspense, then exactly one of `completeOffNet` or `refundOffNet` ends it. The provider call
@@ -29,14 +29,17 @@ extension MobileMoney {
                 TransferRequest(
                     idempotencyKey: idempotencyKey, debit: me.accountID, credit: suspense, amount: amount, kind: .offNet, pending: true))
             if receipt.replayed {
-                guard let existing = try Self.outgoing(tx.db, transferID: receipt.transfer.id), existing.recipient == recipient.digits else {
+                guard let existing = try tx.rows.offNetOutgoing(transferID: receipt.transfer.id).map(Self.outgoing),
+                    existing.recipient == recipient.digits
+                else {
                     throw MobileMoneyError(.idempotencyConflict, "idempotency key \(idempotencyKey) was used for another transfer")
                 }
                 return existing.with(balance: try tx.account(id: me.accountID).balance, replayed: true)
             }
-            try tx.db.cachedStatement(sql: Self.insertOutgoingSQL).execute(arguments: [
-                receipt.transfer.id, receipt.reference, home.id, destination.id, sender.digits, recipient.digits, amount, tx.now,
-            ])
+            try tx.rows.insertOffNetOutgoing(
+                NewOffNetOutgoing(
+                    transferID: receipt.transfer.id, providerKey: receipt.reference, home: home.id, destination: destination.id,
+                    sender: sender.digits, recipient: recipient.digits, amount: amount, createdAt: tx.now))
             return OffNetTransfer(
                 transferID: receipt.transfer.id, providerKey: receipt.reference, home: home.id, destination: destination.id,
                 sender: sender.digits, recipient: recipient.digits, amount: amount, fee: receipt.fee, state: .pending,
@@ -68,7 +71,7 @@ extension MobileMoney {
                     idempotencyKey: main.idempotencyKey + "#settle", debit: suspense, credit: settlement, amount: main.amount,
                     kind: .settlement, chargeFee: false, enforceLimits: false, parentID: main.id))
             let balance = try tx.account(id: main.debitAccount).balance
-            if let sender = MSISDN(record.sender), let me = try SubscriberRecord.fetch(tx.db, sender) {
+            if let sender = MSISDN(record.sender), let me = try SubscriberRecord.fetch(tx.rows, sender) {
                 let facts = Receipt.Facts(
                     amount: main.amount, fee: main.fee, counterparty: record.recipient, balance: balance, reference: record.providerKey,
                     at: tx.now)
@@ -91,7 +94,7 @@ extension MobileMoney {
             }
             try tx.void(transferID)
             let balance = try tx.account(id: main.debitAccount).balance
-            if let sender = MSISDN(record.sender), let me = try SubscriberRecord.fetch(tx.db, sender) {
+            if let sender = MSISDN(record.sender), let me = try SubscriberRecord.fetch(tx.rows, sender) {
                 let facts = Receipt.Facts(
                     amount: main.amount, fee: main.fee, counterparty: record.recipient, balance: balance, reference: record.providerKey,
                     at: tx.now)
@@ -107,10 +110,8 @@ extension MobileMoney {
     public func notifyOffNetPending(_ transferID: Int64) async throws -> Bool {
         try await run { tx in
             let (record, main) = try self.outgoingAndTransfer(tx, transferID)
-            let told = try Bool.fetchOne(tx.db, sql: "SELECT told_pending FROM offnet_outgoing WHERE transfer_id = ?", arguments: [transferID])
-            guard main.state == .pending, told == false else { return false }
-            try tx.db.execute(sql: "UPDATE offnet_outgoing SET told_pending = 1 WHERE transfer_id = ?", arguments: [transferID])
-            if let sender = MSISDN(record.sender), let me = try SubscriberRecord.fetch(tx.db, sender) {
+            guard main.state == .pending, try tx.rows.markToldPending(transferID: transferID) else { return false }
+            if let sender = MSISDN(record.sender), let me = try SubscriberRecord.fetch(tx.rows, sender) {
                 let facts = Receipt.Facts(
                     amount: main.amount, counterparty: record.recipient, balance: 0, reference: record.providerKey, at: main.createdAt)
                 try self.notify(
@@ -123,24 +124,17 @@ extension MobileMoney {
     /// Off-net transfers still pending that were debited at or before `cutoff` (ms since 1970), oldest
     /// first, after the debit `afterID` (to page through them).
     public func pendingOffNet(createdBefore cutoff: Int64, after afterID: Int64 = 0, limit: Int = 1000) async throws -> [OffNetTransfer] {
-        try await read { db in
-            try Row.fetchAll(
-                db, sql: Self.selectOutgoingSQL + " WHERE t.state = 'pending' AND t.created_at <= ? AND t.id > ? ORDER BY t.id LIMIT ?",
-                arguments: [cutoff, afterID, limit]
-            ).map(Self.outgoing)
-        }
+        try await read { rows in try rows.pendingOffNet(createdBefore: cutoff, after: afterID, limit: limit).map(Self.outgoing) }
     }
 
     /// One off-net transfer by the key its provider knows it by.
     public func offNetTransfer(providerKey: String) async throws -> OffNetTransfer? {
-        try await read { db in
-            try Row.fetchOne(db, sql: Self.selectOutgoingSQL + " WHERE o.provider_key = ?", arguments: [providerKey]).map(Self.outgoing)
-        }
+        try await read { rows in try rows.offNetOutgoing(providerKey: providerKey).map(Self.outgoing) }
     }
 
     /// One off-net transfer by the id of its debit.
     public func offNetTransfer(id: Int64) async throws -> OffNetTransfer? {
-        try await read { db in try Self.outgoing(db, transferID: id) }
+        try await read { rows in try rows.offNetOutgoing(transferID: id).map(Self.outgoing) }
     }
 
     // MARK: Internals
@@ -160,30 +154,18 @@ extension MobileMoney {
     }
 
     private func outgoingAndTransfer(_ tx: LedgerTransaction, _ transferID: Int64) throws -> (OffNetTransfer, Transfer) {
-        guard let record = try Self.outgoing(tx.db, transferID: transferID), let main = try tx.transfer(id: transferID) else {
+        guard let record = try tx.rows.offNetOutgoing(transferID: transferID).map(Self.outgoing), let main = try tx.transfer(id: transferID)
+        else {
             throw MobileMoneyError(.unknownTransfer, "no off-net transfer \(transferID)")
         }
         return (record, main)
     }
 
-    static let insertOutgoingSQL = """
-        INSERT INTO offnet_outgoing (transfer_id, provider_key, home, destination, sender, recipient, amount, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-        """
-    static let selectOutgoingSQL = """
-        SELECT o.transfer_id, o.provider_key, o.home, o.destination, o.sender, o.recipient, o.amount, t.fee, t.state,
-            a.balance, t.created_at
-        FROM offnet_outgoing o JOIN transfers t ON t.id = o.transfer_id JOIN accounts a ON a.id = t.debit_account
-        """
-
-    static func outgoing(_ db: Database, transferID: Int64) throws -> OffNetTransfer? {
-        try Row.fetchOne(db.cachedStatement(sql: selectOutgoingSQL + " WHERE o.transfer_id = ?"), arguments: [transferID]).map(outgoing)
-    }
-
-    static func outgoing(_ row: Row) -> OffNetTransfer {
+    static func outgoing(_ row: OffNetOutgoingRow) -> OffNetTransfer {
         OffNetTransfer(
-            transferID: row[0], providerKey: row[1], home: row[2], destination: row[3], sender: row[4], recipient: row[5], amount: row[6],
-            fee: row[7], state: TransferState(rawValue: row[8]) ?? .pending, balance: row[9], createdAt: row[10], replayed: false)
+            transferID: row.transferID, providerKey: row.providerKey, home: row.home, destination: row.destination, sender: row.sender,
+            recipient: row.recipient, amount: row.amount, fee: row.fee, state: row.state, balance: row.senderBalance, createdAt: row.createdAt,
+            replayed: false)
     }
 }
 

@@ -1,5 +1,5 @@
-import GRDB
 import Ledger
+import Operators
 
 /// The receiving side of an off-net transfer: what an operator does when another operator asks it to
 /// credit one of its wallets. The provider simulator serves these over HTTP; a real operator's API
@@ -19,7 +19,7 @@ extension MobileMoney {
             throw MobileMoneyError(.configuration, "no off-net route from \(source) to \(operatorID)")
         }
         return try await run { tx in
-            if let existing = try Self.incoming(tx.db, operatorID: operatorID, key: key) {
+            if let existing = try tx.rows.offNetIncoming(operatorID: operatorID, key: key).map(Self.incoming) {
                 let fenced = existing.state == .reversed && existing.transferID == nil
                 guard fenced || (existing.source == source && existing.recipient == recipient && existing.amount == amount) else {
                     throw MobileMoneyError(.idempotencyConflict, "key \(key) was used for another credit")
@@ -29,7 +29,7 @@ extension MobileMoney {
             var refusal: String?
             var transferID: Int64?
             if let number = MSISDN(recipient), self.catalog.operator(operatorID)?.owns(msisdn: number.digits) == true {
-                if let them = try SubscriberRecord.fetch(tx.db, number) {
+                if let them = try SubscriberRecord.fetch(tx.rows, number) {
                     if them.blocked {
                         refusal = MobileMoneyError.Code.recipientBlocked.rawValue
                     } else {
@@ -57,9 +57,10 @@ extension MobileMoney {
                 refusal = MobileMoneyError.Code.invalidMSISDN.rawValue
             }
             let state: OffNetCredit.State = refusal == nil ? .credited : .refused
-            try tx.db.cachedStatement(sql: Self.insertIncomingSQL).execute(arguments: [
-                operatorID, key, source, recipient, amount, state.rawValue, refusal, transferID, tx.now, tx.now,
-            ])
+            try tx.rows.insertOffNetIncoming(
+                OffNetIncomingRow(
+                    operatorID: operatorID, key: key, source: source, recipient: recipient, amount: amount, state: state.rawValue, code: refusal,
+                    transferID: transferID, createdAt: tx.now, updatedAt: tx.now))
             let credit = OffNetCredit(
                 operatorID: operatorID, key: key, source: source, recipient: recipient, amount: amount, state: state, code: refusal,
                 transferID: transferID, createdAt: tx.now)
@@ -69,17 +70,12 @@ extension MobileMoney {
 
     /// What `operatorID` did with the credit asked under `key`, if it was ever asked.
     public func offNetCredit(operatorID: String, key: String) async throws -> OffNetCredit? {
-        try await read { db in try Self.incoming(db, operatorID: operatorID, key: key) }
+        try await read { rows in try rows.offNetIncoming(operatorID: operatorID, key: key).map(Self.incoming) }
     }
 
     /// Every credit `operatorID` recorded, for reconciliation reports.
     public func offNetCredits(operatorID: String, source: String) async throws -> [OffNetCredit] {
-        try await read { db in
-            try Row.fetchAll(
-                db, sql: Self.selectIncomingSQL + " WHERE operator = ? AND source = ? ORDER BY created_at", arguments: [operatorID, source]
-            )
-            .map(Self.incoming)
-        }
+        try await read { rows in try rows.offNetIncoming(operatorID: operatorID, source: source).map(Self.incoming) }
     }
 
     /// Undoes the credit asked under `key`, on the request of `source`, the operator that asked for it.
@@ -89,26 +85,25 @@ extension MobileMoney {
     /// a receipt. Refused or reversed: nothing to do. The answer is the final state.
     public func reverseOffNet(operatorID: String, key: String, source: String) async throws -> OffNetCredit {
         try await run { tx in
-            guard let existing = try Self.incoming(tx.db, operatorID: operatorID, key: key) else {
-                try tx.db.cachedStatement(sql: Self.insertIncomingSQL).execute(arguments: [
-                    operatorID, key, source, "", 0, OffNetCredit.State.reversed.rawValue, "fenced", nil, tx.now, tx.now,
-                ])
+            guard let existing = try tx.rows.offNetIncoming(operatorID: operatorID, key: key).map(Self.incoming) else {
+                try tx.rows.insertOffNetIncoming(
+                    OffNetIncomingRow(
+                        operatorID: operatorID, key: key, source: source, recipient: "", amount: 0, state: OffNetCredit.State.reversed.rawValue,
+                        code: "fenced", transferID: nil, createdAt: tx.now, updatedAt: tx.now))
                 return OffNetCredit(
                     operatorID: operatorID, key: key, source: source, recipient: "", amount: 0, state: .reversed, code: "fenced",
                     transferID: nil, createdAt: tx.now)
             }
             guard existing.source == source else { throw MobileMoneyError(.idempotencyConflict, "key \(key) belongs to another operator") }
             guard existing.state == .credited, let creditID = existing.transferID, let number = MSISDN(existing.recipient),
-                let them = try SubscriberRecord.fetch(tx.db, number)
+                let them = try SubscriberRecord.fetch(tx.rows, number)
             else { return existing }
             let receipt = try tx.transfer(
                 TransferRequest(
                     idempotencyKey: "reverse:\(operatorID):\(key)", debit: them.accountID,
                     credit: try tx.context.settlementAccount(of: operatorID, with: source), amount: existing.amount, kind: .reversal,
                     chargeFee: false, enforceLimits: false, parentID: creditID))
-            try tx.db.execute(
-                sql: "UPDATE offnet_incoming SET state = ?, updated_at = ? WHERE operator = ? AND provider_key = ?",
-                arguments: [OffNetCredit.State.reversed.rawValue, tx.now, operatorID, key])
+            try tx.rows.setOffNetIncomingState(operatorID: operatorID, key: key, OffNetCredit.State.reversed.rawValue, at: tx.now)
             let facts = Receipt.Facts(
                 amount: existing.amount, counterparty: existing.source, balance: receipt.debitBalanceAfter, reference: key, at: tx.now)
             try self.notify(
@@ -119,22 +114,9 @@ extension MobileMoney {
         }
     }
 
-    static let insertIncomingSQL = """
-        INSERT INTO offnet_incoming (operator, provider_key, source, recipient, amount, state, code, transfer_id, created_at, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """
-    static let selectIncomingSQL = """
-        SELECT operator, provider_key, source, recipient, amount, state, code, transfer_id, created_at FROM offnet_incoming
-        """
-
-    static func incoming(_ db: Database, operatorID: String, key: String) throws -> OffNetCredit? {
-        try Row.fetchOne(db.cachedStatement(sql: selectIncomingSQL + " WHERE operator = ? AND provider_key = ?"), arguments: [operatorID, key])
-            .map(incoming)
-    }
-
-    static func incoming(_ row: Row) -> OffNetCredit {
+    static func incoming(_ row: OffNetIncomingRow) -> OffNetCredit {
         OffNetCredit(
-            operatorID: row[0], key: row[1], source: row[2], recipient: row[3], amount: row[4],
-            state: OffNetCredit.State(rawValue: row[5]) ?? .refused, code: row[6], transferID: row[7], createdAt: row[8])
+            operatorID: row.operatorID, key: row.key, source: row.source, recipient: row.recipient, amount: row.amount,
+            state: OffNetCredit.State(rawValue: row.state) ?? .refused, code: row.code, transferID: row.transferID, createdAt: row.createdAt)
     }
 }

@@ -1,5 +1,5 @@
-import GRDB
 import Ledger
+import Operators
 
 extension MobileMoney {
     /// Reverses a posted movement with compensating transfers (admin); nothing is ever deleted.
@@ -51,7 +51,7 @@ extension MobileMoney {
         let payer = try tx.account(id: original.creditAccount)
         let payee = try tx.account(id: original.debitAccount)
         let at = receipt.transfer.createdAt
-        if let msisdn = payer.msisdn.flatMap(MSISDN.init), let record = try SubscriberRecord.fetch(tx.db, msisdn) {
+        if let msisdn = payer.msisdn.flatMap(MSISDN.init), let record = try SubscriberRecord.fetch(tx.rows, msisdn) {
             try notify(
                 tx, msisdn,
                 Receipt.reversalDebited(
@@ -59,7 +59,7 @@ extension MobileMoney {
                     record.language),
                 transfer: receipt.transfer.id)
         }
-        if let msisdn = payee.msisdn.flatMap(MSISDN.init), let record = try SubscriberRecord.fetch(tx.db, msisdn) {
+        if let msisdn = payee.msisdn.flatMap(MSISDN.init), let record = try SubscriberRecord.fetch(tx.rows, msisdn) {
             try notify(
                 tx, msisdn,
                 Receipt.reversalCredited(

@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
 import Ledger
+import Operators
 
 extension MobileMoney {
     /// Opens a wallet for a new subscriber. The PIN must be well-formed, confirmed and not trivial.
@@ -19,14 +19,15 @@ extension MobileMoney {
         let salt = hasher.makeSalt()
         let hash = hasher.hash(pin: pin, salt: salt)
         let subscriber = try await run { tx in
-            if try SubscriberRecord.fetch(tx.db, number) != nil {
+            if try SubscriberRecord.fetch(tx.rows, number) != nil {
                 throw MobileMoneyError(.alreadyRegistered, "\(number) already has a wallet")
             }
             let account = try tx.openAccount(
                 code: Account.Code.wallet(owner.id, number.digits), kind: .wallet, operatorID: owner.id, label: name, tier: tier)
-            try tx.db.cachedStatement(sql: SubscriberRecord.insertSQL).execute(arguments: [
-                number.digits, owner.id, account.id, name, language.rawValue, salt, hash, tx.now,
-            ])
+            try tx.rows.insertSubscriber(
+                NewSubscriber(
+                    msisdn: number.digits, operatorID: owner.id, accountID: account.id, name: name, language: language.rawValue, pinSalt: salt,
+                    pinHash: hash, createdAt: tx.now))
             try self.notify(tx, number, Receipt.welcome(name: name, language), transfer: nil)
             return Subscriber(
                 msisdn: number, operatorID: owner.id, accountID: account.id, name: name, language: language, status: .active, kycTier: tier,
@@ -40,7 +41,7 @@ extension MobileMoney {
     public func subscriber(_ text: String) async throws -> Subscriber? {
         let number = try msisdn(text)
         let now = ledger.context.clock()
-        return try await read { db in try SubscriberRecord.fetch(db, number)?.subscriber(now: now) }
+        return try await read { rows in try SubscriberRecord.fetch(rows, number)?.subscriber(now: now) }
     }
 
     /// The balance of a subscriber's wallet, after checking the PIN.
@@ -50,7 +51,7 @@ extension MobileMoney {
 
     /// The last movements of a subscriber's wallet, newest first, after checking the PIN.
     public func statement(msisdn text: String, pin: String, limit: Int = 5) async throws -> [StatementEntry] {
-        try await withPIN(try msisdn(text), pin) { tx, me in try LedgerQueries.statement(tx.db, account: me.accountID, limit: limit) }
+        try await withPIN(try msisdn(text), pin) { tx, me in try Ledger.statement(tx.rows, account: me.accountID, limit: limit) }
     }
 
     /// Replaces a PIN. The old one is checked (and counts toward the lockout) before anything else.
@@ -62,7 +63,7 @@ extension MobileMoney {
             guard new == confirmation else { throw MobileMoneyError(.pinMismatch, "the two new PINs differ") }
             guard new != old else { throw MobileMoneyError(.samePin, "the new PIN is the old one") }
             guard !self.policy.isTrivial(new, for: number) else { throw MobileMoneyError(.trivialPin, "PIN too easy to guess") }
-            try tx.db.cachedStatement(sql: SubscriberRecord.setPinSQL).execute(arguments: [salt, hash, number.digits])
+            try tx.rows.setPin(msisdn: number.digits, salt: salt, hash: hash)
             try self.notify(tx, number, Receipt.pinChanged(at: tx.now, me.language), transfer: nil)
         }
         logger.info("PIN changed", metadata: ["msisdn": "\(number)"])
@@ -72,8 +73,9 @@ extension MobileMoney {
     public func setLanguage(msisdn text: String, _ language: Language) async throws {
         let number = try msisdn(text)
         try await run { tx in
-            try tx.db.cachedStatement(sql: SubscriberRecord.setLanguageSQL).execute(arguments: [language.rawValue, number.digits])
-            if tx.db.changesCount == 0 { throw MobileMoneyError(.unknownSubscriber, "\(number) has no wallet") }
+            guard try tx.rows.setLanguage(msisdn: number.digits, language.rawValue) else {
+                throw MobileMoneyError(.unknownSubscriber, "\(number) has no wallet")
+            }
         }
     }
 
@@ -81,8 +83,9 @@ extension MobileMoney {
     public func setBlocked(msisdn text: String, _ blocked: Bool) async throws {
         let number = try msisdn(text)
         try await run { tx in
-            try tx.db.cachedStatement(sql: SubscriberRecord.setBlockedSQL).execute(arguments: [blocked, number.digits])
-            if tx.db.changesCount == 0 { throw MobileMoneyError(.unknownSubscriber, "\(number) has no wallet") }
+            guard try tx.rows.setBlocked(msisdn: number.digits, blocked) else {
+                throw MobileMoneyError(.unknownSubscriber, "\(number) has no wallet")
+            }
         }
         logger.notice(blocked ? "subscriber blocked" : "subscriber unblocked", metadata: ["msisdn": "\(number)"])
     }

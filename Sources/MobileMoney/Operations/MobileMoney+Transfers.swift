@@ -1,5 +1,5 @@
-import GRDB
 import Ledger
+import Operators
 
 extension MobileMoney {
     /// Checks a recipient and an amount before the PIN is asked, and prices the transfer.
@@ -7,8 +7,8 @@ extension MobileMoney {
         let sender = try msisdn(text)
         let recipient = try msisdn(recipientText)
         let home = try operatorOf(sender)
-        let (record, _) = try await read { db in
-            (try self.checkRecipient(db, sender: sender, recipient: recipient, home: home), ())
+        let (record, _) = try await read { rows in
+            (try self.checkRecipient(rows, sender: sender, recipient: recipient, home: home), ())
         }
         try checkBounds(amount, home)
         let fee = home.fees.onNet.fee(for: amount)
@@ -26,7 +26,7 @@ extension MobileMoney {
         let home = try operatorOf(sender)
         guard amount > 0 else { throw MobileMoneyError(.invalidAmount, "amount must be positive") }
         let result = try await withPIN(sender, pin) { tx, me in
-            let them = try self.checkRecipient(tx.db, sender: sender, recipient: recipient, home: home)
+            let them = try self.checkRecipient(tx.rows, sender: sender, recipient: recipient, home: home)
             let receipt = try tx.transfer(
                 TransferRequest(idempotencyKey: idempotencyKey, debit: me.accountID, credit: them.accountID, amount: amount, kind: .p2p),
                 accounts: (me.account, them.account))
@@ -50,7 +50,7 @@ extension MobileMoney {
     }
 
     /// The recipient's record if money may go to it from `sender` on the home network.
-    func checkRecipient(_ db: Database, sender: MSISDN, recipient: MSISDN, home: OperatorConfig) throws -> SubscriberRecord {
+    func checkRecipient(_ rows: any LedgerStoreReader, sender: MSISDN, recipient: MSISDN, home: OperatorConfig) throws -> SubscriberRecord {
         guard sender != recipient else { throw MobileMoneyError(.selfTransfer, "cannot send money to oneself") }
         guard home.owns(msisdn: recipient.digits) else {
             guard catalog.operatorOwning(msisdn: recipient.digits) != nil else {
@@ -58,7 +58,7 @@ extension MobileMoney {
             }
             throw MobileMoneyError(.otherNetwork, "\(recipient) is on another network")
         }
-        guard let record = try SubscriberRecord.fetch(db, recipient) else {
+        guard let record = try SubscriberRecord.fetch(rows, recipient) else {
             throw MobileMoneyError(.unknownRecipient, "\(recipient) has no wallet")
         }
         guard !record.blocked else { throw MobileMoneyError(.recipientBlocked, "\(recipient) cannot receive money") }

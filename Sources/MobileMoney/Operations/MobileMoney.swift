@@ -1,7 +1,7 @@
 import Foundation
-import GRDB
 import Ledger
 import Logging
+import Operators
 
 /// The mobile-money operations that menus, the socket and the API call: subscribers, PINs, transfers,
 /// balances, statements, cash-in/out, airtime and reversals.
@@ -32,23 +32,6 @@ public final class MobileMoney: Sendable {
         self.logger = logger
     }
 
-    /// Opens a ledger with the subscriber tables registered: the usual way to get a `MobileMoney`.
-    public static func open(
-        path: String, catalog: OperatorCatalog, pepper: PinPepper, ledgerOptions: Ledger.Options = Ledger.Options(),
-        options: Options = Options(), logger: Logger = Logger(label: "sika.money")
-    ) throws -> MobileMoney {
-        var ledgerOptions = ledgerOptions
-        let previous = ledgerOptions.migrations
-        ledgerOptions.migrations = { migrator in
-            previous(&migrator)
-            SubscriberSchema.register(in: &migrator)
-            CardSchema.register(in: &migrator)
-            OffNetSchema.register(in: &migrator)
-        }
-        return MobileMoney(
-            ledger: try Ledger.open(path: path, catalog: catalog, options: ledgerOptions), pepper: pepper, options: options, logger: logger)
-    }
-
     public var catalog: OperatorCatalog { ledger.context.catalog }
 
     // MARK: Shared steps
@@ -76,7 +59,7 @@ public final class MobileMoney: Sendable {
         }
     }
 
-    func read<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    func read<T: Sendable>(_ work: @escaping @Sendable (any LedgerStoreReader) throws -> T) async throws -> T {
         do {
             return try await ledger.read(work)
         } catch let error as LedgerError {
@@ -106,7 +89,7 @@ public final class MobileMoney: Sendable {
     }
 
     private func authenticate(_ tx: LedgerTransaction, _ msisdn: MSISDN, pin: String) throws -> Result<SubscriberRecord, MobileMoneyError> {
-        guard let record = try SubscriberRecord.fetch(tx.db, msisdn) else {
+        guard let record = try SubscriberRecord.fetch(tx.rows, msisdn) else {
             throw MobileMoneyError(.unknownSubscriber, "\(msisdn) has no wallet")
         }
         if record.blocked { return .failure(MobileMoneyError(.blocked, "\(msisdn) is blocked")) }
@@ -115,18 +98,18 @@ public final class MobileMoney: Sendable {
         }
         if policy.isWellFormed(pin) && hasher.verify(pin: pin, salt: record.pinSalt, hash: record.pinHash) {
             if record.failedPins > 0 || record.lockedUntil > 0 {
-                try tx.db.cachedStatement(sql: SubscriberRecord.recordFailureSQL).execute(arguments: [0, 0, msisdn.digits])
+                try tx.rows.setPinFailures(msisdn: msisdn.digits, failures: 0, lockedUntil: 0)
             }
             return .success(record)
         }
         let failures = record.failedPins + 1
         if failures >= options.maxPinAttempts {
             let until = tx.now + options.lockDuration
-            try tx.db.cachedStatement(sql: SubscriberRecord.recordFailureSQL).execute(arguments: [0, until, msisdn.digits])
+            try tx.rows.setPinFailures(msisdn: msisdn.digits, failures: 0, lockedUntil: until)
             logger.warning("wallet locked after wrong PINs", metadata: ["msisdn": "\(msisdn)"])
             return .failure(MobileMoneyError(.locked, "too many wrong PINs", lockedUntil: until))
         }
-        try tx.db.cachedStatement(sql: SubscriberRecord.recordFailureSQL).execute(arguments: [failures, 0, msisdn.digits])
+        try tx.rows.setPinFailures(msisdn: msisdn.digits, failures: failures, lockedUntil: 0)
         return .failure(MobileMoneyError(.wrongPin, "wrong PIN", attemptsLeft: options.maxPinAttempts - failures))
     }
 

@@ -1,3 +1,5 @@
+import Operators
+
 /// The result of a money movement, ready for a screen, an SMS or a JSON answer.
 public struct TransferResult: Sendable, Hashable, Codable {
     public let transferID: Int64

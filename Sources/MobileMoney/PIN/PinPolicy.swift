@@ -1,3 +1,5 @@
+import Operators
+
 /// Which PINs a subscriber may choose: four digits that are not trivially guessed.
 public struct PinPolicy: Sendable {
     public init() {}

@@ -1,3 +1,5 @@
+import Operators
+
 /// The SMS texts sent to subscribers, in their language, in GSM-7 characters only (one SMS bills as
 /// 160 septets; a character outside GSM-7 would turn the whole message into 70-character UCS-2 parts).
 public enum Receipt {

@@ -1,3 +1,5 @@
+import Operators
+
 /// A registered mobile-money customer.
 public struct Subscriber: Sendable, Hashable {
     public enum Status: String, Sendable, Hashable, Codable {

@@ -1,8 +1,8 @@
 import Foundation
-import GRDB
 import Ledger
+import Operators
 
-/// A subscriber row with its PIN material, for use inside a transaction only; never leaves the module.
+/// A subscriber row with its PIN material, for use inside a job or a snapshot only; never leaves the module.
 struct SubscriberRecord {
     let msisdn: MSISDN
     let operatorID: String
@@ -19,21 +19,24 @@ struct SubscriberRecord {
     /// The wallet as read in the same query, so a transfer need not read it again.
     let account: Account
 
-    static let selectSQL = SubscriberSQL.select
-    static let insertSQL = SubscriberSQL.insert
-    static let recordFailureSQL = SubscriberSQL.recordFailure
-    static let setPinSQL = SubscriberSQL.setPin
-    static let setLanguageSQL = SubscriberSQL.setLanguage
-    static let setBlockedSQL = SubscriberSQL.setBlocked
+    init(_ row: SubscriberRow, msisdn: MSISDN) {
+        self.msisdn = msisdn
+        operatorID = row.operatorID
+        accountID = row.account.id
+        name = row.name
+        language = Language(rawValue: row.language) ?? .fr
+        blocked = row.blocked
+        pinSalt = row.pinSalt
+        pinHash = row.pinHash
+        failedPins = row.failedPins
+        lockedUntil = row.lockedUntil
+        tier = row.account.tier
+        balance = row.account.balance
+        account = row.account
+    }
 
-    static func fetch(_ db: Database, _ msisdn: MSISDN) throws -> SubscriberRecord? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: selectSQL), arguments: [msisdn.digits]) else { return nil }
-        return SubscriberRecord(
-            msisdn: msisdn, operatorID: row[1], accountID: row[2], name: row[3], language: Language(rawValue: row[4]) ?? .fr,
-            blocked: row[5], pinSalt: row[6], pinHash: row[7], failedPins: row[8], lockedUntil: row[9], tier: row[10], balance: row[11],
-            account: Account(
-                id: row[2], code: row[12], kind: AccountKind(rawValue: row[13]) ?? .wallet, operatorID: row[1], label: row[14], tier: row[10],
-                balance: row[11]))
+    static func fetch(_ rows: any LedgerStoreReader, _ msisdn: MSISDN) throws -> SubscriberRecord? {
+        try rows.subscriber(msisdn: msisdn.digits).map { SubscriberRecord($0, msisdn: msisdn) }
     }
 
     func subscriber(now: Int64) -> Subscriber {

@@ -1,4 +1,3 @@
-import GRDB
 import Ledger
 import MobileMoney
 
@@ -16,34 +15,20 @@ public enum OffNetAudit {
         var problems: [String] = []
         let audit = try await money.ledger.verify()
         if !audit.isClean { problems.append("\(audit)") }
-        problems += try await money.ledger.read { db in
+        problems += try await money.ledger.read { rows in
             var found: [String] = []
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT o.provider_key, t.state, o.amount, i.state, i.amount FROM offnet_outgoing o
-                    JOIN transfers t ON t.id = o.transfer_id
-                    LEFT JOIN offnet_incoming i ON i.provider_key = o.provider_key AND i.operator = o.destination
-                    """)
-            for row in rows {
-                let key: String = row[0]
-                let debit: String = row[1]
-                let credit: String? = row[3]
-                switch (debit, credit) {
-                case ("posted", "credited"?):
-                    if (row[2] as Int64) != (row[4] as Int64) { found.append("\(key): debit and credit amounts differ") }
-                case ("voided", nil), ("voided", "refused"?), ("voided", "reversed"?): break
-                case ("pending", _) where allowPending: break
-                default: found.append("\(key): debit \(debit), credit \(credit ?? "none")")
+            for match in try rows.offNetMatches() {
+                let key = match.providerKey
+                let debit = match.debitState.rawValue
+                switch (match.debitState, match.creditState) {
+                case (.posted, "credited"?):
+                    if match.debitAmount != match.creditAmount { found.append("\(key): debit and credit amounts differ") }
+                case (.voided, nil), (.voided, "refused"?), (.voided, "reversed"?): break
+                case (.pending, _) where allowPending: break
+                default: found.append("\(key): debit \(debit), credit \(match.creditState ?? "none")")
                 }
             }
-            let orphans = try String.fetchAll(
-                db,
-                sql: """
-                    SELECT i.provider_key FROM offnet_incoming i WHERE i.state = 'credited'
-                    AND NOT EXISTS (SELECT 1 FROM offnet_outgoing o WHERE o.provider_key = i.provider_key AND o.destination = i.operator)
-                    """)
-            found += orphans.map { "\($0): credited with no debit" }
+            found += try rows.orphanOffNetCredits().map { "\($0): credited with no debit" }
             return found
         }
         if !allowPending {
@@ -55,10 +40,6 @@ public enum OffNetAudit {
 
     /// Off-net debits by state (`pending`, `posted`, `voided`).
     public static func states(_ money: MobileMoney) async throws -> [String: Int] {
-        try await money.ledger.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT t.state, COUNT(*) FROM offnet_outgoing o JOIN transfers t ON t.id = o.transfer_id GROUP BY t.state"
-            ).reduce(into: [String: Int]()) { $0[$1[0]] = $1[1] }
-        }
+        try await money.ledger.read { rows in try rows.offNetStates() }
     }
 }

@@ -1,6 +1,6 @@
-import GRDB
 import Ledger
 import MobileMoney
+import Operators
 
 /// What each pair of operators owes the other, from the ledger, beside the posted off-net totals it
 /// must equal.
@@ -35,19 +35,13 @@ public struct SettlementReport: Sendable, Hashable, CustomStringConvertible {
     /// Reads every pair's position on one snapshot.
     public static func compute(_ money: MobileMoney) async throws -> SettlementReport {
         let operators = money.catalog.operators.map(\.id)
-        let positions = try await money.ledger.read { db in
-            let totals = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT o.home, o.destination, COALESCE(SUM(t.amount), 0) FROM offnet_outgoing o
-                    JOIN transfers t ON t.id = o.transfer_id WHERE t.state = 'posted' GROUP BY o.home, o.destination
-                    """
-            ).reduce(into: [String: Int64]()) { $0["\($1[0] as String)>\($1[1] as String)"] = $1[2] }
+        let positions = try await money.ledger.read { rows in
+            let totals = try rows.postedOffNetTotals()
             var positions: [Position] = []
             for (i, a) in operators.enumerated() {
                 for b in operators[(i + 1)...] {
-                    let owed = try LedgerQueries.account(db, code: Account.Code.settlement(a, with: b))?.balance ?? 0
-                    let back = try LedgerQueries.account(db, code: Account.Code.settlement(b, with: a))?.balance ?? 0
+                    let owed = try rows.account(code: Account.Code.settlement(a, with: b))?.balance ?? 0
+                    let back = try rows.account(code: Account.Code.settlement(b, with: a))?.balance ?? 0
                     positions.append(
                         Position(
                             debtor: a, creditor: b, postedOut: totals["\(a)>\(b)"] ?? 0, postedIn: totals["\(b)>\(a)"] ?? 0, ledgerOwed: owed,

@@ -1,6 +1,8 @@
 import Foundation
 import Ledger
+import LedgerSQLite
 import MobileMoney
+import Operators
 
 /// A throwaway ledger with funded tier-2 wallets: the starting world of every benchmark.
 struct BenchWorld {
@@ -18,7 +20,7 @@ struct BenchWorld {
     static func make(path: String, catalog: OperatorCatalog, wallets count: Int, options: Ledger.Options = Ledger.Options()) async throws
         -> BenchWorld
     {
-        let money = try MobileMoney.open(path: path, catalog: catalog, pepper: .random(), ledgerOptions: options)
+        let money = MobileMoney(ledger: try await Ledger.openSQLite(path: path, catalog: catalog, options: options), pepper: .random())
         let wallets = numbers(count)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for number in wallets {

@@ -3,6 +3,7 @@ import Foundation
 import Ledger
 import MenuEngine
 import MobileMoney
+import Operators
 import Sessions
 
 /// `sika bench engine`: menu-engine steps per second for a full transfer journey, engine alone (a fake

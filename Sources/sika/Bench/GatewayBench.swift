@@ -5,6 +5,7 @@ import Ledger
 import Logging
 import MenuEngine
 import MobileMoney
+import Operators
 import Sessions
 import Synchronization
 

@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
-import GRDB
 import Ledger
+import LedgerSQLite
 import MobileMoney
+import Operators
 
 /// `sika bench ledger`: durable on-net transfers per second for the full operation (PIN check, limits,
 /// transfer, fee, both receipts), one commit per operation versus group commit at 1, 8 and 64 callers,
@@ -103,64 +104,9 @@ struct LedgerBench: AsyncParsableCommand {
     /// The same 10 statements a full transfer runs, prepared once, 1,000 per transaction, one caller, no logic.
     private func rawCeiling(path: String, catalog: OperatorCatalog) async throws -> (rate: Double, durability: Durability) {
         // Same starting world as the other runs, then the statements alone.
-        _ = try await prepare(path: path, catalog: catalog, maxBatch: 512)
-        var configuration = Configuration()
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY") }
-        let pool = try DatabasePool(path: path, configuration: configuration)
-        // After opening: the pool's switch to WAL sets synchronous = NORMAL on the writer.
-        let level = durability.pragmaValue
-        let reading = try await pool.writeWithoutTransaction { db -> Int? in
-            try db.execute(sql: "PRAGMA synchronous = \(level)")
-            return try Int.fetchOne(db, sql: "PRAGMA synchronous")
-        }
-        guard let applied = reading.flatMap(Durability.init(pragmaValue:)), applied == durability else {
-            throw ValidationError("the raw ceiling's writer runs with synchronous=\(reading.map(String.init) ?? "?")")
-        }
-        let rate = try Self.rawLoop(pool: pool, numbers: numbers(), count: operations)
-        let after = try await pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
-        return (rate, after.flatMap(Durability.init(pragmaValue:)) ?? applied)
-    }
-
-    private static func rawLoop(pool: DatabasePool, numbers: [String], count: Int) throws -> Double {
-        let ids: [String: Int64] = try pool.read { db in
-            Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT msisdn, account_id FROM subscribers").map { ($0[0], $0[1]) })
-        }
-        let fees = try pool.read { db in try Int64.fetchOne(db, sql: "SELECT id FROM accounts WHERE code = 'fees:tmoney'")! }
-        let start = ContinuousClock.now
-        var done = 0
-        while done < count {
-            let first = done
-            try pool.write { db in
-                let selectSubscriber = try db.makeStatement(sql: SubscriberSQL.select)
-                let byKey = try db.makeStatement(sql: LedgerSQL.transferByKey)
-                let addBalance = try db.makeStatement(sql: LedgerSQL.addToBalance)
-                let insertTransfer = try db.makeStatement(sql: LedgerSQL.insertTransfer)
-                let addOutgoing = try db.makeStatement(sql: LedgerSQL.addOutgoing)
-                let insertOutbox = try db.makeStatement(sql: LedgerSQL.insertOutboxPair)
-                for i in first..<min(first + 1000, count) {
-                    let from = numbers[i % numbers.count]
-                    let to = numbers[(i + 1) % numbers.count]
-                    let (a, b) = (ids[from]!, ids[to]!)
-                    let key = "raw:\(i)"
-                    _ = try Row.fetchOne(selectSubscriber, arguments: [from])
-                    _ = try Row.fetchOne(selectSubscriber, arguments: [to])
-                    _ = try Row.fetchOne(byKey, arguments: [key])
-                    _ = try Int64.fetchOne(addOutgoing, arguments: [a, 20_000, 100])
-                    _ = try Int64.fetchOne(addBalance, arguments: [-110, a])
-                    _ = try Int64.fetchOne(addBalance, arguments: [100, b])
-                    _ = try Int64.fetchOne(addBalance, arguments: [10, fees])
-                    try insertTransfer.execute(arguments: [key, a, b, 100, 10, "p2p", "posted", "tmoney", "TM", nil, 0, 0, 0, 0])
-                    let parent = db.lastInsertedRowID
-                    try insertTransfer.execute(arguments: [key + "#fee", a, fees, 10, 0, "fee", "posted", "tmoney", "TM", parent, 0, 0, 0, 0])
-                    try insertOutbox.execute(arguments: [
-                        from, "tmoney", "1455", "Transfert de 100 FCFA reussi. Ref TM", parent, 0, to, "tmoney", "1455",
-                        "Vous avez recu 100 FCFA. Ref TM", parent, 0,
-                    ])
-                }
-            }
-            done = min(done + 1000, count)
-        }
-        return Double(count) / (ContinuousClock.now - start).seconds
+        let world = try await prepare(path: path, catalog: catalog, maxBatch: 512)
+        try await world.ledger.store.close()
+        return try await SQLiteRawCeiling.run(path: path, numbers: numbers(), count: operations, durability: durability)
     }
 }
 

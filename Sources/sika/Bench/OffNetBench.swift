@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import Ledger
+import LedgerSQLite
 import MobileMoney
+import Operators
 import ProviderBridge
 
 /// `sika bench offnet`: off-net transfers per second through the bridge and HTTP simulators (at 0 and
@@ -21,7 +23,8 @@ struct OffNetBench: AsyncParsableCommand {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         // Durable, as in production: every commit is fsynced (group commit shares them).
-        let money = try MobileMoney.open(path: dir.appending(path: "offnet.sqlite").path, catalog: catalog, pepper: .random())
+        let money = MobileMoney(
+            ledger: try await Ledger.openSQLite(path: dir.appending(path: "offnet.sqlite").path, catalog: catalog), pepper: .random())
         let wallets = try await ChaosDriver.populate(money, perOperator: 64, balance: 4_000_000)
 
         for latency in [0, 50] {

@@ -1,0 +1,41 @@
+/// Where the ledger keeps its rows: one protocol, one implementation per database (`LedgerSQLite`,
+/// `LedgerPostgres`), chosen by the process wiring. Everything above it — transfer rules, limits, PINs,
+/// receipts — is written once, against these three protocols, and never sees SQL.
+///
+/// A store owes its callers three things: `write` runs a job atomically and answers only once the job
+/// is durable at the store's ``durability``; a job that throws leaves nothing behind (no row, no
+/// balance move, no counter) while the other jobs of the same batch commit; and `read` sees one
+/// consistent snapshot.
+public protocol LedgerStore: Sendable {
+    /// Where the data lives, for people (`sqlite:/var/lib/sika/sika.sqlite`, `postgres://host/db`; never a password).
+    var location: String { get }
+    /// The durability the store's writer was configured with and confirmed at open.
+    var durability: Durability { get }
+
+    /// Runs `job` atomically in the store's next write batch (group commit) and returns its result once
+    /// that batch is durable. If `job` throws, its effects are undone and only this caller gets the error.
+    func write<T: Sendable>(_ job: @escaping @Sendable (any LedgerStoreWriter) throws -> T) async throws -> T
+
+    /// Runs read-only `work` on a consistent snapshot, concurrently with writes.
+    func read<T: Sendable>(_ work: @escaping @Sendable (any LedgerStoreReader) throws -> T) async throws -> T
+
+    /// The durability the writer reports now, read from the writer connection itself.
+    func writerDurability() async throws -> Durability
+
+    /// Batches committed so far by this process.
+    var commitStats: CommitStats { get }
+
+    /// Releases connections; the store must not be used afterwards.
+    func close() async throws
+}
+
+/// How well group commit is batching: operations per transaction is the figure that matters.
+public struct CommitStats: Sendable, Hashable {
+    public var transactions = 0
+    public var operations = 0
+    public var largestBatch = 0
+    /// Time the writer spent running batches: near the wall time, the writer is the bottleneck.
+    public var busy: Duration = .zero
+
+    public init() {}
+}

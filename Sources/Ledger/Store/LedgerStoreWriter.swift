@@ -1,0 +1,56 @@
+import Foundation
+
+/// The rows a write job can change, inside one atomic unit of a store's group commit.
+///
+/// Methods that change a row the caller read (a balance, a counter, a state) return the value after
+/// the change or whether it applied, so the rules above can re-check without a second read.
+public protocol LedgerStoreWriter: LedgerStoreReader {
+    // MARK: Accounts
+
+    /// Inserts an account with a zero balance; `duplicateAccount` if the code exists.
+    func insertAccount(code: String, kind: AccountKind, operatorID: String, label: String, tier: Int, createdAt: Int64) throws -> Account.ID
+    /// Inserts a system account unless one with this code exists.
+    func insertSystemAccountIfMissing(code: String, kind: AccountKind, operatorID: String, label: String, createdAt: Int64) throws
+    func setTier(_ tier: Int, of account: Account.ID) throws
+    /// Adds `delta` to a balance and returns the new one; `insufficientFunds` if a customer-held account
+    /// would go below zero (the store enforces it even when the rules above did not check).
+    func addToBalance(_ account: Account.ID, _ delta: Int64) throws -> Int64
+
+    // MARK: Transfers
+
+    func insertTransfer(_ transfer: NewTransfer) throws -> Transfer.ID
+    /// Moves a pending transfer to `state`; false if it was not pending.
+    func setTransferState(_ id: Transfer.ID, to state: TransferState, at: Int64) throws -> Bool
+    /// Adds `amount` (possibly negative) to what `account` sent on `day` and returns the new total.
+    func addOutgoing(account: Account.ID, day: Int64, amount: Int64) throws -> Int64
+
+    // MARK: Outbox
+
+    func insertMessages(_ messages: [NewOutboxMessage]) throws
+    /// Marks messages delivered; a message already marked stays as it was.
+    func markDelivered(_ ids: [OutboxMessage.ID], at: Int64) throws
+
+    // MARK: Subscribers
+
+    func insertSubscriber(_ subscriber: NewSubscriber) throws
+    func setPinFailures(msisdn: String, failures: Int, lockedUntil: Int64) throws
+    /// A new PIN, with the failure counter and lock cleared.
+    func setPin(msisdn: String, salt: Data, hash: Data) throws
+    /// False when no subscriber has this number.
+    func setLanguage(msisdn: String, _ language: String) throws -> Bool
+    /// False when no subscriber has this number.
+    func setBlocked(msisdn: String, _ blocked: Bool) throws -> Bool
+
+    // MARK: Cards
+
+    func insertCard(_ card: NewCard) throws -> Int64
+    func reseal(card id: Int64, keyID: String, sealedNumber: Data) throws
+
+    // MARK: Off-net
+
+    func insertOffNetOutgoing(_ row: NewOffNetOutgoing) throws
+    /// Sets the "told pending" flag; false if it was already set.
+    func markToldPending(transferID: Transfer.ID) throws -> Bool
+    func insertOffNetIncoming(_ row: OffNetIncomingRow) throws
+    func setOffNetIncomingState(operatorID: String, key: String, _ state: String, at: Int64) throws
+}

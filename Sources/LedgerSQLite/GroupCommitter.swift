@@ -1,0 +1,158 @@
+import Dispatch
+import GRDB
+import Ledger
+import Synchronization
+
+/// Batches concurrent writers into one SQLite transaction, so one fsync serves many operations.
+///
+/// Each submitted job runs in its own savepoint inside the shared transaction: a job that throws is
+/// rolled back alone and only its caller sees the error, while the rest of the batch commits. No caller
+/// is answered before the transaction holding its job has committed, so an answer means durable.
+/// There is no timer: while one batch commits, the next one gathers, which is what makes batches grow
+/// with load and stay at one job when the system is idle.
+final class GroupCommitter: Sendable {
+    private let writer: DatabasePool
+    private let maxBatch: Int
+    private let queue = DispatchQueue(label: "sika.ledger.group-commit")
+    private let state = Mutex(State())
+
+    private struct State {
+        var pending: [any PendingWrite] = []
+        var draining = false
+        var stats = CommitStats()
+    }
+
+    /// - Parameter maxBatch: most jobs per transaction; 1 gives one commit per operation.
+    init(writer: DatabasePool, maxBatch: Int) {
+        precondition(maxBatch >= 1)
+        self.writer = writer
+        self.maxBatch = maxBatch
+    }
+
+    /// Transactions and operations committed so far.
+    var stats: CommitStats { state.withLock { $0.stats } }
+
+    /// Runs `work` in the next batch and returns its result once that batch is durable.
+    func submit<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let job = Job(work: work, continuation: continuation)
+            let startDraining = state.withLock { state in
+                state.pending.append(job)
+                guard !state.draining else { return false }
+                state.draining = true
+                return true
+            }
+            if startDraining {
+                queue.async { self.drain() }
+            }
+        }
+    }
+
+    private func drain() {
+        while true {
+            let batch: [any PendingWrite] = state.withLock { state in
+                guard !state.pending.isEmpty else {
+                    state.draining = false
+                    return []
+                }
+                let count = min(maxBatch, state.pending.count)
+                let batch = Array(state.pending.prefix(count))
+                state.pending.removeFirst(count)
+                return batch
+            }
+            if batch.isEmpty { return }
+            let started = ContinuousClock.now
+            commit(batch)
+            let busy = ContinuousClock.now - started
+            state.withLock { state in
+                state.stats.busy += busy
+                state.stats.transactions += 1
+                state.stats.operations += batch.count
+                state.stats.largestBatch = max(state.stats.largestBatch, batch.count)
+            }
+        }
+    }
+
+    private func commit(_ batch: [any PendingWrite]) {
+        do {
+            try writer.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    if batch.count == 1 {
+                        // Alone in its transaction: a failure rolls the transaction back, no savepoint needed.
+                        return batch[0].execute(in: db, isolated: false) ? .commit : .rollback
+                    }
+                    for job in batch {
+                        _ = job.execute(in: db, isolated: true)
+                    }
+                    return .commit
+                }
+            }
+        } catch {
+            for job in batch { job.fail(with: LedgerError.wrap(error)) }
+            return
+        }
+        for job in batch { job.complete() }
+    }
+}
+
+private protocol PendingWrite: Sendable {
+    /// Runs the job; returns false if it failed (its changes are then rolled back).
+    func execute(in db: Database, isolated: Bool) -> Bool
+    func complete()
+    func fail(with error: any Error)
+}
+
+/// A job and its caller's continuation. Its result is written on the commit queue before `complete()`
+/// reads it on the same queue, which is why the unchecked sendability is sound.
+private final class Job<T: Sendable>: PendingWrite, @unchecked Sendable {
+    private let work: @Sendable (Database) throws -> T
+    private let continuation: CheckedContinuation<T, any Error>
+    private var result: Result<T, any Error>?
+
+    init(work: @escaping @Sendable (Database) throws -> T, continuation: CheckedContinuation<T, any Error>) {
+        self.work = work
+        self.continuation = continuation
+    }
+
+    func execute(in db: Database, isolated: Bool) -> Bool {
+        guard isolated else {
+            do {
+                result = .success(try work(db))
+                return true
+            } catch {
+                result = .failure(LedgerError.wrap(error))
+                return false
+            }
+        }
+        // Savepoints through cached statements: `inSavepoint` would prepare two statements per job.
+        do {
+            try db.cachedStatement(sql: "SAVEPOINT job").execute()
+        } catch {
+            result = .failure(LedgerError.wrap(error))
+            return false
+        }
+        do {
+            let value = try work(db)
+            try db.cachedStatement(sql: "RELEASE SAVEPOINT job").execute()
+            result = .success(value)
+            return true
+        } catch {
+            result = .failure(LedgerError.wrap(error))
+            do {
+                try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT job").execute()
+                try db.cachedStatement(sql: "RELEASE SAVEPOINT job").execute()
+            } catch {
+                // The transaction itself is broken; its commit will fail and fail every job of the batch.
+            }
+            return false
+        }
+    }
+
+    func complete() {
+        continuation.resume(with: result ?? .failure(LedgerError(.storage, "job was not run")))
+    }
+
+    func fail(with error: any Error) {
+        continuation.resume(throwing: error)
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import GRDB
+import Ledger
+import Operators
+
+/// The embedded store: one SQLite file in WAL mode, opened once per process.
+///
+/// Reads run concurrently on snapshots; writes go through a group commit (``GroupCommitter``), so many
+/// concurrent callers share one durable transaction, each job in its own savepoint.
+public final class SQLiteLedgerStore: LedgerStore {
+    public let path: String
+    public let durability: Durability
+    let pool: DatabasePool
+    private let committer: GroupCommitter
+
+    private init(path: String, pool: DatabasePool, durability: Durability, maxBatch: Int) {
+        self.path = path
+        self.pool = pool
+        self.durability = durability
+        self.committer = GroupCommitter(writer: pool, maxBatch: maxBatch)
+    }
+
+    /// Opens (creating if needed) the database at `path` and migrates it. The files are owner-only.
+    ///
+    /// - Throws: `LedgerError(.storage)` naming the file or its missing directory; `.configuration` if the
+    ///   writer does not run with the durability asked for.
+    public static func open(path: String, durability: Durability = .full, maxBatch: Int = 512) throws -> SQLiteLedgerStore {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            // Not `synchronous` here: DatabasePool switches the file to WAL after this closure and sets
+            // `synchronous = NORMAL` on the writer as it does, which would silently override it.
+            // The working set (accounts, recent transfers, index tops) stays in memory; a cache miss is a read syscall.
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+            // Each group-commit job runs in a savepoint, whose undo journal would otherwise go to a
+            // temporary file: every page a job touches would be written to disk once more.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+        }
+        do {
+            try PrivateFiles.prepare(databasePath: path)
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            let applied = try applyDurability(durability, to: pool)
+            var migrator = DatabaseMigrator()
+            SQLiteSchema.register(in: &migrator)
+            try migrator.migrate(pool)
+            try PrivateFiles.restrict(databasePath: path)
+            return SQLiteLedgerStore(path: path, pool: pool, durability: applied, maxBatch: maxBatch)
+        } catch let error as DatabaseError {
+            throw LedgerError(.storage, "cannot open \(path): \(error.message ?? error.description)")
+        }
+    }
+
+    /// Sets `synchronous` on the pool's single writer connection and reads it back from that same
+    /// connection: a setting that did not apply is a refusal to start, never a silent downgrade.
+    static func applyDurability(_ wanted: Durability, to pool: DatabasePool) throws -> Durability {
+        let reading = try pool.writeWithoutTransaction { db -> Int? in
+            try db.execute(sql: "PRAGMA synchronous = \(wanted.pragmaValue)")
+            return try Int.fetchOne(db, sql: "PRAGMA synchronous")
+        }
+        guard let reading, let actual = Durability(pragmaValue: reading), actual == wanted else {
+            throw LedgerError(
+                .configuration, "the ledger writer runs with synchronous=\(reading.map(String.init) ?? "?"), not \(wanted.rawValue) as configured")
+        }
+        return actual
+    }
+
+    public var location: String { "sqlite:\(path)" }
+
+    public func write<T: Sendable>(_ job: @escaping @Sendable (any LedgerStoreWriter) throws -> T) async throws -> T {
+        try await committer.submit { db in try job(SQLiteRows(db: db)) }
+    }
+
+    public func read<T: Sendable>(_ work: @escaping @Sendable (any LedgerStoreReader) throws -> T) async throws -> T {
+        do {
+            return try await pool.read { db in try work(SQLiteRows(db: db)) }
+        } catch {
+            throw LedgerError.wrap(error)
+        }
+    }
+
+    public func writerDurability() async throws -> Durability {
+        let reading = try await pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        guard let reading, let level = Durability(pragmaValue: reading) else {
+            throw LedgerError(.storage, "unreadable synchronous setting \(reading.map(String.init) ?? "nil")")
+        }
+        return level
+    }
+
+    public var commitStats: CommitStats { committer.stats }
+
+    public func close() async throws {
+        try pool.close()
+    }
+}
+
+extension Ledger {
+    /// Opens a ledger on an SQLite file: the embedded default.
+    public static func openSQLite(path: String, catalog: OperatorCatalog, options: Ledger.Options = Ledger.Options()) async throws -> Ledger {
+        let store = try SQLiteLedgerStore.open(path: path, durability: options.durability, maxBatch: options.maxBatch)
+        return try await Ledger.open(store: store, catalog: catalog, clock: options.clock)
+    }
+}

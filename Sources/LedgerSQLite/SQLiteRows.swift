@@ -1,0 +1,300 @@
+import Foundation
+import GRDB
+import Ledger
+
+/// The ledger's rows on one SQLite connection: a read snapshot, or a write job inside the group commit.
+///
+/// Hot statements go through GRDB's statement cache, so a transfer prepares nothing after warm-up.
+struct SQLiteRows: LedgerStoreWriter {
+    let db: Database
+
+    // MARK: Accounts
+
+    func account(id: Account.ID) throws -> Account? {
+        try Row.fetchOne(db.cachedStatement(sql: LedgerSQL.accountByID), arguments: [id]).map(Self.account)
+    }
+
+    func account(code: String) throws -> Account? {
+        try Row.fetchOne(db.cachedStatement(sql: LedgerSQL.accountByCode), arguments: [code]).map(Self.account)
+    }
+
+    func systemAccounts() throws -> [String: Account.ID] {
+        let rows = try Row.fetchAll(db, sql: LedgerSQL.systemAccounts)
+        return Dictionary(uniqueKeysWithValues: rows.map { ($0[0] as String, $0[1] as Account.ID) })
+    }
+
+    func insertAccount(code: String, kind: AccountKind, operatorID: String, label: String, tier: Int, createdAt: Int64) throws -> Account.ID {
+        try Self.mapped {
+            try db.cachedStatement(sql: LedgerSQL.insertAccount).execute(arguments: [code, kind.rawValue, operatorID, label, tier, createdAt])
+        }
+        return db.lastInsertedRowID
+    }
+
+    func insertSystemAccountIfMissing(code: String, kind: AccountKind, operatorID: String, label: String, createdAt: Int64) throws {
+        try db.execute(sql: LedgerSQL.insertSystemAccount, arguments: [code, kind.rawValue, operatorID, label, createdAt])
+    }
+
+    func setTier(_ tier: Int, of account: Account.ID) throws {
+        try db.cachedStatement(sql: LedgerSQL.setTier).execute(arguments: [tier, account])
+    }
+
+    func addToBalance(_ account: Account.ID, _ delta: Int64) throws -> Int64 {
+        // The CHECK on customer-held balances answers here, as the typed refusal the protocol promises.
+        guard let balance = try Self.mapped({ try Int64.fetchOne(db.cachedStatement(sql: LedgerSQL.addToBalance), arguments: [delta, account]) })
+        else {
+            throw LedgerError(.unknownAccount, "no account \(account)")
+        }
+        return balance
+    }
+
+    // MARK: Transfers
+
+    func transfer(id: Transfer.ID) throws -> Transfer? {
+        try Row.fetchOne(db.cachedStatement(sql: LedgerSQL.transferByID), arguments: [id]).map(Self.transfer)
+    }
+
+    func transfer(idempotencyKey: String) throws -> Transfer? {
+        try Row.fetchOne(db.cachedStatement(sql: LedgerSQL.transferByKey), arguments: [idempotencyKey]).map(Self.transfer)
+    }
+
+    func insertTransfer(_ t: NewTransfer) throws -> Transfer.ID {
+        try db.cachedStatement(sql: LedgerSQL.insertTransfer).execute(arguments: [
+            t.idempotencyKey, t.debit, t.credit, t.amount, t.fee, t.kind.rawValue, t.state.rawValue, t.operatorID, t.referencePrefix,
+            t.parentID, t.debitBalanceAfter, t.creditBalanceAfter, t.createdAt, t.createdAt,
+        ])
+        return db.lastInsertedRowID
+    }
+
+    func setTransferState(_ id: Transfer.ID, to state: TransferState, at: Int64) throws -> Bool {
+        try db.cachedStatement(sql: LedgerSQL.setTransferState).execute(arguments: [state.rawValue, at, id])
+        return db.changesCount > 0
+    }
+
+    func statement(account: Account.ID, limit: Int, before: Transfer.ID) throws -> [StatementRow] {
+        try Row.fetchAll(db.cachedStatement(sql: LedgerSQL.statement), arguments: [account, account, account, before, limit]).map { row in
+            StatementRow(
+                transfer: try Self.transfer(row), counterpartyLabel: row[14], counterpartyCode: row[15],
+                counterpartyKind: AccountKind(rawValue: row[16]) ?? .wallet)
+        }
+    }
+
+    func pendingTransfers(createdBefore cutoff: Int64, limit: Int) throws -> [Transfer] {
+        try Row.fetchAll(db.cachedStatement(sql: LedgerSQL.pendingOlderThan), arguments: [cutoff, limit]).map(Self.transfer)
+    }
+
+    func outgoing(account: Account.ID, day: Int64) throws -> Int64 {
+        try Int64.fetchOne(db.cachedStatement(sql: LedgerSQL.outgoingOnDay), arguments: [account, day]) ?? 0
+    }
+
+    func addOutgoing(account: Account.ID, day: Int64, amount: Int64) throws -> Int64 {
+        try Int64.fetchOne(db.cachedStatement(sql: LedgerSQL.addOutgoing), arguments: [account, day, amount]) ?? 0
+    }
+
+    // MARK: Audit
+
+    func balanceCheck() throws -> [BalanceCheckRow] {
+        try Row.fetchAll(db, sql: LedgerSQL.recomputedBalances).map { row in
+            BalanceCheckRow(code: row[0], kind: AccountKind(rawValue: row[1]), stored: row[2], recomputed: row[3])
+        }
+    }
+
+    func feeStateMismatches() throws -> [(fee: Transfer.ID, parent: Transfer.ID)] {
+        try Row.fetchAll(db, sql: LedgerSQL.feeStateMismatches).map { ($0[0], $0[1]) }
+    }
+
+    func transferCount() throws -> Int {
+        try Int.fetchOne(db, sql: LedgerSQL.transferCount) ?? 0
+    }
+
+    // MARK: Outbox
+
+    func undeliveredSMS(operatorID: String, limit: Int) throws -> [OutboxMessage] {
+        try Row.fetchAll(db.cachedStatement(sql: LedgerSQL.undeliveredOutbox), arguments: [operatorID, limit]).map(Self.message)
+    }
+
+    func messages(to msisdn: String, after: OutboxMessage.ID) throws -> [OutboxMessage] {
+        try Row.fetchAll(db.cachedStatement(sql: LedgerSQL.messagesTo), arguments: [msisdn, after]).map(Self.message)
+    }
+
+    func lastMessageID() throws -> OutboxMessage.ID {
+        try Int64.fetchOne(db, sql: LedgerSQL.lastMessageID) ?? 0
+    }
+
+    func insertMessages(_ messages: [NewOutboxMessage]) throws {
+        func arguments(_ m: NewOutboxMessage) -> StatementArguments {
+            [m.msisdn, m.operatorID, m.sender, m.body, m.transferID, m.createdAt]
+        }
+        // A movement's two receipts in one statement: the common case on the hot path.
+        if messages.count == 2 {
+            try db.cachedStatement(sql: LedgerSQL.insertOutboxPair).execute(arguments: arguments(messages[0]) + arguments(messages[1]))
+            return
+        }
+        for message in messages { try db.cachedStatement(sql: LedgerSQL.insertOutbox).execute(arguments: arguments(message)) }
+    }
+
+    func markDelivered(_ ids: [OutboxMessage.ID], at: Int64) throws {
+        for id in ids { try db.cachedStatement(sql: LedgerSQL.markDelivered).execute(arguments: [at, id]) }
+    }
+
+    // MARK: Subscribers
+
+    func subscriber(msisdn: String) throws -> SubscriberRow? {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: SubscriberSQL.select), arguments: [msisdn]) else { return nil }
+        return SubscriberRow(
+            msisdn: row[0], operatorID: row[1], name: row[3], language: row[4], blocked: row[5], pinSalt: row[6], pinHash: row[7],
+            failedPins: row[8], lockedUntil: row[9],
+            account: Account(
+                id: row[2], code: row[12], kind: AccountKind(rawValue: row[13]) ?? .wallet, operatorID: row[1], label: row[14], tier: row[10],
+                balance: row[11]))
+    }
+
+    func insertSubscriber(_ s: NewSubscriber) throws {
+        try db.cachedStatement(sql: SubscriberSQL.insert).execute(arguments: [
+            s.msisdn, s.operatorID, s.accountID, s.name, s.language, s.pinSalt, s.pinHash, s.createdAt,
+        ])
+    }
+
+    func setPinFailures(msisdn: String, failures: Int, lockedUntil: Int64) throws {
+        try db.cachedStatement(sql: SubscriberSQL.recordFailure).execute(arguments: [failures, lockedUntil, msisdn])
+    }
+
+    func setPin(msisdn: String, salt: Data, hash: Data) throws {
+        try db.cachedStatement(sql: SubscriberSQL.setPin).execute(arguments: [salt, hash, msisdn])
+    }
+
+    func setLanguage(msisdn: String, _ language: String) throws -> Bool {
+        try db.cachedStatement(sql: SubscriberSQL.setLanguage).execute(arguments: [language, msisdn])
+        return db.changesCount > 0
+    }
+
+    func setBlocked(msisdn: String, _ blocked: Bool) throws -> Bool {
+        try db.cachedStatement(sql: SubscriberSQL.setBlocked).execute(arguments: [blocked, msisdn])
+        return db.changesCount > 0
+    }
+
+    // MARK: Cards
+
+    func cards(msisdn: String) throws -> [CardRow] {
+        try Row.fetchAll(db, sql: CardSQL.byOwner, arguments: [msisdn]).map(Self.card)
+    }
+
+    func cards(notSealedWith keyID: String) throws -> [CardRow] {
+        try Row.fetchAll(db, sql: CardSQL.notSealedWith, arguments: [keyID]).map(Self.card)
+    }
+
+    func insertCard(_ c: NewCard) throws -> Int64 {
+        try db.execute(sql: CardSQL.insert, arguments: [c.msisdn, c.keyID, c.sealedNumber, c.last4, c.expiryMonth, c.expiryYear, c.createdAt])
+        return db.lastInsertedRowID
+    }
+
+    func reseal(card id: Int64, keyID: String, sealedNumber: Data) throws {
+        try db.execute(sql: CardSQL.reseal, arguments: [keyID, sealedNumber, id])
+    }
+
+    // MARK: Off-net
+
+    func offNetOutgoing(transferID: Transfer.ID) throws -> OffNetOutgoingRow? {
+        try Row.fetchOne(db.cachedStatement(sql: OffNetSQL.outgoingByTransfer), arguments: [transferID]).map(Self.outgoing)
+    }
+
+    func offNetOutgoing(providerKey: String) throws -> OffNetOutgoingRow? {
+        try Row.fetchOne(db.cachedStatement(sql: OffNetSQL.outgoingByKey), arguments: [providerKey]).map(Self.outgoing)
+    }
+
+    func pendingOffNet(createdBefore cutoff: Int64, after: Transfer.ID, limit: Int) throws -> [OffNetOutgoingRow] {
+        try Row.fetchAll(db.cachedStatement(sql: OffNetSQL.pendingOutgoing), arguments: [cutoff, after, limit]).map(Self.outgoing)
+    }
+
+    func offNetIncoming(operatorID: String, key: String) throws -> OffNetIncomingRow? {
+        try Row.fetchOne(db.cachedStatement(sql: OffNetSQL.incomingByKey), arguments: [operatorID, key]).map(Self.incoming)
+    }
+
+    func offNetIncoming(operatorID: String, source: String) throws -> [OffNetIncomingRow] {
+        try Row.fetchAll(db, sql: OffNetSQL.incomingBySource, arguments: [operatorID, source]).map(Self.incoming)
+    }
+
+    func offNetMatches() throws -> [OffNetMatchRow] {
+        try Row.fetchAll(db, sql: OffNetSQL.matches).map { row in
+            OffNetMatchRow(
+                providerKey: row[0], debitState: TransferState(rawValue: row[1]) ?? .pending, debitAmount: row[2], creditState: row[3],
+                creditAmount: row[4])
+        }
+    }
+
+    func orphanOffNetCredits() throws -> [String] {
+        try String.fetchAll(db, sql: OffNetSQL.orphanCredits)
+    }
+
+    func postedOffNetTotals() throws -> [String: Int64] {
+        try Row.fetchAll(db, sql: OffNetSQL.postedTotals).reduce(into: [:]) { $0["\($1[0] as String)>\($1[1] as String)"] = $1[2] }
+    }
+
+    func insertOffNetOutgoing(_ o: NewOffNetOutgoing) throws {
+        try db.cachedStatement(sql: OffNetSQL.insertOutgoing).execute(arguments: [
+            o.transferID, o.providerKey, o.home, o.destination, o.sender, o.recipient, o.amount, o.createdAt,
+        ])
+    }
+
+    func markToldPending(transferID: Transfer.ID) throws -> Bool {
+        try db.execute(sql: OffNetSQL.markToldPending, arguments: [transferID])
+        return db.changesCount > 0
+    }
+
+    func insertOffNetIncoming(_ i: OffNetIncomingRow) throws {
+        try db.cachedStatement(sql: OffNetSQL.insertIncoming).execute(arguments: [
+            i.operatorID, i.key, i.source, i.recipient, i.amount, i.state, i.code, i.transferID, i.createdAt, i.updatedAt,
+        ])
+    }
+
+    func setOffNetIncomingState(operatorID: String, key: String, _ state: String, at: Int64) throws {
+        try db.execute(sql: OffNetSQL.setIncomingState, arguments: [state, at, operatorID, key])
+    }
+
+    // MARK: Decoding
+
+    /// Runs `body`, turning SQLite constraint failures into the ledger's typed errors.
+    static func mapped<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DatabaseError {
+            throw LedgerError.wrap(error)
+        }
+    }
+
+    static func account(_ row: Row) throws -> Account {
+        guard let kind = AccountKind(rawValue: row[2]) else { throw LedgerError(.storage, "unknown account kind \(row[2] as String)") }
+        return Account(id: row[0], code: row[1], kind: kind, operatorID: row[3], label: row[4], tier: row[5], balance: row[6])
+    }
+
+    static func transfer(_ row: Row) throws -> Transfer {
+        guard let kind = TransferKind(rawValue: row[6]), let state = TransferState(rawValue: row[7]) else {
+            throw LedgerError(.storage, "unreadable transfer \(row[0] as Int64)")
+        }
+        return Transfer(
+            id: row[0], idempotencyKey: row[1], debitAccount: row[2], creditAccount: row[3], amount: row[4], fee: row[5], kind: kind,
+            state: state, operatorID: row[8], referencePrefix: row[9], parentID: row[10], debitBalanceAfter: row[11],
+            creditBalanceAfter: row[12], createdAt: row[13])
+    }
+
+    static func message(_ row: Row) -> OutboxMessage {
+        OutboxMessage(
+            id: row[0], msisdn: row[1], operatorID: row[2], sender: row[3], body: row[4], transferID: row[5], createdAt: row[6],
+            deliveredAt: row[7])
+    }
+
+    static func card(_ row: Row) -> CardRow {
+        CardRow(id: row[0], msisdn: row[1], keyID: row[2], sealedNumber: row[3], last4: row[4], expiryMonth: row[5], expiryYear: row[6])
+    }
+
+    static func outgoing(_ row: Row) -> OffNetOutgoingRow {
+        OffNetOutgoingRow(
+            transferID: row[0], providerKey: row[1], home: row[2], destination: row[3], sender: row[4], recipient: row[5], amount: row[6],
+            fee: row[7], state: TransferState(rawValue: row[8]) ?? .pending, senderBalance: row[9], toldPending: row[10], createdAt: row[11])
+    }
+
+    static func incoming(_ row: Row) -> OffNetIncomingRow {
+        OffNetIncomingRow(
+            operatorID: row[0], key: row[1], source: row[2], recipient: row[3], amount: row[4], state: row[5], code: row[6],
+            transferID: row[7], createdAt: row[8], updatedAt: row[9])
+    }
+}
