@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "sika", targets: ["sika"]),
+        .executable(name: "sika-bench", targets: ["SikaBench"]),
         .library(name: "Operators", targets: ["Operators"]),
         .library(name: "Ledger", targets: ["Ledger"]),
         .library(name: "LedgerSQLite", targets: ["LedgerSQLite"]),
@@ -112,20 +113,27 @@ let package = Package(
                 "MenuEngine",
                 "Sessions",
                 "SessionScripts",
-                "ProviderBridge",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
-                .product(name: "Yams", package: "Yams"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "CommandSupport",
+            dependencies: [
+                "Operators", "Ledger", "LedgerSQLite", "MobileMoney",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -136,6 +144,7 @@ let package = Package(
                 "Ledger",
                 "LedgerSQLite",
                 "ScriptTargets",
+                "CommandSupport",
                 "MobileMoney",
                 "MenuEngine",
                 "SessionScripts",
@@ -167,7 +176,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "LedgerSQLiteTests",
-            dependencies: ["LedgerSQLite", "Ledger", "MobileMoney", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Ledger", "MobileMoney", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
         .testTarget(
             name: "MobileMoneyTests",
@@ -182,7 +191,6 @@ let package = Package(
             name: "ProviderBridgeTests",
             dependencies: [
                 "ProviderBridge", "Ledger", "MobileMoney", "Operators", "TestSupport",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict
@@ -191,12 +199,14 @@ let package = Package(
             name: "GatewayTests",
             dependencies: [
                 "Gateway", "ProviderBridge", "Sessions", "ScriptTargets", "SessionScripts", "MobileMoney", "Ledger", "LedgerSQLite", "MenuEngine",
-                "Operators", "TestSupport",
+                "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -215,8 +225,28 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict),
+        // The benchmarks: their own executable, never a dependency of the shipped `sika`.
+        .executableTarget(
+            name: "SikaBench",
+            dependencies: [
+                "CommandSupport", "Operators", "Ledger", "LedgerSQLite", "MobileMoney", "MenuEngine", "Sessions", "ProviderBridge", "Gateway",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // The crash tests' child processes.
+        .executableTarget(
+            name: "sika-torture",
+            dependencies: [
+                "CommandSupport", "Ledger", "MobileMoney", "ProviderBridge", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Tests/Torture",
+            swiftSettings: strict
+        ),
         .testTarget(
-            name: "SikaTests", dependencies: ["sika", "Ledger", "LedgerSQLite", "MobileMoney", "Operators", "TestSupport"], swiftSettings: strict),
+            name: "SikaTests", dependencies: ["sika", "sika-torture", "Ledger", "LedgerSQLite", "MobileMoney", "Operators", "TestSupport"],
+            swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

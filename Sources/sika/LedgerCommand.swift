@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandSupport
 import Foundation
 import Ledger
 import MobileMoney
@@ -9,7 +10,7 @@ struct LedgerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ledger",
         abstract: "Create, seed, audit and read the ledger.",
-        subcommands: [Init.self, Seed.self, Verify.self, Balance.self, Statement.self, Torture.self]
+        subcommands: [Init.self, Seed.self, Verify.self, Balance.self, Statement.self]
     )
 
     struct Init: AsyncParsableCommand {

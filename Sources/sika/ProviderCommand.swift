@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandSupport
 import Foundation
 import Ledger
 import Logging
@@ -10,7 +11,7 @@ struct ProviderCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "provider",
         abstract: "Run an operator's provider API simulator (off-net transfers).",
-        subcommands: [Serve.self, Chaos.self, Audit.self]
+        subcommands: [Serve.self]
     )
 
     /// `sika provider serve --operator flooz --faults …`.
@@ -55,63 +56,6 @@ struct ProviderCommand: AsyncParsableCommand {
             try await group.run()
             let counts = core.faults.counts.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue)=\($0.value)" }
             print("faults: \(counts.joined(separator: " "))")
-        }
-    }
-
-    /// `sika provider chaos`: hidden; the child process of the off-net crash test.
-    struct Chaos: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Run concurrent off-net transfers both ways against in-process faulty simulators (crash tests).",
-            shouldDisplay: false
-        )
-
-        @OptionGroup var store: StoreOptions
-        @Option var transfers = 2000
-        @Option var concurrency = 32
-        @Option var wallets = 20
-        @Option var seed: UInt64 = 7
-        @Option var faults = ""
-
-        func run() async throws {
-            var ledgerOptions = Ledger.Options()
-            ledgerOptions.maxBatch = 256
-            let money = try await store.open(ledgerOptions: ledgerOptions)
-            let plan = faults.isEmpty ? FaultPlan.chaos(seed: seed) : try FaultPlan.parse(faults)
-            var options = OffNetBridge.Options()
-            options.retry = RetryPolicy(
-                maxAttempts: 4, attemptTimeout: .milliseconds(200), baseDelay: .milliseconds(5), maxDelay: .milliseconds(40),
-                deadline: .seconds(1))
-            let network = ProviderNetwork.inProcess(money: money, faults: plan, bridgeOptions: options)
-            let population = try await ChaosDriver.populate(money, perOperator: wallets, balance: 2_000_000)
-            Self.emit("READY")
-            let tally = await ChaosDriver(bridge: network.bridge, wallets: population).run(count: transfers, concurrency: concurrency, seed: seed) {
-                index, outcome in
-                Self.emit("OUTCOME \(index) \(outcome?.status.rawValue ?? "refused")")
-            }
-            Self.emit("DONE \(tally)")
-        }
-
-        /// One line straight to standard output, unbuffered: the parent reads it before the SIGKILL.
-        static func emit(_ line: String) {
-            FileHandle.standardOutput.write(Data((line + "\n").utf8))
-        }
-    }
-
-    /// `sika provider audit`: hidden; checks the off-net books after a crash test.
-    struct Audit: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Check that every off-net debit matches its credit and the books balance.", shouldDisplay: false)
-
-        @OptionGroup var store: StoreOptions
-
-        func run() async throws {
-            let money = try await store.open()
-            let states = try await OffNetAudit.states(money).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-            print("off-net debits: \(states.joined(separator: " "))")
-            let problems = try await OffNetAudit.problems(money)
-            for problem in problems { print("PROBLEM \(problem)") }
-            if !problems.isEmpty { throw ExitCode.failure }
-            print("off-net books are consistent")
         }
     }
 }

@@ -7,7 +7,7 @@ struct Sika: AsyncParsableCommand {
         commandName: "sika",
         abstract: "Sika: mobile money for feature phones.",
         subcommands: [
-            LedgerCommand.self, SubscriberCommand.self, CashInCommand.self, ReverseCommand.self, Menus.self, ScriptCommand.self, BenchCommand.self,
+            LedgerCommand.self, SubscriberCommand.self, CashInCommand.self, ReverseCommand.self, Menus.self, ScriptCommand.self,
             ProviderCommand.self, ReconcileCommand.self, SettlementCommand.self,
             ServeCommand.self,
             PhoneCommand.self,

@@ -6,14 +6,17 @@ import Operators
 import TestSupport
 import Testing
 
-/// The `sika` binary built beside the test bundle.
-let sikaBinary: URL = {
+/// A binary built beside the test bundle: `sika`, or the crash tests' `sika-torture`.
+func builtBinary(_ name: String) -> URL {
     var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    while !FileManager.default.fileExists(atPath: dir.appending(path: "sika").path) && dir.path != "/" {
+    while !FileManager.default.fileExists(atPath: dir.appending(path: name).path) && dir.path != "/" {
         dir = dir.deletingLastPathComponent()
     }
-    return dir.appending(path: "sika")
-}()
+    return dir.appending(path: name)
+}
+
+let sikaBinary = builtBinary("sika")
+let tortureBinary = builtBinary("sika-torture")
 
 let repository = Repository.root
 
@@ -27,9 +30,9 @@ let repository = Repository.root
         let db = dir.appending(path: "crash.sqlite").path
 
         let child = Process()
-        child.executableURL = sikaBinary
+        child.executableURL = tortureBinary
         child.arguments = [
-            "ledger", "torture", "--db", db, "--operators", repository.appending(path: "menus/operators.yaml").path, "--callers", "16",
+            "ledger", "--db", db, "--operators", repository.appending(path: "menus/operators.yaml").path, "--callers", "16",
         ]
         let out = Pipe()
         child.standardOutput = out

@@ -5,9 +5,9 @@ import Testing
 /// both ways against faulty in-process simulators and is killed mid-run; reconciliation then settles
 /// every pending debit, and the books must balance to the franc.
 @Suite(.serialized) struct OffNetCrashTests {
-    func sika(_ arguments: [String]) throws -> (status: Int32, out: String) {
+    func sika(_ arguments: [String], binary: URL = sikaBinary) throws -> (status: Int32, out: String) {
         let process = Process()
-        process.executableURL = sikaBinary
+        process.executableURL = binary
         process.arguments = arguments
         process.currentDirectoryURL = repository
         let out = Pipe()
@@ -27,9 +27,9 @@ import Testing
         let operators = repository.appending(path: "menus/operators.yaml").path
 
         let child = Process()
-        child.executableURL = sikaBinary
+        child.executableURL = tortureBinary
         child.arguments = [
-            "provider", "chaos", "--db", db, "--operators", operators, "--transfers", "3000", "--concurrency", "48", "--seed", "11",
+            "offnet", "--db", db, "--operators", operators, "--transfers", "3000", "--concurrency", "48", "--seed", "11",
         ]
         let out = Pipe()
         child.standardOutput = out
@@ -53,9 +53,8 @@ import Testing
         #expect(outcomes >= 800, "the child reported only \(outcomes) outcomes")
 
         // Restarted: a new bridge process on the same ledger sends more, to the end, beside the debris.
-        let restart = try sika([
-            "provider", "chaos", "--db", db, "--operators", operators, "--transfers", "400", "--concurrency", "48", "--seed", "12",
-        ])
+        let restart = try sika(
+            ["offnet", "--db", db, "--operators", operators, "--transfers", "400", "--concurrency", "48", "--seed", "12"], binary: tortureBinary)
         #expect(restart.status == 0 && restart.out.contains("DONE"), "\(restart.out.suffix(300))")
 
         var report = ""
@@ -65,7 +64,7 @@ import Testing
             if pass.status == 0 && pass.out.contains("still pending 0") { break }
         }
         #expect(report.contains("still pending 0"), "\(report)")
-        let audit = try sika(["provider", "audit", "--db", db, "--operators", operators])
+        let audit = try sika(["offnet-audit", "--db", db, "--operators", operators], binary: tortureBinary)
         print(
             "off-net crash test: \(outcomes) outcomes before SIGKILL; restart: \(restart.out.split(separator: "\n").last ?? ""); reconcile: \(report.split(separator: "\n").first ?? ""); \(audit.out)"
         )

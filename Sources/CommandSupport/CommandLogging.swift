@@ -3,7 +3,7 @@ import Logging
 import Synchronization
 
 /// Sets up swift-log once per process: to standard error, at `$SIKA_LOG_LEVEL` or the command's default.
-enum CommandLogging {
+public enum CommandLogging {
     private static let once: Void = {
         let level = ProcessInfo.processInfo.environment["SIKA_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
         LoggingSystem.bootstrap { label in
@@ -16,7 +16,7 @@ enum CommandLogging {
     private static let defaultLevel = Mutex<Logger.Level>(.info)
 
     /// Installs the handler; the first caller's default level wins.
-    static func bootstrap(defaultLevel level: Logger.Level) {
+    public static func bootstrap(defaultLevel level: Logger.Level) {
         defaultLevel.withLock { $0 = level }
         _ = once
     }

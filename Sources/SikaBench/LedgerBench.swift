@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandSupport
 import Foundation
 import Ledger
 import LedgerSQLite
@@ -17,6 +18,12 @@ struct LedgerBench: AsyncParsableCommand {
     @Option(help: "Directory for the throwaway databases (default: a temporary one).") var directory: String?
     @Option(help: "Run only the group-commit measurement with this many callers (profiling).") var only: Int?
     @Option(help: "Durability of every ledger of the run: full, normal or off.") var durability: Durability = .full
+    @Flag(help: "Tiny counts: proves the bench runs and verifies clean (CI), measures nothing.") var smoke = false
+
+    mutating func validate() throws {
+        if smoke { (operations, singleOperations, wallets) = (256, 64, 16) }
+        guard operations >= 64, singleOperations > 0, wallets > 1 else { throw ValidationError("need at least 64 operations and 2 wallets") }
+    }
 
     func run() async throws {
         CommandLogging.bootstrap(defaultLevel: .warning)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandSupport
 import Foundation
 import Ledger
 import MenuEngine
@@ -14,6 +15,12 @@ struct EngineBench: AsyncParsableCommand {
     @Option(help: "Journeys for the engine alone.") var journeys: Int = 100_000
     @Option(help: "Journeys through the real ledger.") var ledgerJourneys: Int = 5_000
     @Option(help: "Concurrent sessions for the real-ledger run.") var concurrency: Int = 64
+    @Flag(help: "Tiny counts: proves the bench runs and verifies clean (CI), measures nothing.") var smoke = false
+
+    mutating func validate() throws {
+        if smoke { (journeys, ledgerJourneys, concurrency) = (200, 64, 8) }
+        guard journeys > 0, ledgerJourneys >= concurrency, concurrency > 0 else { throw ValidationError("counts must be positive") }
+    }
 
     func run() async throws {
         CommandLogging.bootstrap(defaultLevel: .warning)

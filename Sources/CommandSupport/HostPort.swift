@@ -1,11 +1,11 @@
 import ArgumentParser
 
 /// `HOST:PORT` from the command line.
-struct HostPort {
-    let host: String
-    let port: Int
+public struct HostPort: Sendable {
+    public let host: String
+    public let port: Int
 
-    init(_ text: String) throws {
+    public init(_ text: String) throws {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port) else {
             throw ValidationError("expected HOST:PORT, got \(text)")
         }

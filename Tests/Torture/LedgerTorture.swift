@@ -1,14 +1,14 @@
 import ArgumentParser
+import CommandSupport
 import Foundation
 import Ledger
 import MobileMoney
 
-extension LedgerCommand {
+extension SikaTorture {
     /// The child process of the crash test: runs transfers from many tasks and prints each one as soon as
     /// it is committed, until it is killed. The parent then checks that every printed transfer survived.
-    struct Torture: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Run random transfers forever, printing each committed one (crash testing).", shouldDisplay: false)
+    struct LedgerTransfers: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "ledger", abstract: "Run random transfers forever, printing each committed one.")
         @OptionGroup var store: StoreOptions
         @Option(help: "Concurrent callers.") var callers: Int = 16
         @Option(help: "Wallets to move money between.") var wallets: Int = 20

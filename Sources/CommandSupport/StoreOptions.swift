@@ -6,15 +6,17 @@ import MobileMoney
 import Operators
 
 /// Where the ledger, operator data and PIN pepper live; shared by every command that opens the ledger.
-struct StoreOptions: ParsableArguments {
+public struct StoreOptions: ParsableArguments, Sendable {
+    public init() {}
+
     @Option(name: .long, help: "SQLite ledger file (default: $SIKA_DB or ./sika.sqlite).")
-    var db: String?
+    public var db: String?
 
     @Option(name: .long, help: "Operator data: numbering, limits, tariffs.")
-    var operators: String = "menus/operators.yaml"
+    public var operators: String = "menus/operators.yaml"
 
     @Option(name: .long, help: "PIN pepper key file, used when $SIKA_PIN_PEPPER is not set (default: <db>.key).")
-    var keyFile: String?
+    public var keyFile: String?
 
     @Option(
         name: .long,
@@ -22,16 +24,16 @@ struct StoreOptions: ParsableArguments {
             "What an answered commit survives: full (crash and power loss), normal (process crash only), off (throwaway data).",
             discussion: "SQLite `synchronous` on the ledger's writer, read back at start; the command refuses to run if it did not apply."
         ))
-    var durability: Durability = .full
+    public var durability: Durability = .full
 
-    var databasePath: String { db ?? ProcessInfo.processInfo.environment["SIKA_DB"] ?? "./sika.sqlite" }
+    public var databasePath: String { db ?? ProcessInfo.processInfo.environment["SIKA_DB"] ?? "./sika.sqlite" }
 
-    func catalog() throws -> OperatorCatalog {
+    public func catalog() throws -> OperatorCatalog {
         try OperatorCatalog.load(from: URL(fileURLWithPath: operators))
     }
 
     /// Opens the ledger with its subscribers; the pepper key file is created on first use.
-    func open(createKey: Bool = true, ledgerOptions: Ledger.Options = Ledger.Options()) async throws -> MobileMoney {
+    public func open(createKey: Bool = true, ledgerOptions: Ledger.Options = Ledger.Options()) async throws -> MobileMoney {
         CommandLogging.bootstrap(defaultLevel: .warning)
         var ledgerOptions = ledgerOptions
         ledgerOptions.durability = durability
@@ -45,7 +47,7 @@ struct StoreOptions: ParsableArguments {
 extension Durability: ExpressibleByArgument {}
 
 /// Parses an amount typed on the command line: a positive whole number of FCFA.
-func parseAmount(_ text: String) throws -> Int64 {
+public func parseAmount(_ text: String) throws -> Int64 {
     guard let value = Int64(text), value > 0 else { throw ValidationError("amount must be a positive whole number of FCFA") }
     return value
 }
