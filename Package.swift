@@ -21,6 +21,8 @@ let package = Package(
         .library(name: "ScriptTargets", targets: ["ScriptTargets"]),
         .library(name: "ProviderBridge", targets: ["ProviderBridge"]),
         .library(name: "Gateway", targets: ["Gateway"]),
+        .library(name: "SMPP", targets: ["SMPP"]),
+        .library(name: "SMTP", targets: ["SMTP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -128,6 +130,30 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // SMPP 3.4, both roles: the PDU codec, bind state machines, windowing, text codings, receipts,
+        // the USSD mapping, a server connection handler and an async client. Knows nothing of Sika.
+        .target(
+            name: "SMPP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // The submission subset of SMTP (EHLO, STARTTLS, AUTH PLAIN/LOGIN, MAIL, RCPT, DATA, QUIT) and
+        // RFC 5322 / MIME message building. Knows nothing of Sika.
+        .target(
+            name: "SMTP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "CommandSupport",
             dependencies: [
@@ -231,6 +257,40 @@ let package = Package(
             dependencies: [
                 "CommandSupport", "Operators", "Ledger", "LedgerSQLite", "MobileMoney", "MenuEngine", "Sessions", "ProviderBridge", "Gateway",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // A standalone SMPP server with a toy host, for the smpplib / aiosmpplib checks (scripts/smpp-interop.sh).
+        .executableTarget(
+            name: "smpp-interop-server",
+            dependencies: [
+                "SMPP", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/SMPPInterop/Server",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SMPPTests",
+            dependencies: [
+                "SMPP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SMTPTests",
+            dependencies: [
+                "SMTP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

@@ -1,0 +1,7 @@
+/// What the host decides about a bind.
+public enum BindDecision: Hashable, Sendable {
+    /// Accept; `throttle` overrides the server's default rate limit for this bind (nil keeps the default).
+    case accept(throttle: ThrottleRate? = nil)
+    /// Refuse with this status (ESME_RINVPASWD, ESME_RINVSYSID, ESME_RBINDFAIL, …); the ESME may try again.
+    case reject(CommandStatus)
+}

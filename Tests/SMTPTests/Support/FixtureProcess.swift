@@ -1,0 +1,72 @@
+import Foundation
+
+/// A Python fixture from `Tests/SMTPInterop` run as a subprocess: it prints one line `READY …` when it serves, and
+/// ends when its standard input closes (so it never outlives the test process).
+final class FixtureProcess {
+    /// The words after READY.
+    let ready: [String]
+    private let process: Process
+    private let input: Pipe
+
+    static func script(_ name: String) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Tests/SMTPInterop/\(name)").path
+    }
+
+    init(script: String, arguments: [String], hint: String) async throws {
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", Self.script(script)] + arguments
+        input = Pipe()
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let reader = output.fileHandleForReading
+        // A fixture that neither serves nor exits within 120 s (a failure bound) is ended, which ends the read.
+        let started = process
+        let watchdog = Task.detached {
+            guard (try? await Task.sleep(for: .seconds(120))) != nil else { return }
+            started.terminate()
+        }
+        defer { watchdog.cancel() }
+        // Blocking reads happen on a thread of their own, not on the cooperative pool. The fixture exiting ends the
+        // read (EOF).
+        let line = await withCheckedContinuation { (continuation: CheckedContinuation<String?, Never>) in
+            Thread.detachNewThread {
+                var bytes: [UInt8] = []
+                while true {
+                    let chunk = reader.readData(ofLength: 1)
+                    if chunk.isEmpty || chunk.first == UInt8(ascii: "\n") { break }
+                    bytes += chunk
+                }
+                continuation.resume(returning: bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self))
+            }
+        }
+        let words = line?.split(separator: " ").map(String.init) ?? []
+        guard words.first == "READY" else {
+            try? input.fileHandleForWriting.close()
+            process.waitUntilExit()
+            let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            throw FixtureError("\(script) did not start (\(hint)): \(line ?? "no output") \(stderr)")
+        }
+        ready = Array(words.dropFirst())
+    }
+
+    /// Closing its standard input ends the fixture; waits for it to exit.
+    func stop() {
+        try? input.fileHandleForWriting.close()
+        process.waitUntilExit()
+    }
+
+    deinit {
+        if process.isRunning { process.terminate() }
+    }
+}
+
+struct FixtureError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
