@@ -31,6 +31,9 @@ final class GroupCommitter: Sendable {
     /// Transactions and operations committed so far.
     var stats: CommitStats { state.withLock { $0.stats } }
 
+    /// Jobs submitted and not yet taken into a batch.
+    var queued: Int { state.withLock { $0.pending.count } }
+
     /// Runs `work` in the next batch and returns its result once that batch is durable.
     func submit<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
