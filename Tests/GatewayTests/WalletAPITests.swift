@@ -362,6 +362,11 @@ extension TestClientProtocol {
                 .post, "/api/transactions", token: kofi,
                 body: #"{"senderPhoneNumber":"22890112233","receiverPhoneNumber":"22890445566","amount":1000,"pin":"2580"}"#)
             #expect(answer.status == .created && answer.json["reference"] as? String != nil)
+            #expect(answer.json["amount"] as? Int == 1000 && answer.json["fee"] as? Int == 10 && answer.json["balance"] as? Int == 48_990)
         }
+        // Read back from the ledger, not from the answer: the money moved once, with its fee.
+        #expect(try await f.money.walletBalance(msisdn: "22890112233") == 48_990)
+        #expect(try await f.money.walletBalance(msisdn: "22890445566") == 26_000)
+        #expect(try await f.money.ledger.verify().isClean)
     }
 }

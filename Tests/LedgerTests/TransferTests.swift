@@ -38,9 +38,11 @@ import Testing
         let f = try LedgerFixture()
         let a = try await f.wallet("22890000001", balance: 100)
         // Bypass every Swift check: the CHECK constraint must still hold.
-        await #expect(throws: LedgerError.self) {
+        let refusal = await #expect(throws: LedgerError.self) {
             try await f.ledger.write { tx in try tx.db.execute(sql: "UPDATE accounts SET balance = -1 WHERE id = ?", arguments: [a.id]) }
         }
+        #expect(refusal?.code == .insufficientFunds)
+        #expect(try await f.balance(a.id) == 100)
         // System accounts carry the negative side and may go below zero.
         let issuance = try f.ledger.context.systemAccount(.issuance, of: "tmoney")
         #expect(try await f.balance(issuance) == -100)
@@ -60,13 +62,14 @@ import Testing
         #expect(try await f.balance(a.id) == 10_000 - 1010)
         var different = request
         different.amount = 2000
-        await #expect(throws: LedgerError.self) { try await f.ledger.transfer(different) }
-        do {
-            _ = try await f.ledger.transfer(different)
-        } catch let error as LedgerError {
-            #expect(error.code == .idempotencyConflict)
-        }
+        let conflict = await #expect(throws: LedgerError.self) { try await f.ledger.transfer(different) }
+        #expect(conflict?.code == .idempotencyConflict)
+        var otherReceiver = request
+        otherReceiver.credit = try f.ledger.context.systemAccount(.fees, of: "tmoney")
+        let rerouted = await #expect(throws: LedgerError.self) { try await f.ledger.transfer(otherReceiver) }
+        #expect(rerouted?.code == .idempotencyConflict)
         #expect(try await f.balance(a.id) == 10_000 - 1010)
+        #expect(try await f.balance(b.id) == 1000)
     }
 
     @Test func pendingIsPostedOrVoidedExactlyOnce() async throws {
@@ -94,8 +97,15 @@ import Testing
         #expect(voided.state == .voided)
         #expect(try await f.balance(a.id) == 4900, "void gives the money and the fee back")
         #expect(try await f.ledger.outgoingToday(a.id) == 5000, "void frees the daily room it took")
-        await #expect(throws: LedgerError.self) { try await f.ledger.void(second.transfer.id) }
-        await #expect(throws: LedgerError.self) { try await f.ledger.post(second.transfer.id) }
+        let voidAgain = await #expect(throws: LedgerError.self) { try await f.ledger.void(second.transfer.id) }
+        #expect(voidAgain?.code == .alreadyFinal && voidAgain?.message == "transfer \(second.reference) is already voided")
+        let postAfterVoid = await #expect(throws: LedgerError.self) { try await f.ledger.post(second.transfer.id) }
+        #expect(postAfterVoid?.code == .alreadyFinal && postAfterVoid?.message == "transfer \(second.reference) is already voided")
+        #expect(try await f.balance(a.id) == 4900, "a refused second decision moves nothing")
+        #expect(try await f.ledger.outgoingToday(a.id) == 5000)
+        #expect(try await f.ledger.transfer(id: second.transfer.id)?.state == .voided)
+        let unknown = await #expect(throws: LedgerError.self) { try await f.ledger.post(999_999) }
+        #expect(unknown?.code == .unknownTransfer)
         let report = try await f.ledger.verify()
         #expect(report.isClean, "\(report)")
     }
@@ -122,15 +132,24 @@ import Testing
     @Test func selfTransferAndBadAmountsAreRefused() async throws {
         let f = try LedgerFixture()
         let a = try await f.wallet("22890000001", balance: 10_000)
-        await #expect(throws: LedgerError.self) {
+        let same = await #expect(throws: LedgerError.self) {
             try await f.ledger.transfer(TransferRequest(idempotencyKey: "s", debit: a.id, credit: a.id, amount: 100, kind: .p2p))
         }
+        #expect(same?.code == .sameAccount)
         let b = try await f.wallet("22890000002")
         for amount: Int64 in [0, -5] {
-            await #expect(throws: LedgerError.self) {
+            let bad = await #expect(throws: LedgerError.self) {
                 try await f.ledger.transfer(TransferRequest(idempotencyKey: "z\(amount)", debit: a.id, credit: b.id, amount: amount, kind: .p2p))
             }
+            #expect(bad?.code == .invalidAmount, "amount \(amount)")
         }
+        #expect(try await f.balance(a.id) == 10_000)
+        #expect(try await f.balance(b.id) == 0)
+        #expect(try await f.ledger.outgoingToday(a.id) == 0)
+        let refusedRows = try await f.ledger.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM transfers WHERE idempotency_key IN ('s', 'z0', 'z-5')")
+        }
+        #expect(refusedRows == 0)
     }
 
     @Test func statementIsNewestFirstWithFeeCounterpartyAndReference() async throws {
