@@ -64,7 +64,7 @@ final class GroupCommitter: Sendable {
             }
             if batch.isEmpty { return }
             let started = ContinuousClock.now
-            commit(batch)
+            let failure = commit(batch)
             let busy = ContinuousClock.now - started
             state.withLock { state in
                 state.stats.busy += busy
@@ -72,10 +72,15 @@ final class GroupCommitter: Sendable {
                 state.stats.operations += batch.count
                 state.stats.largestBatch = max(state.stats.largestBatch, batch.count)
             }
+            // Answer only once the batch is counted: a caller that reads the stats after its answer sees its own transaction.
+            for job in batch {
+                if let failure { job.fail(with: failure) } else { job.complete() }
+            }
         }
     }
 
-    private func commit(_ batch: [any PendingWrite]) {
+    /// Runs the batch in one transaction; returns the error that failed the whole transaction, if any.
+    private func commit(_ batch: [any PendingWrite]) -> (any Error)? {
         do {
             try writer.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
@@ -90,10 +95,9 @@ final class GroupCommitter: Sendable {
                 }
             }
         } catch {
-            for job in batch { job.fail(with: LedgerError.wrap(error)) }
-            return
+            return LedgerError.wrap(error)
         }
-        for job in batch { job.complete() }
+        return nil
     }
 }
 
