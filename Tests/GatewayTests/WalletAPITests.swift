@@ -289,6 +289,9 @@ extension TestClientProtocol {
                 .post, "/api/transfer", token: kofi, body: body.replacingOccurrences(of: #""toService":"flooz""#, with: #""toService":"tmoney""#))
             #expect(wrongService.status == .unprocessableContent && wrongService.fields["toService"] != nil)
         }
+        // Both debits hold the amount and the 100 fee: the completed one for good, the pending one in suspense.
+        #expect(try await f.money.walletBalance(msisdn: "22890112233") == 50_000 - 2 * 5100)
+        #expect(try await f.money.ledger.account(code: "suspense:tmoney")?.balance == 5000)
         #expect(try await f.money.ledger.verify().isClean)
     }
 

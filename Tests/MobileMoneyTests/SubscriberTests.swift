@@ -76,7 +76,8 @@ import Testing
         } catch let error as MobileMoneyError {
             return error.code
         } catch {
-            return .storage
+            Issue.record("not a MobileMoneyError: \(error)")
+            return nil
         }
     }
 
