@@ -8,7 +8,7 @@ import Testing
 @Suite struct FaultTests {
     @Test func unansweredCreditStaysPendingWithAnEnCoursSMS() async throws {
         let f = try await F()
-        let net = try f.network("hold=\(F.akosua),hang=400")
+        let net = try f.network("hold=\(F.akosua),hang=400", attempts: 1)
         let outcome = try await net.bridge.send(from: F.kofi, to: F.akosua, amount: 2000, pin: f.pin(F.kofi), idempotencyKey: "h")
         #expect(outcome.status == .pending)
         #expect(try await f.balance(F.kofi) == 47_900)
@@ -77,7 +77,9 @@ import Testing
         // so the caller's only attempt (150 ms) gives up first on any machine; no sleep decides the order.
         let held = HeldCredit()
         let net = ProviderNetwork.inProcess(
-            money: f.money, faults: try FaultPlan.parse("seed=1,timeout=1"), bridgeOptions: F.quickOptions(attempts: 1), hang: held.hang)
+            money: f.money, faults: try FaultPlan.parse("seed=1,timeout=1"),
+            bridgeOptions: F.quickOptions(attempts: 1, attemptTimeout: .milliseconds(150)),
+            hang: held.hang)
         let outcome = try await net.bridge.send(from: F.kofi, to: F.akosua, amount: 4000, pin: f.pin(F.kofi), idempotencyKey: "t")
         #expect(outcome.status == .pending)
         #expect(try await f.balance(F.kofi) == 45_900)
