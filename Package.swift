@@ -190,7 +190,7 @@ let package = Package(
             name: "TestSupport",
             dependencies: [
                 "Operators", "Ledger", "LedgerSQLite", "MobileMoney", "MenuEngine", "Sessions",
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Tests/TestSupport",
             swiftSettings: strict
@@ -227,6 +227,7 @@ let package = Package(
                 "Gateway", "ProviderBridge", "Sessions", "ScriptTargets", "SessionScripts", "MobileMoney", "Ledger", "LedgerSQLite", "MenuEngine",
                 "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),

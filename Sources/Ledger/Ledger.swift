@@ -88,6 +88,10 @@ public final class Ledger: Sendable {
     /// Transactions and operations committed by this process's group commit.
     public var commitStats: CommitStats { store.commitStats }
 
+    /// Writes submitted and waiting for the next batch (not counting the batch being committed): lets a
+    /// test know that the jobs it submitted will share one transaction, without guessing with sleeps.
+    public var queuedWrites: Int { store.queuedWrites }
+
     // MARK: Reading
 
     /// Runs read-only `work` on a consistent snapshot, concurrently with writes.

@@ -32,6 +32,9 @@ final class GroupCommitter: Sendable {
     /// Transactions and operations committed so far.
     var stats: CommitStats { state.withLock { $0.stats } }
 
+    /// Jobs submitted and not yet taken into a batch.
+    var queued: Int { state.withLock { $0.pending.count } }
+
     /// Runs `work` in the next batch and returns its result once that batch is durable.
     func submit<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
@@ -62,7 +65,7 @@ final class GroupCommitter: Sendable {
             }
             if batch.isEmpty { return }
             let started = ContinuousClock.now
-            commit(batch)
+            let failure = commit(batch)
             let busy = ContinuousClock.now - started
             state.withLock { state in
                 state.stats.busy += busy
@@ -70,10 +73,15 @@ final class GroupCommitter: Sendable {
                 state.stats.operations += batch.count
                 state.stats.largestBatch = max(state.stats.largestBatch, batch.count)
             }
+            // Answer only once the batch is counted: a caller that reads the stats after its answer sees its own transaction.
+            for job in batch {
+                if let failure { job.fail(with: failure) } else { job.complete() }
+            }
         }
     }
 
-    private func commit(_ batch: [any PendingWrite]) {
+    /// Runs the batch in one transaction; returns the error that failed the whole transaction, if any.
+    private func commit(_ batch: [any PendingWrite]) -> (any Error)? {
         do {
             try writer.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
@@ -88,10 +96,9 @@ final class GroupCommitter: Sendable {
                 }
             }
         } catch {
-            for job in batch { job.fail(with: LedgerError.wrap(error)) }
-            return
+            return LedgerError.wrap(error)
         }
-        for job in batch { job.complete() }
+        return nil
     }
 }
 

@@ -88,6 +88,8 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     public var commitStats: CommitStats { committer.stats }
 
+    public var queuedWrites: Int { committer.queued }
+
     public func close() async throws {
         try pool.close()
     }

@@ -49,15 +49,16 @@ public struct ProviderNetwork: Sendable {
     }
 
     /// Simulators called without sockets (`LocalProvider`), for session scripts and fast tests.
+    /// - Parameter hang: what the simulators do with a request that meets a `timeout` fault (see `SimulatedProvider.Hang`).
     public static func inProcess(
         money: MobileMoney, faults: FaultPlan = .none, bridgeOptions: OffNetBridge.Options = .init(),
-        reconcilerOptions: Reconciler.Options = .init(), logger: Logger = Logger(label: "sika.bridge")
+        reconcilerOptions: Reconciler.Options = .init(), logger: Logger = Logger(label: "sika.bridge"), hang: SimulatedProvider.Hang? = nil
     ) -> ProviderNetwork {
         let operators = money.catalog.operators.map(\.id)
         var cores: [String: SimulatedProvider] = [:]
         var clients: [any Provider] = []
         for op in operators {
-            let core = simulator(for: op, money: money, faults: faults, logger: logger)
+            let core = simulator(for: op, money: money, faults: faults, logger: logger, hang: hang)
             cores[op] = core
             for source in operators where source != op {
                 clients.append(LocalProvider(simulator: core, source: source, apiKey: SimulatedProvider.defaultAPIKey(source: source, provider: op)))
@@ -69,11 +70,13 @@ public struct ProviderNetwork: Sendable {
     }
 
     /// A simulator for `op` that accepts every other operator of the catalog with its default API key.
-    public static func simulator(for op: String, money: MobileMoney, faults: FaultPlan, logger: Logger) -> SimulatedProvider {
+    public static func simulator(
+        for op: String, money: MobileMoney, faults: FaultPlan, logger: Logger, hang: SimulatedProvider.Hang? = nil
+    ) -> SimulatedProvider {
         let keys = Dictionary(
             uniqueKeysWithValues: money.catalog.operators.map(\.id).filter { $0 != op }.map {
                 (SimulatedProvider.defaultAPIKey(source: $0, provider: op), $0)
             })
-        return SimulatedProvider(operatorID: op, money: money, apiKeys: keys, faults: faults, logger: logger)
+        return SimulatedProvider(operatorID: op, money: money, apiKeys: keys, faults: faults, logger: logger, hang: hang)
     }
 }

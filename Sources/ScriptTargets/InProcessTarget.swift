@@ -18,9 +18,9 @@ public final class InProcessTarget: ScriptTarget {
     private let firstMessage: Int64
 
     /// Off-net transfers in scripts go through in-process provider simulators with these faults: credits
-    /// to 22898765432 (Flooz) and 22890765432 (T-Money) are never answered, so scripts get a
-    /// deterministic "en cours".
-    public static let scriptFaults = "hold=22898765432+22890765432,hang=1000"
+    /// to 22898765432 (Flooz) and 22890765432 (T-Money) are never processed, and their connection drops
+    /// after 300 ms, so scripts get a deterministic "en cours".
+    public static let scriptFaults = "hold=22898765432+22890765432,hang=300"
 
     /// - Parameters:
     ///   - menus: loaded once and shared by every script's target.
@@ -43,15 +43,16 @@ public final class InProcessTarget: ScriptTarget {
         sessions = SessionManager(menus: menus, money: money, offNet: network.bridge, onScreen: onScreen)
     }
 
-    /// The provider network scripts run against: in-process simulators with `faults`, and a bridge with
-    /// short waits, so that a held credit turns "en cours" in a fraction of a second instead of the real deadline.
+    /// The provider network scripts run against: in-process simulators with `faults`, and a bridge that
+    /// makes one attempt. A held credit turns "en cours" when its simulator drops the connection (after
+    /// `hang`), not on a timer of the caller's, so a credit that is merely slow (a loaded machine) still
+    /// completes: it has ten seconds.
     public static func scriptNetwork(
         money: MobileMoney, faults: String = scriptFaults, logger: Logger = Logger(label: "sika.bridge")
     ) throws -> ProviderNetwork {
         var bridge = OffNetBridge.Options()
         bridge.retry = RetryPolicy(
-            maxAttempts: 2, attemptTimeout: .milliseconds(150), baseDelay: .milliseconds(10), maxDelay: .milliseconds(20),
-            deadline: .milliseconds(500))
+            maxAttempts: 1, attemptTimeout: .seconds(10), baseDelay: .milliseconds(10), maxDelay: .milliseconds(20), deadline: .seconds(10))
         return ProviderNetwork.inProcess(money: money, faults: try FaultPlan.parse(faults), bridgeOptions: bridge, logger: logger)
     }
 

@@ -13,15 +13,20 @@ import Testing
         try "# API secrets\nSIKA_JWT_SECRET=\(secret)\nSIKA_ADMIN_TOKEN=admin-token-0123456789\n".write(
             toFile: file, atomically: true, encoding: .utf8)
         chmod(file, 0o644)
-        #expect(throws: MobileMoneyError.self) { try APIConfiguration.load(environment: [:], secretsFile: file) }
+        let exposed = #expect(throws: MobileMoneyError.self) { try APIConfiguration.load(environment: [:], secretsFile: file) }
+        #expect(exposed?.code == .configuration && exposed?.message.contains("readable by its owner only") == true)
         chmod(file, 0o600)
         let loaded = try APIConfiguration.load(environment: [:], secretsFile: file)
         #expect(loaded.adminToken == "admin-token-0123456789")
         let overridden = try APIConfiguration.load(environment: ["SIKA_ADMIN_TOKEN": "from-the-environment-42"], secretsFile: file)
         #expect(overridden.adminToken == "from-the-environment-42")
-        #expect(throws: APIConfigurationError.self) { try APIConfiguration.load(environment: [:], secretsFile: nil) }
-        #expect(throws: APIConfigurationError.self) {
+        let none = #expect(throws: APIConfigurationError.self) { try APIConfiguration.load(environment: [:], secretsFile: nil) }
+        #expect(none?.description.hasPrefix("set SIKA_JWT_SECRET") == true)
+        let weak = #expect(throws: APIConfigurationError.self) {
             try APIConfiguration.fromEnvironment(["SIKA_JWT_SECRET": "abcd", "SIKA_ADMIN_TOKEN": "admin-token-0123456789"])
         }
+        #expect(weak?.description == "the JWT secret must be at least 32 bytes")
+        let noAdmin = #expect(throws: APIConfigurationError.self) { try APIConfiguration.fromEnvironment(["SIKA_JWT_SECRET": secret]) }
+        #expect(noAdmin?.description.hasPrefix("set SIKA_ADMIN_TOKEN") == true)
     }
 }

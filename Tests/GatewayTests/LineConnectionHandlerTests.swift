@@ -59,6 +59,9 @@ import Testing
         #expect(end.hasPrefix("END s1 Envoi de 5 000 FCFA a AMA M. reussi"))
         #expect(!end.contains("2580"))
         #expect(try await line.ask("CONTINUE s1 1") == "ERR s1 404 no session s1")
+        // The wrong PIN moved nothing; the transfer moved 5 000 and its 50 fee, once.
+        #expect(try await world.money.walletBalance(msisdn: "22890112233") == 44_950)
+        #expect(try await world.money.walletBalance(msisdn: "22890445566") == 30_000)
         let metrics = core.metrics.exposition()
         #expect(metrics.contains(#"sika_transfers_total{kind="transfer",outcome="wrong_pin"} 1"#))
         #expect(metrics.contains(#"sika_transfers_total{kind="transfer",outcome="ok"} 1"#))

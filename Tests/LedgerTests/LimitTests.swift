@@ -51,8 +51,16 @@ import Testing
         let f = try await LedgerFixture()
         let a = try await f.wallet("22890000001", balance: 50, tier: 1)
         let b = try await f.wallet("22890000002", balance: 100, tier: 1)
+        // The same movement as a customer transfer is refused: 10 is below the minimum.
+        let customer = try await refusal(f, TransferRequest(idempotencyKey: "p2p", debit: b.id, credit: a.id, amount: 10, kind: .p2p))
+        #expect(customer?.code == .limitExceeded && customer?.limit == .minimum)
         let r = try await refusal(
             f, TransferRequest(idempotencyKey: "rev", debit: b.id, credit: a.id, amount: 10, kind: .reversal, chargeFee: false, enforceLimits: false))
         #expect(r == nil)
+        #expect(try await f.balance(a.id) == 60)
+        #expect(try await f.balance(b.id) == 90, "no fee on a correction")
+        #expect(try await f.balance(try f.ledger.context.systemAccount(.fees, of: "tmoney")) == 0)
+        #expect(try await f.ledger.outgoingToday(b.id) == 0, "a correction is not the customer's spending")
+        #expect(try await f.ledger.verify().isClean)
     }
 }

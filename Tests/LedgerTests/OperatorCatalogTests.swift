@@ -45,7 +45,8 @@ import Testing
                   limits: { minTransfer: 1, maxTransfer: 10, tiers: [{ tier: 0, dailyOutgoing: 10, balanceCap: 10 }] },
                   fees: { onNet: [], offNet: [], cashOut: [], airtime: [] } }
             """
-        #expect(throws: OperatorError.self) { try OperatorCatalog.parse(yaml) }
+        let error = #expect(throws: OperatorError.self) { try OperatorCatalog.parse(yaml) }
+        #expect(error?.code == .configuration && error?.message.contains("overlap") == true, "\(String(describing: error))")
     }
 
     @Test func badBandsAndPrefixesAreRefused() {
@@ -56,10 +57,12 @@ import Testing
                   limits: { minTransfer: 1, maxTransfer: 10, tiers: [{ tier: 0, dailyOutgoing: 10, balanceCap: 10 }] },
                   fees: { onNet: [], offNet: [], cashOut: [], airtime: [] } }
             """
-        #expect(throws: OperatorError.self) { try OperatorCatalog.parse(yaml) }
+        let prefix = #expect(throws: OperatorError.self) { try OperatorCatalog.parse(yaml) }
+        #expect(prefix?.code == .configuration && prefix?.message.contains("referencePrefix") == true, "\(String(describing: prefix))")
         let bands = yaml.replacingOccurrences(of: "aaa", with: "AA").replacingOccurrences(
             of: "onNet: []", with: "onNet: [{ upTo: 100, fixed: 1 }, { upTo: 50, fixed: 2 }]")
-        #expect(throws: OperatorError.self) { try OperatorCatalog.parse(bands) }
+        let band = #expect(throws: OperatorError.self) { try OperatorCatalog.parse(bands) }
+        #expect(band?.code == .configuration && band?.message.contains("bands must grow") == true, "\(String(describing: band))")
     }
 }
 

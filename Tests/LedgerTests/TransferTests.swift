@@ -60,13 +60,14 @@ import Testing
         #expect(try await f.balance(a.id) == 10_000 - 1010)
         var different = request
         different.amount = 2000
-        await #expect(throws: LedgerError.self) { try await f.ledger.transfer(different) }
-        do {
-            _ = try await f.ledger.transfer(different)
-        } catch let error as LedgerError {
-            #expect(error.code == .idempotencyConflict)
-        }
+        let conflict = await #expect(throws: LedgerError.self) { try await f.ledger.transfer(different) }
+        #expect(conflict?.code == .idempotencyConflict)
+        var otherReceiver = request
+        otherReceiver.credit = try f.ledger.context.systemAccount(.fees, of: "tmoney")
+        let rerouted = await #expect(throws: LedgerError.self) { try await f.ledger.transfer(otherReceiver) }
+        #expect(rerouted?.code == .idempotencyConflict)
         #expect(try await f.balance(a.id) == 10_000 - 1010)
+        #expect(try await f.balance(b.id) == 1000)
     }
 
     @Test func pendingIsPostedOrVoidedExactlyOnce() async throws {
@@ -94,8 +95,15 @@ import Testing
         #expect(voided.state == .voided)
         #expect(try await f.balance(a.id) == 4900, "void gives the money and the fee back")
         #expect(try await f.ledger.outgoingToday(a.id) == 5000, "void frees the daily room it took")
-        await #expect(throws: LedgerError.self) { try await f.ledger.void(second.transfer.id) }
-        await #expect(throws: LedgerError.self) { try await f.ledger.post(second.transfer.id) }
+        let voidAgain = await #expect(throws: LedgerError.self) { try await f.ledger.void(second.transfer.id) }
+        #expect(voidAgain?.code == .alreadyFinal && voidAgain?.message == "transfer \(second.reference) is already voided")
+        let postAfterVoid = await #expect(throws: LedgerError.self) { try await f.ledger.post(second.transfer.id) }
+        #expect(postAfterVoid?.code == .alreadyFinal && postAfterVoid?.message == "transfer \(second.reference) is already voided")
+        #expect(try await f.balance(a.id) == 4900, "a refused second decision moves nothing")
+        #expect(try await f.ledger.outgoingToday(a.id) == 5000)
+        #expect(try await f.ledger.transfer(id: second.transfer.id)?.state == .voided)
+        let unknown = await #expect(throws: LedgerError.self) { try await f.ledger.post(999_999) }
+        #expect(unknown?.code == .unknownTransfer)
         let report = try await f.ledger.verify()
         #expect(report.isClean, "\(report)")
     }
@@ -122,14 +130,22 @@ import Testing
     @Test func selfTransferAndBadAmountsAreRefused() async throws {
         let f = try await LedgerFixture()
         let a = try await f.wallet("22890000001", balance: 10_000)
-        await #expect(throws: LedgerError.self) {
+        let same = await #expect(throws: LedgerError.self) {
             try await f.ledger.transfer(TransferRequest(idempotencyKey: "s", debit: a.id, credit: a.id, amount: 100, kind: .p2p))
         }
+        #expect(same?.code == .sameAccount)
         let b = try await f.wallet("22890000002")
         for amount: Int64 in [0, -5] {
-            await #expect(throws: LedgerError.self) {
+            let bad = await #expect(throws: LedgerError.self) {
                 try await f.ledger.transfer(TransferRequest(idempotencyKey: "z\(amount)", debit: a.id, credit: b.id, amount: amount, kind: .p2p))
             }
+            #expect(bad?.code == .invalidAmount, "amount \(amount)")
+        }
+        #expect(try await f.balance(a.id) == 10_000)
+        #expect(try await f.balance(b.id) == 0)
+        #expect(try await f.ledger.outgoingToday(a.id) == 0)
+        for key in ["s", "z0", "z-5"] {
+            #expect(try await f.ledger.read { try $0.transfer(idempotencyKey: key) } == nil)
         }
     }
 

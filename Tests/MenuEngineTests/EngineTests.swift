@@ -212,7 +212,8 @@ let demoService = """
         #expect(result.reply == nil)
         #expect(result.effects == [.callAction(ActionCall(name: "lookup_recipient", arguments: ["msisdn": "22890445566", "amount": "5000"]))])
         #expect(result.session.pendingAction == "lookup_recipient")
-        #expect(throws: MenuError.self) { try engine.step(result.session, input: "1") }
+        let waiting = #expect(throws: MenuError.self) { try engine.step(result.session, input: "1") }
+        #expect(waiting?.code == .awaitingAction)
     }
 
     @Test func resumeRoutesOnTheOutcome() throws {
@@ -224,7 +225,8 @@ let demoService = """
         #expect(try engine.resume(pending, outcome: ActionOutcome("recipient_blocked")).reply?.text == "Refuse")
         let atTransfer = try steps(confirm, "1", "2580").session
         #expect(try engine.resume(atTransfer, outcome: .error).reply == Reply(text: "Erreur", isFinal: true))
-        #expect(throws: MenuError.self) { try engine.resume(confirm.session, outcome: .error) }
+        let notWaiting = #expect(throws: MenuError.self) { try engine.resume(confirm.session, outcome: .error) }
+        #expect(notWaiting?.code == .notAwaitingAction)
     }
 
     @Test func confirmScreen() throws {
@@ -247,7 +249,8 @@ let demoService = """
         let result = try steps(try begin(), "2", "1")
         #expect(result.reply == Reply(text: "Choisi", isFinal: true))
         #expect(result.effects == [.sessionEnded(.completed)])
-        #expect(throws: MenuError.self) { try engine.step(result.session, input: "1") }
+        let ended = #expect(throws: MenuError.self) { try engine.step(result.session, input: "1") }
+        #expect(ended?.code == .sessionEnded)
     }
 
     // MARK: Validators

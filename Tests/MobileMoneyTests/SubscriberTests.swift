@@ -49,18 +49,22 @@ import Testing
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appending(path: "sika.key").path
-        #expect(throws: MobileMoneyError.self) { try PinPepper.load(environment: [:], keyFile: file, createIfMissing: false) }
+        let missing = #expect(throws: MobileMoneyError.self) { try PinPepper.load(environment: [:], keyFile: file, createIfMissing: false) }
+        #expect(missing?.code == .configuration && missing?.message.hasPrefix("no PIN pepper") == true)
         _ = try PinPepper.load(environment: [:], keyFile: file, createIfMissing: true)
         let mode = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
         #expect(mode == 0o600)
         _ = try PinPepper.load(environment: [:], keyFile: file, createIfMissing: false)
         chmod(file, 0o644)
-        #expect(throws: MobileMoneyError.self) { try PinPepper.load(environment: [:], keyFile: file, createIfMissing: false) }
+        let readable = #expect(throws: MobileMoneyError.self) { try PinPepper.load(environment: [:], keyFile: file, createIfMissing: false) }
+        #expect(
+            readable?.code == .configuration && readable?.message.contains("readable by its owner only") == true, "\(String(describing: readable))")
         let hex = String(repeating: "ab", count: 32)
         _ = try PinPepper.load(environment: [PinPepper.environmentVariable: hex], keyFile: file, createIfMissing: false)
-        #expect(throws: MobileMoneyError.self) {
+        let short = #expect(throws: MobileMoneyError.self) {
             try PinPepper.load(environment: [PinPepper.environmentVariable: "abcd"], keyFile: file, createIfMissing: false)
         }
+        #expect(short?.code == .configuration)
     }
 }
 
@@ -72,7 +76,8 @@ import Testing
         } catch let error as MobileMoneyError {
             return error.code
         } catch {
-            return .storage
+            Issue.record("not a MobileMoneyError: \(error)")
+            return nil
         }
     }
 

@@ -26,14 +26,18 @@ final class BridgeFixture: Sendable {
         world = try await TestWorld.make()
     }
 
-    /// Short timings: an attempt gives up after 150 ms, a call after 600 ms.
-    static func quickOptions(attempts: Int = 3, breaker: CircuitBreaker.Options = .init(failureThreshold: 1000, cooldown: .seconds(1)))
-        -> OffNetBridge.Options
-    {
+    /// Short pauses between retries, patient attempts: a provider that answers is always waited for (on a
+    /// loaded machine it is slow, not broken), so what a test sees depends on the faults, never on timing.
+    /// Faults end attempts by themselves (503, dropped connections, held requests dropped after `hang`);
+    /// a test that needs the caller to give up passes a short `attemptTimeout` and holds the request.
+    static func quickOptions(
+        attempts: Int = 3, attemptTimeout: Duration = .seconds(10),
+        breaker: CircuitBreaker.Options = .init(failureThreshold: 1000, cooldown: .seconds(1))
+    ) -> OffNetBridge.Options {
         var options = OffNetBridge.Options()
         options.retry = RetryPolicy(
-            maxAttempts: attempts, attemptTimeout: .milliseconds(150), baseDelay: .milliseconds(5), maxDelay: .milliseconds(20),
-            deadline: .milliseconds(600))
+            maxAttempts: attempts, attemptTimeout: attemptTimeout, baseDelay: .milliseconds(5), maxDelay: .milliseconds(20),
+            deadline: .seconds(30))
         options.breaker = breaker
         return options
     }

@@ -8,7 +8,7 @@ import Testing
 @Suite struct FaultTests {
     @Test func unansweredCreditStaysPendingWithAnEnCoursSMS() async throws {
         let f = try await F()
-        let net = try f.network("hold=\(F.akosua),hang=400")
+        let net = try f.network("hold=\(F.akosua),hang=400", attempts: 1)
         let outcome = try await net.bridge.send(from: F.kofi, to: F.akosua, amount: 2000, pin: f.pin(F.kofi), idempotencyKey: "h")
         #expect(outcome.status == .pending)
         #expect(try await f.balance(F.kofi) == 47_900)
@@ -71,18 +71,39 @@ import Testing
         #expect(try await f.checkBooks() == [])
     }
 
-    @Test func aTimeoutLeavesItPendingAndTheLateCreditIsPostedByReconciliation() async throws {
+    @Test(.timeLimit(.minutes(1))) func aTimeoutLeavesItPendingAndTheLateCreditIsPostedByReconciliation() async throws {
         let f = try await F()
-        // Every first credit hangs 300 ms (past the 150 ms attempt timeout) and then commits; one attempt only.
-        let net = try f.network("seed=1,timeout=1,hang=300", attempts: 1)
+        // Every first credit meets a timeout fault: Flooz holds it, unprocessed, until the test lets it go,
+        // so the caller's only attempt (150 ms) gives up first on any machine; no sleep decides the order.
+        let held = HeldCredit()
+        let net = ProviderNetwork.inProcess(
+            money: f.money, faults: try FaultPlan.parse("seed=1,timeout=1"),
+            bridgeOptions: F.quickOptions(attempts: 1, attemptTimeout: .milliseconds(150)),
+            hang: held.hang)
         let outcome = try await net.bridge.send(from: F.kofi, to: F.akosua, amount: 4000, pin: f.pin(F.kofi), idempotencyKey: "t")
         #expect(outcome.status == .pending)
-        try await Task.sleep(for: .milliseconds(500))
+        #expect(try await f.balance(F.kofi) == 45_900)
+        #expect(try await f.balance(F.akosua) == 30_000, "held: not processed yet")
+        #expect(try await f.account("suspense:tmoney") == 4000)
+
+        // Flooz now processes the request its caller gave up on, and commits.
+        guard case .answer(let status, _)? = await held.release() else {
+            Issue.record("the late credit was not answered")
+            return
+        }
+        #expect(status == 201)
+        #expect(net.providers["flooz"]!.faults.counts[.timeout] == 1)
         #expect(try await f.balance(F.akosua) == 34_000, "the provider committed after the caller gave up")
         #expect(try await SettlementReport.compute(f.money).isConsistent == false, "credited there, still in suspense here")
-        let report = await net.reconciler.reconcile()
-        #expect(report.posted == 1 && report.voided == 0 && report.unknownCredits.isEmpty)
+        // The reconciler asks Flooz with time to spare: its answer, not a 150 ms timer, decides.
+        var patient = OffNetBridge.Options()
+        patient.retry = RetryPolicy(maxAttempts: 1, attemptTimeout: .seconds(30), deadline: .seconds(30))
+        let reconciler = ProviderNetwork.inProcess(money: f.money, bridgeOptions: patient, reconcilerOptions: F.reconcileNow()).reconciler
+        let report = await reconciler.reconcile()
+        #expect(report.posted == 1 && report.voided == 0 && report.unknownCredits.isEmpty, "\(report)")
         #expect(try await f.pendingCount() == 0)
+        #expect(try await f.account("suspense:tmoney") == 0)
+        #expect(try await f.balance(F.kofi) == 45_900, "posted, not refunded")
         let sms = try await f.sms(F.kofi)
         #expect(sms.count == 2 && sms[0].contains("en cours") && sms[1].contains("réussi"))
         #expect(try await f.checkBooks() == [])
@@ -137,10 +158,18 @@ import Testing
         )
         #expect(plan.seed == 7 && plan.latencyMs == 50 && plan.outage == 200..<260 && plan.hold.count == 2 && plan.hangMs == 900)
         #expect(try FaultPlan.parse("") == .none)
-        #expect(throws: FaultPlanError.self) { try FaultPlan.parse("error=2") }
-        #expect(throws: FaultPlanError.self) { try FaultPlan.parse("bogus=1") }
-        #expect(throws: FaultPlanError.self) { try FaultPlan.parse("outage=9-3") }
-        #expect(throws: FaultPlanError.self) { try FaultPlan.parse("error=0.6,reset=0.6") }
+        let refusals = [
+            "error=2": "invalid faults: error must be a probability in 0...1",
+            "bogus=1": "invalid faults: unknown fault 'bogus'",
+            "outage=9-3": "invalid faults: outage must be FIRST-LAST, e.g. 200-260",
+            "error=0.6,reset=0.6": "invalid faults: error + timeout + reset + lost must not exceed 1",
+            "hang=-1": "invalid faults: hang must be a whole number >= 0",
+            "seed": "invalid faults: 'seed' is not key=value",
+        ]
+        for (text, message) in refusals {
+            let error = #expect(throws: FaultPlanError.self) { try FaultPlan.parse(text) }
+            #expect(error?.description == message, "\(text)")
+        }
     }
 
     @Test func retryDelaysGrowExponentiallyWithJitterUnderTheCap() {

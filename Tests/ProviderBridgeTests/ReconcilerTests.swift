@@ -82,9 +82,13 @@ import Testing
             operatorID: "flooz", key: debit.providerKey, source: "tmoney", sender: F.kofi, recipient: "22899001122", amount: 3000)
         // Afi spends it at once, then someone asks Flooz to reverse.
         _ = try await f.money.transfer(from: "22899001122", to: F.akosua, amount: 2500, pin: f.pin("22899001122"), idempotencyKey: "spend")
-        await #expect(throws: MobileMoneyError.self) {
+        let afiBefore = try await f.balance("22899001122")
+        let spent = await #expect(throws: MobileMoneyError.self) {
             try await f.money.reverseOffNet(operatorID: "flooz", key: debit.providerKey, source: "tmoney")
         }
+        #expect(spent?.code == .insufficientFunds, "\(String(describing: spent))")
+        #expect(try await f.balance("22899001122") == afiBefore, "a refused reversal takes nothing")
+        #expect(try await f.money.offNetCredit(operatorID: "flooz", key: debit.providerKey)?.state == .credited)
         #expect(await net.reconciler.reconcile().posted == 1)
         #expect(try await f.checkBooks() == [])
     }

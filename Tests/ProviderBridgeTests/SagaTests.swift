@@ -76,9 +76,10 @@ typealias F = BridgeFixture
     @Test func refusalsBeforeTheDebitMoveNothing() async throws {
         let f = try await F()
         let net = try f.network()
-        await #expect(throws: MobileMoneyError.self) {
+        let wrongPin = await #expect(throws: MobileMoneyError.self) {
             try await net.bridge.send(from: F.kofi, to: F.akosua, amount: 5000, pin: "0000", idempotencyKey: "w")
         }
+        #expect(wrongPin?.code == .wrongPin && wrongPin?.attemptsLeft == 2)
         await #expect { try await net.bridge.send(from: F.kofi, to: F.ama, amount: 5000, pin: f.pin(F.kofi), idempotencyKey: "s") } throws: {
             ($0 as? MobileMoneyError)?.code == .sameNetwork
         }
@@ -86,7 +87,11 @@ typealias F = BridgeFixture
             ($0 as? MobileMoneyError)?.code == .insufficientFunds
         }
         #expect(try await f.balance(F.kofi) == 50_000)
+        #expect(try await f.balance(F.akosua) == 30_000)
         #expect(try await f.pendingCount() == 0)
+        #expect(try await f.money.ledger.outgoingToday(try await f.money.subscriber(F.kofi)!.accountID) == 0)
+        #expect(try await f.sms(F.kofi).isEmpty)
+        #expect(try await f.sms(F.akosua).isEmpty)
     }
 
     @Test func replayingTheKeyDoesNotDebitTwice() async throws {

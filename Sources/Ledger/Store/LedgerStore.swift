@@ -25,6 +25,9 @@ public protocol LedgerStore: Sendable {
     /// Batches committed so far by this process.
     var commitStats: CommitStats { get }
 
+    /// Jobs submitted and waiting for the next batch (not counting the batch being committed).
+    var queuedWrites: Int { get }
+
     /// Releases connections; the store must not be used afterwards.
     func close() async throws
 }

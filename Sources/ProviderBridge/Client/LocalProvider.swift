@@ -65,13 +65,17 @@ public struct LocalProvider: Provider {
         let reply: SimulatedProvider.Reply? = await withCheckedContinuation { continuation in
             let once = Once()
             let timer = Task {
-                try? await Task.sleep(for: timeout)
+                // Cancelled only by an answer that already claimed the continuation.
+                do { try await Task.sleep(for: timeout) } catch { return }
                 if once.claim() { continuation.resume(returning: nil) }
             }
             Task {
                 let answer = await handler()
+                // Claim before cancelling the timer: cancelling first woke the timer, which could claim
+                // first and turn an answer that arrived in time into a timeout.
+                guard once.claim() else { return }
                 timer.cancel()
-                if once.claim() { continuation.resume(returning: answer) }
+                continuation.resume(returning: answer)
             }
         }
         switch reply {

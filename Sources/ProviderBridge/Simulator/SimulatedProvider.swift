@@ -18,16 +18,30 @@ public final class SimulatedProvider: Sendable {
     /// Bearer API key to the operator it authenticates.
     let apiKeys: [String: String]
     let logger: Logger
+    let hang: Hang
 
+    /// What a request that meets a `timeout` fault does before it is processed: it gets the endpoint,
+    /// the idempotency key and the processing to run, and returns the answer.
+    public typealias Hang = @Sendable (_ endpoint: FaultInjector.Endpoint, _ key: String, _ process: @Sendable () async -> Reply) async -> Reply
+
+    /// - Parameter hang: what a `timeout` fault does; by default it waits the plan's `hangMs` (long enough
+    ///   for the caller to give up) and then processes. A test passes one that waits for its own signal,
+    ///   so that "the caller gave up, then the provider committed" happens in that order on any machine.
     public init(
         operatorID: String, money: MobileMoney, apiKeys: [String: String], faults: FaultPlan = .none,
-        logger: Logger = Logger(label: "sika.provider-simulator")
+        logger: Logger = Logger(label: "sika.provider-simulator"), hang: Hang? = nil
     ) {
         self.operatorID = operatorID
         self.money = money
         self.apiKeys = apiKeys
         self.faults = FaultInjector(plan: faults)
         self.logger = logger
+        let hangMs = faults.hangMs
+        self.hang =
+            hang ?? { _, _, process in
+                try? await Task.sleep(for: .milliseconds(hangMs))
+                return await process()
+            }
     }
 
     /// The API key a simulator gives `source` by default: fine for one machine, never for production.
@@ -50,8 +64,7 @@ public final class SimulatedProvider: Sendable {
             try? await Task.sleep(for: .milliseconds(faults.plan.hangMs))
             return .drop
         case .timeout:
-            try? await Task.sleep(for: .milliseconds(faults.plan.hangMs))
-            return await process(request)
+            return await hang(.credit, request.idempotencyKey) { await self.process(request) }
         case .lostResponse:
             _ = await process(request)
             return .drop
@@ -92,8 +105,7 @@ public final class SimulatedProvider: Sendable {
             _ = await reverseNow(key, caller)
             return .drop
         case .timeout:
-            try? await Task.sleep(for: .milliseconds(faults.plan.hangMs))
-            return await reverseNow(key, caller)
+            return await hang(.reverse, key) { await self.reverseNow(key, caller) }
         case .none, .duplicate, .hold:
             if decision.duplicate { _ = await reverseNow(key, caller) }
             return await reverseNow(key, caller)

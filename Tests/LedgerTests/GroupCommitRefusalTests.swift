@@ -1,0 +1,118 @@
+import Dispatch
+import Foundation
+import Ledger
+import Testing
+
+/// A job refused inside a shared group-commit transaction leaves nothing behind, whatever it wrote
+/// before it failed, while the jobs around it commit.
+@Suite struct GroupCommitRefusalTests {
+    @Test(.timeLimit(.minutes(1))) func aRefusedJobInABatchLeavesNoTraceAndTheOthersCommit() async throws {
+        let f = try await LedgerFixture()
+        let payer = try await f.wallet("22890000001", balance: 100_000, tier: 2)
+        let poor = try await f.wallet("22890000002", balance: 0, tier: 2)
+        let sink = try await f.wallet("22890000003", tier: 2)
+        let fees = try f.ledger.context.systemAccount(.fees, of: "tmoney")
+        let outboxBefore = try await outboxCount(f)
+        let before = f.ledger.commitStats
+
+        // Hold the commit queue with one job, so that everything submitted meanwhile forms the next batch.
+        let started = Signal()
+        let release = DispatchSemaphore(value: 0)
+        let holder = Task {
+            try await f.ledger.write { _ in
+                started.fire()
+                release.wait()
+            }
+        }
+        await started.wait()
+
+        // good, refused, good, good: in this order in one batch.
+        var jobs: [Task<Result<TransferReceipt, LedgerError>, Never>] = []
+        for (index, refused) in [false, true, false, false].enumerated() {
+            jobs.append(
+                Task {
+                    do {
+                        return .success(
+                            try await f.ledger.write { tx in
+                                let receipt = try tx.transfer(
+                                    TransferRequest(idempotencyKey: "job\(index)", debit: payer.id, credit: sink.id, amount: 1000, kind: .p2p))
+                                try tx.enqueueSMS(
+                                    to: "22890000001", operatorID: "tmoney", body: "receipt of job\(index)", transferID: receipt.transfer.id)
+                                if refused {
+                                    // Counted toward the poor wallet's day before its balance is checked.
+                                    _ = try tx.transfer(
+                                        TransferRequest(idempotencyKey: "job\(index)-b", debit: poor.id, credit: sink.id, amount: 500, kind: .p2p))
+                                }
+                                return receipt
+                            })
+                    } catch let error as LedgerError {
+                        return .failure(error)
+                    } catch {
+                        Issue.record("unexpected \(error)")
+                        return .failure(LedgerError(.storage, "\(error)"))
+                    }
+                })
+            try await waitUntil { f.ledger.queuedWrites == index + 1 }
+        }
+        release.signal()
+        try await holder.value
+        var results: [Result<TransferReceipt, LedgerError>] = []
+        for job in jobs { results.append(await job.value) }
+
+        // They did share one transaction: the holder's, then one batch of four.
+        let stats = f.ledger.commitStats
+        #expect(stats.transactions - before.transactions == 2)
+        #expect(stats.operations - before.operations == 5)
+        #expect(stats.largestBatch >= 4)
+
+        guard case .failure(let refusal) = results[1] else {
+            Issue.record("the refused job committed: \(results[1])")
+            return
+        }
+        #expect(refusal.code == .insufficientFunds)
+        let committed = results.enumerated().compactMap { index, result in index == 1 ? nil : try? result.get() }
+        #expect(committed.count == 3)
+        let fee = try #require(committed.first).fee
+        #expect(fee > 0)
+
+        // Balances: only the three committed jobs moved money.
+        #expect(try await f.balance(payer.id) == 100_000 - 3 * (1000 + fee))
+        #expect(try await f.balance(sink.id) == 3 * 1000)
+        #expect(try await f.balance(poor.id) == 0)
+        #expect(try await f.balance(fees) == 3 * fee)
+        // Daily outgoing: neither the refused job's own transfer nor the poor wallet's attempt counts.
+        #expect(try await f.ledger.outgoingToday(payer.id) == 3 * 1000)
+        #expect(try await f.ledger.outgoingToday(poor.id) == 0)
+        // Transfer rows: none for the refused job, its fee or its second leg.
+        for key in ["job0", "job0#fee", "job2", "job2#fee", "job3", "job3#fee"] {
+            #expect(try await f.ledger.read { try $0.transfer(idempotencyKey: key) } != nil, "\(key) is missing")
+        }
+        for key in ["job1", "job1#fee", "job1-b", "job1-b#fee"] {
+            #expect(try await f.ledger.read { try $0.transfer(idempotencyKey: key) } == nil, "\(key) was left behind")
+        }
+        // Outbox: the committed jobs' receipts only.
+        let receipts = try await f.ledger.read { rows in
+            try rows.messages(to: "22890000001", after: 0).map(\.body).filter { $0.hasPrefix("receipt of ") }
+        }
+        #expect(receipts == ["receipt of job0", "receipt of job2", "receipt of job3"])
+        #expect(try await outboxCount(f) == outboxBefore + 3)
+        let report = try await f.ledger.verify()
+        #expect(report.isClean, "\(report)")
+    }
+
+    func outboxCount(_ f: LedgerFixture) async throws -> Int {
+        try await f.ledger.read { rows in Int(try rows.lastMessageID()) }
+    }
+
+    /// Waits until `condition` holds, yielding between looks; the bound only turns a hang into a failure.
+    func waitUntil(bound: Duration = .seconds(30), _ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + bound
+        while !condition() {
+            guard ContinuousClock.now < deadline else {
+                Issue.record("condition not met within \(bound)")
+                return
+            }
+            try await Task.sleep(for: .milliseconds(1))
+        }
+    }
+}
