@@ -16,6 +16,8 @@ struct GatewayWorld {
     static let menus = try! SessionManager.loadMenus(directory: repository.appending(path: "menus"), catalog: catalog)
     static let demo = try! DemoWorld.load(from: repository.appending(path: "fixtures/demo-world.yaml"))
     static let tokens = OperatorTokens(tokens: ["tmoney": "tm-secret", "flooz": "fl-secret"])
+    /// The aggregators' secrets for `POST /ussd`.
+    static let aggregatorTokens = OperatorTokens(tokens: ["tmoney": "tm-aggregator-secret", "flooz": "fl-aggregator-secret"])
     static let pepper = PinPepper.random()
 
     let directory: URL
@@ -51,6 +53,7 @@ struct GatewayWorld {
     func core(_ configure: (inout GatewayConfiguration) -> Void = { _ in }) -> GatewayCore {
         var configuration = GatewayConfiguration()
         configuration.tokens = Self.tokens
+        configuration.aggregatorTokens = Self.aggregatorTokens
         configuration.linePort = 0
         configuration.httpPort = 0
         configure(&configuration)
