@@ -178,6 +178,18 @@ let package = Package(
         .testTarget(
             name: "SessionsTests", dependencies: ["Sessions", "SessionScripts", "MenuEngine", "MobileMoney", "Ledger"], swiftSettings: strict),
         .testTarget(name: "SikaTests", dependencies: ["sika", "Ledger", "MobileMoney"], swiftSettings: strict),
+        .testTarget(
+            name: "ConformanceTests",
+            dependencies: [
+                "Gateway", "Sessions", "MobileMoney", "Ledger",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
