@@ -29,7 +29,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "HTTP listen address.") var httpHost: String = "127.0.0.1"
     @Option(help: "HTTP port (0 picks a free one).") var httpPort: Int = 8080
     @Option(help: "Seconds without a step after which a session expires.") var idleTimeout: Int = 180
-    @Flag(help: "Seed the demo subscribers if missing, generate missing operator tokens, and print both.") var demo = false
+    @Flag(help: "Seed the demo subscribers if missing, generate missing operator and aggregator tokens, and print them all.")
+    var demo = false
     @Option(help: "Demo world used by --demo.") var world: String = "fixtures/demo-world.yaml"
     @Option(help: "Seconds an ended POST /ussd session answers its final screen again (and refuses other requests under its id).")
     var endedRetention: Int = 600

@@ -111,6 +111,23 @@ import Testing
         }
     }
 
+    /// The callback takes its window from the configuration (`serve --ended-retention`).
+    @Test func theRetentionWindowComesFromTheConfiguration() async throws {
+        let world = try await GatewayWorld()
+        defer { world.remove() }
+        let core = world.core { $0.endedRetention = .milliseconds(100) }
+        let callback = USSDCallback(core: core)
+        try await app(core, callback).test(.router) { client async throws in
+            let session = [("sessionId", "R-1")] + Self.kofi
+            #expect(try await Self.post(client, session + [("text", "4*1")]).body.hasPrefix("CON Solde"))
+            #expect(try await Self.post(client, session + [("text", "4*1*2580")]).body.hasPrefix("END Votre solde"))
+            // Well past the window, whatever the machine's load: the id is free again.
+            try await Task.sleep(for: .milliseconds(400))
+            #expect(try await Self.post(client, session + [("text", "")]).body.hasPrefix("CON T-Money"))
+            #expect(await callback.retainedCount == 0)
+        }
+    }
+
     /// A session that expired answers 404 under its id, also to a request that would otherwise start
     /// one (`text` empty, or the answers as a shortcut).
     @Test func anExpiredSessionIs404AndIsNotRestarted() async throws {
