@@ -75,6 +75,10 @@ struct ServeCommand: AsyncParsableCommand {
         let tokens = OperatorTokens.load(environment: values, catalog: money.catalog, generateMissing: demo)
         let aggregatorTokens = OperatorTokens.load(
             environment: values, catalog: money.catalog, generateMissing: demo, prefix: OperatorTokens.aggregatorPrefix)
+        // The secret alone names the aggregator's operator: two operators sharing one would both be refused.
+        if Set(aggregatorTokens.tokens.values).count < aggregatorTokens.tokens.count {
+            throw MobileMoneyError(.configuration, "every operator needs its own \(OperatorTokens.aggregatorPrefix)… secret")
+        }
         var configuration = GatewayConfiguration()
         configuration.lineHost = lineHost
         configuration.linePort = linePort

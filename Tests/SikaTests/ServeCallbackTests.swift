@@ -142,6 +142,28 @@ import Testing
         #expect(crossed == "END 22890112233 is outside flooz's numbering range 403")
     }
 
+    /// The secret alone names the operator, so two operators may not share one.
+    @Test func twoOperatorsMayNotShareAnAggregatorSecret() throws {
+        let directory = FileManager.default.temporaryDirectory.appending(path: "sika-serve-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let process = Process()
+        process.executableURL = sikaBinary
+        process.currentDirectoryURL = repository
+        process.arguments = ["serve", "--db", directory.appending(path: "s.sqlite").path, "--line-port", "0", "--http-port", "0"]
+        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SIKA_") }.merging([
+            "SIKA_AGGREGATOR_TOKEN_TMONEY": "shared-secret", "SIKA_AGGREGATOR_TOKEN_FLOOZ": "shared-secret",
+        ]) { $1 }
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus != 0)
+        #expect(message.contains("every operator needs its own SIKA_AGGREGATOR_TOKEN_… secret"), "\(message)")
+    }
+
     @Test func theRetentionWindowIsAFlagOfServeAndMustBePositive() throws {
         let process = Process()
         process.executableURL = sikaBinary
