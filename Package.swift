@@ -308,6 +308,18 @@ let package = Package(
         .testTarget(
             name: "SikaTests", dependencies: ["sika", "sika-torture", "Ledger", "LedgerSQLite", "MobileMoney", "Operators", "TestSupport"],
             swiftSettings: strict),
+        .testTarget(
+            name: "ConformanceTests",
+            dependencies: [
+                "Gateway", "Sessions", "MobileMoney", "Ledger", "Operators", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

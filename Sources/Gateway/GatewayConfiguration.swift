@@ -12,11 +12,19 @@ public struct GatewayConfiguration: Sendable {
     public var httpPort = 8080
     /// Operator tokens for `HELLO`.
     public var tokens = OperatorTokens(tokens: [:])
-    /// Off only for local play: then any `HELLO <operator> <anything>` is accepted, and lines before
-    /// `HELLO` are served without the numbering check.
+    /// Aggregator secrets for `POST /ussd`, one per operator: sent as `Authorization: Bearer <secret>`,
+    /// or used as the HMAC-SHA256 key of the body's `X-Sika-Signature`.
+    public var aggregatorTokens = OperatorTokens(tokens: [:])
+    /// Off only for local play: then any `HELLO <operator> <anything>` is accepted, lines before
+    /// `HELLO` are served without the numbering check, and `POST /ussd` needs no credential (and gets
+    /// no numbering check either).
     public var requireAuthentication = true
     /// Sessions with no step for this long are forgotten.
     public var idleTimeout: Duration = .seconds(180)
+    /// How long an ended `POST /ussd` session answers its final screen again (and refuses anything else).
+    public var endedRetention: Duration = .seconds(600)
+    /// Ended `POST /ussd` sessions retained at most; beyond it the oldest is forgotten first.
+    public var maxRetainedEndedSessions = 100_000
     /// How often idle sessions are swept.
     public var sweepInterval: Duration = .seconds(10)
     /// Live sessions one connection may hold; a `BEGIN` beyond it gets `429`.

@@ -15,9 +15,12 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the operator line socket, the USSD HTTP callback, metrics and SMS delivery.",
         discussion: """
-            Operator tokens come from $SIKA_TOKEN_TMONEY, $SIKA_TOKEN_FLOOZ… (one per operator). With --demo, missing ones are \
-            generated and printed, and the demo subscribers are created on first start. Stop with Ctrl-C (SIGINT) or SIGTERM: \
-            the listeners stop accepting, steps in flight finish, then the process exits.
+            Operator tokens for the line protocol's HELLO come from $SIKA_TOKEN_TMONEY, $SIKA_TOKEN_FLOOZ… and the aggregators' \
+            secrets for POST /ussd (Authorization: Bearer <secret>, or X-Sika-Signature: sha256=<HMAC-SHA256 of the body>) from \
+            $SIKA_AGGREGATOR_TOKEN_TMONEY, $SIKA_AGGREGATOR_TOKEN_FLOOZ… (one per operator), or from the same keys in the \
+            --secrets file (the environment wins). With --demo, missing ones are generated and printed, and the demo subscribers \
+            are created on first start. Stop with Ctrl-C (SIGINT) or SIGTERM: the listeners stop accepting, steps in flight \
+            finish, then the process exits.
             """)
 
     @OptionGroup var store: StoreOptions
@@ -27,16 +30,21 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "HTTP listen address.") var httpHost: String = "127.0.0.1"
     @Option(help: "HTTP port (0 picks a free one).") var httpPort: Int = 8080
     @Option(help: "Seconds without a step after which a session expires.") var idleTimeout: Int = 180
-    @Flag(help: "Seed the demo subscribers if missing, generate missing operator tokens, and print both.") var demo = false
+    @Flag(help: "Seed the demo subscribers if missing, generate missing operator and aggregator tokens, and print them all.")
+    var demo = false
     @Option(help: "Demo world used by --demo.") var world: String = "fixtures/demo-world.yaml"
-    @Flag(help: "Accept any HELLO token and lines before HELLO. For local play only.") var noAuth = false
+    @Option(help: "Seconds an ended POST /ussd session answers its final screen again (and refuses other requests under its id).")
+    var endedRetention: Int = 600
+    @Flag(help: "Accept any HELLO token and lines before HELLO, and POST /ussd without a credential. For local play only.")
+    var noAuth = false
     @Option(help: "First port of the in-process provider simulators (one per operator, in operators.yaml order).")
     var providerPort: Int = 7301
     @Option(help: "Faults the provider simulators inject, e.g. 'seed=7,5xx=0.1,latency=50ms' (see docs/PROVIDER_API.md).")
     var faults: String?
     @Option(help: "Session starts allowed per phone per minute (a burst of the same size is allowed).")
     var sessionStartsPerMinute: Int = 30
-    @Option(help: "KEY=value file (mode 600) with SIKA_JWT_SECRET and SIKA_ADMIN_TOKEN for the JSON API.")
+    @Option(
+        help: "KEY=value file (mode 600) with SIKA_JWT_SECRET and SIKA_ADMIN_TOKEN for the JSON API, and SIKA_TOKEN_… / SIKA_AGGREGATOR_TOKEN_….")
     var secrets: String?
     @Option(help: "OpenAPI document served at /openapi.yaml.") var openapi: String = "docs/openapi.yaml"
     @Option(help: "PEM certificate chain: serve TLS on both the line socket and HTTP (with --tls-key).") var tlsCert: String?
@@ -45,6 +53,7 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         guard (0...65535).contains(linePort), (0...65535).contains(httpPort) else { throw ValidationError("ports are 0…65535") }
         guard idleTimeout > 0 else { throw ValidationError("--idle-timeout must be positive") }
+        guard endedRetention > 0 else { throw ValidationError("--ended-retention must be positive") }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         guard sessionStartsPerMinute > 0 else { throw ValidationError("--session-starts-per-minute must be positive") }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
@@ -62,15 +71,25 @@ struct ServeCommand: AsyncParsableCommand {
             try await demoWorld.seed(into: money)
             Self.say("Demo subscribers (PINs for local play only):\n\(demoWorld.summary)\n")
         }
-        let tokens = OperatorTokens.load(environment: ProcessInfo.processInfo.environment, catalog: money.catalog, generateMissing: demo)
+        var values = try secrets.map(SecretFile.readAssignments) ?? [:]
+        values.merge(ProcessInfo.processInfo.environment) { $1 }
+        let tokens = OperatorTokens.load(environment: values, catalog: money.catalog, generateMissing: demo)
+        let aggregatorTokens = OperatorTokens.load(
+            environment: values, catalog: money.catalog, generateMissing: demo, prefix: OperatorTokens.aggregatorPrefix)
+        // The secret alone names the aggregator's operator: two operators sharing one would both be refused.
+        if Set(aggregatorTokens.tokens.values).count < aggregatorTokens.tokens.count {
+            throw MobileMoneyError(.configuration, "every operator needs its own \(OperatorTokens.aggregatorPrefix)… secret")
+        }
         var configuration = GatewayConfiguration()
         configuration.lineHost = lineHost
         configuration.linePort = linePort
         configuration.httpHost = httpHost
         configuration.httpPort = httpPort
         configuration.tokens = tokens
+        configuration.aggregatorTokens = aggregatorTokens
         configuration.requireAuthentication = !noAuth
         configuration.idleTimeout = .seconds(idleTimeout)
+        configuration.endedRetention = .seconds(endedRetention)
         if let tlsCert, let tlsKey {
             // The key is a secret: refused if anyone but its owner can read it.
             let key = try NIOSSLPrivateKey(bytes: Array(try SecretFile.read(tlsKey).utf8), format: .pem)
@@ -79,6 +98,11 @@ struct ServeCommand: AsyncParsableCommand {
         }
         for op in money.catalog.operators where tokens.tokens[op.id] == nil && !noAuth {
             logger.warning("no token for operator: it cannot connect", metadata: ["operator": "\(op.id)", "env": "SIKA_TOKEN_\(op.id.uppercased())"])
+        }
+        for op in money.catalog.operators where aggregatorTokens.tokens[op.id] == nil && !noAuth {
+            logger.warning(
+                "no aggregator secret for operator: POST /ussd refuses its callers",
+                metadata: ["operator": "\(op.id)", "env": "\(OperatorTokens.aggregatorPrefix)\(op.id.uppercased())"])
         }
 
         // The other networks' providers, simulated in-process, with the bridge and its reconciler.
@@ -98,6 +122,8 @@ struct ServeCommand: AsyncParsableCommand {
         let ledgerPath = money.ledger.location
         let durability = try await money.ledger.writerDurability()
         let showTokens = demo
+        let bearer = demo ? aggregatorTokens.tokens["tmoney"] ?? "<tmoney aggregator token>" : "$SIKA_AGGREGATOR_TOKEN_TMONEY"
+        let curlAuthorization = noAuth ? "" : "-H \"Authorization: Bearer \(bearer)\" "
         Task {
             guard let (line, http) = try? await server.waitUntilListening(timeout: .seconds(30)) else { return }
             var lines = ["Line protocol on \(lineHost):\(line), HTTP on http://\(httpHost):\(http) (/ussd, /health, /metrics)."]
@@ -108,9 +134,15 @@ struct ServeCommand: AsyncParsableCommand {
                 for (op, token) in tokens.tokens.sorted(by: { $0.key < $1.key }) {
                     lines.append("  token \(op): \(token)\(tokens.generated.contains(op) ? " (generated for this run)" : "")")
                 }
+                for (op, token) in aggregatorTokens.tokens.sorted(by: { $0.key < $1.key }) {
+                    let note = aggregatorTokens.generated.contains(op) ? " (generated for this run)" : ""
+                    lines.append("  aggregator token \(op): \(token)\(note)")
+                }
             }
             let example = tokens.tokens["tmoney"].map { "HELLO tmoney \($0)" } ?? "HELLO tmoney <token>"
             lines.append("Try: nc \(lineHost) \(line), then \(example) and BEGIN s1 22890112233 *145#")
+            lines.append(
+                "Or: curl \(curlAuthorization)-d 'sessionId=h1&serviceCode=*145%23&phoneNumber=22890112233&text=' http://\(httpHost):\(http)/ussd")
             Self.say(lines.joined(separator: "\n"))
         }
         try await server.serviceGroup(handlingSignals: true).run()

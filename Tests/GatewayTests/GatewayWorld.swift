@@ -19,6 +19,8 @@ struct GatewayWorld {
     static let menus = Shipped.menus
     static let demo = Shipped.world
     static let tokens = OperatorTokens(tokens: ["tmoney": "tm-secret", "flooz": "fl-secret"])
+    /// The aggregators' secrets for `POST /ussd`.
+    static let aggregatorTokens = OperatorTokens(tokens: ["tmoney": "tm-aggregator-secret", "flooz": "fl-aggregator-secret"])
     static let pepper = PinPepper.random()
 
     /// The seeded world; `nil` when reopening a directory (restart tests) owns the files instead.
@@ -51,6 +53,7 @@ struct GatewayWorld {
     func core(_ configure: (inout GatewayConfiguration) -> Void = { _ in }) -> GatewayCore {
         var configuration = GatewayConfiguration()
         configuration.tokens = Self.tokens
+        configuration.aggregatorTokens = Self.aggregatorTokens
         configuration.linePort = 0
         configuration.httpPort = 0
         configure(&configuration)

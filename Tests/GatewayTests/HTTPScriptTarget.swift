@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Ledger
@@ -24,16 +25,56 @@ final class HTTPScriptTarget: ScriptTarget {
         firstMessage = try await money.ledger.read { try $0.lastMessageID() }
     }
 
-    static func post(_ client: any TestClientProtocol, _ fields: [(String, String)]) async throws -> (status: Int, body: String) {
-        let body = fields.map { "\($0)=\($1.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)" }.joined(separator: "&")
-        return try await client.execute(
-            uri: "/ussd", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: body)
-        ) { response in (response.status.code, String(buffer: response.body)) }
+    /// How a test request proves who sends it.
+    enum Credential {
+        /// The operator's aggregator secret as `Authorization: Bearer`.
+        case bearer(operatorID: String)
+        /// An HMAC-SHA256 of the body with the operator's secret, as `X-Sika-Signature`.
+        case signature(operatorID: String)
+        /// These header fields as they are (wrong credentials).
+        case headers(HTTPFields)
+        case none
+
+        func headers(for body: String) -> HTTPFields {
+            switch self {
+            case .bearer(let id): [.authorization: "Bearer \(GatewayWorld.aggregatorTokens.tokens[id]!)"]
+            case .signature(let id):
+                [
+                    AggregatorCredential.signatureField: AggregatorCredential.signature(
+                        of: body.utf8, secret: GatewayWorld.aggregatorTokens.tokens[id]!)
+                ]
+            case .headers(let fields): fields
+            case .none: [:]
+            }
+        }
+    }
+
+    /// The form as an aggregator encodes it, fields in order.
+    static func form(_ fields: [(String, String)]) -> String {
+        fields.map { "\($0)=\($1.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)" }.joined(separator: "&")
+    }
+
+    /// `POST /ussd`, by default as T-Money's aggregator.
+    static func post(
+        _ client: any TestClientProtocol, _ fields: [(String, String)], as credential: Credential = .bearer(operatorID: "tmoney")
+    ) async throws -> (status: Int, body: String) {
+        try await post(client, body: form(fields), as: credential)
+    }
+
+    static func post(_ client: any TestClientProtocol, body: String, as credential: Credential) async throws -> (status: Int, body: String) {
+        var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+        headers.append(contentsOf: credential.headers(for: body))
+        return try await client.execute(uri: "/ussd", method: .post, headers: headers, body: ByteBuffer(string: body)) { response in
+            (response.status.code, String(buffer: response.body))
+        }
     }
 
     func send(session: String, msisdn: String, service: String, text: String) async throws -> Screen {
+        // The aggregator of the operator owning the number, as the socket target picks its connection.
+        let owner = GatewayWorld.catalog.operatorOwning(msisdn: msisdn) ?? GatewayWorld.catalog.operatorServing(ussd: service)
         let (status, body) = try await Self.post(
-            client, [("sessionId", session), ("serviceCode", service), ("phoneNumber", "+" + msisdn), ("text", text), ("networkCode", "61501")])
+            client, [("sessionId", session), ("serviceCode", service), ("phoneNumber", "+" + msisdn), ("text", text), ("networkCode", "61501")],
+            as: owner.map { .bearer(operatorID: $0.id) } ?? .none)
         guard status == 200 else { throw GatewayError(GatewayError.Code(rawValue: status) ?? .malformed, body) }
         if body.hasPrefix("CON ") { return Screen(text: String(body.dropFirst(4)), isFinal: false) }
         if body.hasPrefix("END ") { return Screen(text: String(body.dropFirst(4)), isFinal: true) }

@@ -87,6 +87,33 @@ import Testing
         try await line.close()
     }
 
+    /// A second `HELLO` is checked like the first and never changes who the connection is.
+    @Test func aSecondHelloNeverChangesTheConnectionsIdentity() async throws {
+        let line = try await LineHarness(core: world.core())
+        try await line.hello()
+        #expect(try await line.ask("HELLO tmoney wrong") == "ERR - 401 bad token; still authenticated as tmoney")
+        #expect(try await line.ask("HELLO flooz fl-secret") == "ERR - 409 already authenticated as tmoney")
+        #expect(try await line.ask("HELLO flooz wrong") == "ERR - 409 already authenticated as tmoney")
+        // Still T-Money: its numbers are served, Flooz's are not.
+        #expect(try await line.ask("BEGIN s1 22896112233 *155#") == "ERR s1 403 22896112233 is outside tmoney's numbering range")
+        #expect(try await line.ask("BEGIN s2 22890112233 *145#").hasPrefix("CON s2 T-Money"))
+        #expect(try await line.ask("HELLO tmoney tm-secret") == "OK HELLO tmoney")
+        try await line.close()
+    }
+
+    /// The dial string is normalised once and checked in the form the engine starts: spaces around it
+    /// do not get another operator's service code past the 403.
+    @Test func aDialStringIsCheckedInTheFormTheEngineRuns() async throws {
+        let line = try await LineHarness(core: world.core())
+        try await line.hello()
+        #expect(try await line.ask("BEGIN i4 22890112233 *155# ") == "ERR i4 403 *155# is flooz's service")
+        #expect(try await line.ask("BEGIN i5 22890112233  *155#") == "ERR i5 403 *155# is flooz's service")
+        #expect(try await line.ask("BEGIN i6 22890112233 *155*1*1#  ") == "ERR i6 403 *155*1*1# is flooz's service")
+        #expect(try await line.ask("BEGIN i7 22890112233 *155 #").hasPrefix("ERR i7 400 "))
+        #expect(try await line.ask("BEGIN i8 22890112233 *145*4# ").hasPrefix("CON i8 Mon compte"))
+        try await line.close()
+    }
+
     @Test func sessionErrors404And409() async throws {
         let line = try await LineHarness(core: world.core())
         try await line.hello()

@@ -178,6 +178,16 @@ let demoService = """
         #expect(try DialString(parsing: " *145# ").answers.isEmpty)
     }
 
+    /// One spelling per dial string: what a front checks is what the engine starts.
+    @Test func dialStringsHaveOneNormalisedSpelling() throws {
+        #expect(try DialString.normalize("*155# ") == "*155#")
+        #expect(try DialString.normalize("  *145*1*96112233*5000#  ") == "*145*1*96112233*5000#")
+        #expect(try DialString(parsing: "*145*1*+22896112233#").normalized == "*145*1*+22896112233#")
+        for spaced in ["*155 #", "* 155#", "*145* 1#", "*145*1 *2#", "\t*145#"] {
+            #expect(throws: MenuError.self, "\(spaced)") { try DialString.normalize(spaced) }
+        }
+    }
+
     // MARK: Screen kinds
 
     @Test func menuScreen() throws {

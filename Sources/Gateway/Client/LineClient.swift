@@ -121,6 +121,12 @@ public final class LineClient: Sendable {
         try await writer.write(buffer)
     }
 
+    /// Sends a raw line (no escaping) and waits for its answer: the next line for `session` if given, else
+    /// the next connection-wide one (`ERR -`, `OK HELLO`, `PONG`). For tests that send what a gateway should not.
+    public func exchange(_ line: String, session: String? = nil) async throws -> ServerLine {
+        try await request(line, session: session)
+    }
+
     /// Sends raw bytes as they are: for fuzzing.
     public func send(bytes: [UInt8]) async throws {
         try await writer.write(ByteBuffer(bytes: bytes))

@@ -2,6 +2,9 @@ import Hummingbird
 import NIOCore
 
 /// The HTTP routes: `POST /ussd` (aggregator callback), `GET /health`, `GET /metrics`.
+///
+/// `POST /ussd` answers `413` for a body over 16 KiB, `401` without a valid aggregator credential
+/// (unless authentication is off), `400` for a form it cannot read, then whatever the callback says.
 public enum HTTPFront {
     /// Bodies of the callback are a few hundred bytes; anything much larger is not a USSD request.
     static let maxFormSize = 16 * 1024
@@ -19,7 +22,25 @@ public enum HTTPFront {
         }
         router.post("/ussd") { request, _ -> Response in
             var request = request
-            let body = try await request.collectBody(upTo: maxFormSize)
+            let body: ByteBuffer
+            do {
+                body = try await request.collectBody(upTo: maxFormSize)
+            } catch {
+                core.metrics.refused(.lineTooLong)
+                return text("END request body larger than \(maxFormSize) bytes", status: .contentTooLarge)
+            }
+            // Checked before the form is even parsed: a caller without a credential learns nothing.
+            var operatorID: String?
+            if core.configuration.requireAuthentication {
+                guard let id = AggregatorCredential.operatorID(headers: request.headers, body: body, secrets: core.configuration.aggregatorTokens)
+                else {
+                    core.metrics.refused(.notAuthenticated)
+                    var response = text("END a valid aggregator credential is required", status: .unauthorized)
+                    response.headers[.wwwAuthenticate] = "Bearer"
+                    return response
+                }
+                operatorID = id
+            }
             let form: USSDForm
             do {
                 form = try URLEncodedFormDecoder().decode(USSDForm.self, from: String(buffer: body))
@@ -27,7 +48,7 @@ public enum HTTPFront {
                 core.metrics.refused(.malformed)
                 return text("END missing or malformed form fields", status: .badRequest)
             }
-            let reply = await callback.handle(form)
+            let reply = await callback.handle(form, operatorID: operatorID)
             return text(reply.body, status: HTTPResponse.Status(code: reply.status))
         }
         return router

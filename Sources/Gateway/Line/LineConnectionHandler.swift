@@ -118,21 +118,13 @@ final class LineConnectionHandler: ChannelDuplexHandler {
             send(.pong(token: token), flush: false)
         case .begin(let session, let msisdn, let dial):
             let op = try authorizedOperator(session: session)
-            guard !core.isDraining else { throw GatewayError(.unavailable, session: session, "shutting down") }
-            if let op {
-                guard op.owns(msisdn: msisdn) else {
-                    throw GatewayError(.forbidden, session: session, "\(msisdn) is outside \(op.id)'s numbering range")
-                }
-                if let serving = core.catalog.operatorServing(ussd: dial), serving.id != op.id {
-                    throw GatewayError(.forbidden, session: session, "\(dial) is \(serving.id)'s service")
-                }
-            }
+            let normalized = try core.admit(session: session, msisdn: msisdn, dial: dial, operator: op)
             guard slots[session] == nil else { throw GatewayError(.conflict, session: session, "session \(session) already exists") }
             guard slots.count < core.configuration.maxSessionsPerConnection else {
                 throw GatewayError(.rateLimited, session: session, "too many live sessions on this connection")
             }
             slots[session] = Slot(key: "\(op?.id ?? "-")/\(connectionID)/\(session)", lastActivity: .now())
-            enqueue(.begin(msisdn: msisdn, dial: dial), session: session)
+            enqueue(.begin(msisdn: msisdn, dial: normalized), session: session)
         case .continue(let session, let input):
             _ = try authorizedOperator(session: session)
             enqueue(.reply(input: input), session: session)
@@ -144,15 +136,21 @@ final class LineConnectionHandler: ChannelDuplexHandler {
         }
     }
 
+    /// A connection's identity is set once. A later `HELLO` naming another operator is `409` whatever its
+    /// token; one naming the same operator is checked like the first (`401` for a wrong token) and
+    /// answers `OK HELLO` only with the right one. Either way the connection stays who it was.
     private func hello(_ requested: String, token: String) throws(GatewayError) {
+        let tokenAccepted = !core.configuration.requireAuthentication || core.configuration.tokens.accepts(operatorID: requested, token: token)
         if let operatorID {
             guard operatorID == requested else { throw GatewayError(.conflict, "already authenticated as \(operatorID)") }
+            guard tokenAccepted else {
+                core.logger.notice("second HELLO refused", metadata: ["operator": "\(requested)", "connection": "\(connectionID)"])
+                throw GatewayError(.notAuthenticated, "bad token; still authenticated as \(operatorID)")
+            }
             send(.helloAccepted(operatorID: operatorID), flush: false)
             return
         }
-        guard core.catalog.operator(requested) != nil,
-            !core.configuration.requireAuthentication || core.configuration.tokens.accepts(operatorID: requested, token: token)
-        else {
+        guard core.catalog.operator(requested) != nil, tokenAccepted else {
             core.logger.notice("HELLO refused", metadata: ["operator": "\(requested)", "connection": "\(connectionID)"])
             throw GatewayError(.notAuthenticated, "bad operator or token")
         }

@@ -25,4 +25,17 @@ public struct DialString: Sendable, Hashable {
         code = "*" + service + "#"
         self.answers = answers
     }
+
+    /// The one spelling of this dial string: no surrounding spaces, `*145#` or `*145*1*96112233*5000#`.
+    ///
+    /// Every front checks and forwards this form, so that a check on the text (whose service code is it?)
+    /// and the engine (which trims what it reads) can never see two different strings.
+    public var normalized: String {
+        answers.isEmpty ? code : "\(code.dropLast())*\(answers.joined(separator: "*"))#"
+    }
+
+    /// `dial` in its ``normalized`` spelling; throws ``MenuError/Code/invalidDialString`` when the engine would refuse it.
+    public static func normalize(_ dial: String) throws(MenuError) -> String {
+        try DialString(parsing: dial).normalized
+    }
 }
