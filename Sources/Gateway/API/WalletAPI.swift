@@ -58,8 +58,10 @@ public struct WalletAPI: Sendable {
         self.logger = logger
         keys = JWTKeyCollection()
         await keys.add(hmac: HMACKey(key: SymmetricKey(data: configuration.jwtSecret)), digestAlgorithm: .sha256)
-        perSubscriber = TokenBucketLimiter(capacity: configuration.perSubscriberBurst, refillPerSecond: configuration.perSubscriberPerSecond)
-        perClient = TokenBucketLimiter(capacity: configuration.perClientBurst, refillPerSecond: configuration.perClientPerSecond)
+        perSubscriber = TokenBucketLimiter(
+            capacity: configuration.perSubscriberBurst, refillPerSecond: configuration.perSubscriberPerSecond, maxKeys: configuration.rateLimitKeys)
+        perClient = TokenBucketLimiter(
+            capacity: configuration.perClientBurst, refillPerSecond: configuration.perClientPerSecond, maxKeys: configuration.rateLimitKeys)
     }
 
     /// Adds the API's routes and its per-client rate limit to `router`.

@@ -5,6 +5,6 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure throughput against in-run baselines (build with -c release).",
-        subcommands: [LedgerBench.self, EngineBench.self, GatewayBench.self, OffNetBench.self]
+        subcommands: [LedgerBench.self, EngineBench.self, GatewayBench.self, OffNetBench.self, LimiterBench.self]
     )
 }
