@@ -5,9 +5,9 @@ import Sessions
 /// Serves one line-protocol connection: authentication, the per-session queues that keep one session's
 /// replies in order while different sessions run concurrently, mobile-originated SMS, and backpressure.
 ///
-/// All state lives on the channel's event loop. Session steps run as tasks off the loop and hop back
-/// with their outcome. Reading stops while the channel is not writable (a slow reader) or too many steps
-/// are in flight, so neither outbound bytes nor pending steps grow without bound.
+/// All state lives on the channel's event loop. Session steps and mobile-originated SMS run as tasks off
+/// the loop and hop back with their outcome. Reading stops while the channel is not writable (a slow
+/// reader) or too many of them are in flight, so neither outbound bytes nor pending work grow without bound.
 final class LineConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = LineFrame
     typealias OutboundIn = ServerLine
@@ -178,12 +178,22 @@ final class LineConnectionHandler: ChannelDuplexHandler {
             throw GatewayError(other ? .forbidden : .malformed, "\(shortCode) is not \(op.id)'s short code")
         }
         guard let eventLoop = context?.eventLoop else { return }
+        // Counted like a session step: while too many are in flight, or the client does not read its replies,
+        // the connection is not read, so a flood of SMS lines waits in the client's socket, not in our memory.
+        stepsInFlight += 1
         let core = self.core
         let handler = NIOLoopBound(self, eventLoop: eventLoop)
         Task {
             let reply = await core.answerMobileOriginated(msisdn: msisdn, text: text, operator: op)
-            eventLoop.execute { handler.value.send(.sms(shortCode: op.smsShortCode, msisdn: msisdn, text: reply), flush: true) }
+            eventLoop.execute { handler.value.answered(.sms(shortCode: op.smsShortCode, msisdn: msisdn, text: reply)) }
         }
+    }
+
+    /// The reply to a mobile-originated SMS is ready.
+    private func answered(_ reply: ServerLine) {
+        stepsInFlight -= 1
+        if active { send(reply, flush: true) }
+        resumeReading()
     }
 
     // MARK: Session queues

@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The real `sika serve` binary, as a child process, held by abusive clients: a client that floods SMS lines
+/// and never reads.
+@Suite(.serialized) struct ServeUnderAbuseTests {
+    /// A client floods SMS lines and does not read: the server stops reading it instead of buffering, so its
+    /// memory stays flat; then the client reads, and every SMS line got its reply.
+    @Test func anSMSFloodThatIsNeverReadKeepsServeSmallAndEveryLineIsAnswered() throws {
+        let serve = try ServeProcess.start()
+        defer { _ = serve.stop() }
+        let client = try TCPSocket.connect(port: serve.linePort)
+        defer { client.close() }
+        try client.send("HELLO tmoney \(ServeProcess.tokens["SIKA_TOKEN_TMONEY"]!)\n")
+        #expect(client.read { $0.text == "OK HELLO tmoney\n" })
+        // A number of T-Money's range with no wallet, so no receipt of the demo seeding is addressed to it. Each
+        // line is 4 000 bytes (under the 4 096 limit): a server that reads what it cannot answer yet holds
+        // 200 MB for 50 000 of them; loopback socket buffers hold a few tens of MB at most.
+        let text = "SMS 22893000001 1455 AIDE " + String(repeating: "x", count: 3_973) + "\n"
+        let line = Array(text.utf8)
+        let reply = "SMS 1455 22893000001 "
+        func replies(_ socket: TCPSocket) -> Int { socket.text.components(separatedBy: "\n" + reply).count - 1 }
+        // Warm up, reading, so the baseline includes what serving SMS needs anyway.
+        try client.send(String(repeating: text, count: 2_000))
+        #expect(client.read(timeout: 120) { replies($0) == 2_000 })
+        let baseline = try serve.residentKilobytes()
+
+        // Flood without reading: write until everything is sent or the server has stopped taking lines.
+        let total = 50_000
+        var pending = ArraySlice((0..<total).flatMap { _ in line })
+        var peak = baseline
+        var lastProgress = Date()
+        while !pending.isEmpty, Date().timeIntervalSince(lastProgress) < 3 {
+            let written = client.write(pending.prefix(64 * 1024))
+            if written > 0 {
+                pending = pending.dropFirst(written)
+                lastProgress = Date()
+            } else {
+                client.wait(for: Int16(POLLOUT), milliseconds: 100)
+            }
+            peak = max(peak, try serve.residentKilobytes())
+        }
+        let unsentAtStall = pending.count / line.count
+        // Whatever the server took, give it time to work on it while still nobody reads.
+        for _ in 0..<30 {
+            Thread.sleep(forTimeInterval: 0.1)
+            peak = max(peak, try serve.residentKilobytes())
+        }
+        #expect(peak - baseline < 100_000, "resident memory grew from \(baseline / 1024) MB to \(peak / 1024) MB")
+
+        // Now read everything, sending the rest as the server takes it.
+        let received = Date()
+        var answered = 0
+        var errors = 0
+        let marker = Array("\n".utf8)[0]
+        // Past the warm-up's replies.
+        var consumed = client.received.count
+        while answered + errors < total, Date().timeIntervalSince(received) < 600 {
+            if !pending.isEmpty { pending = pending.dropFirst(client.write(pending.prefix(64 * 1024))) }
+            client.drain()
+            let bytes = client.received
+            while let newline = bytes[consumed...].firstIndex(of: marker) {
+                let text = String(decoding: bytes[consumed..<newline], as: UTF8.self)
+                if text.hasPrefix(reply) { answered += 1 } else if text.hasPrefix("ERR ") { errors += 1 }
+                consumed = newline + 1
+            }
+            if client.closedByPeer { break }
+            client.wait(for: Int16(POLLIN | POLLOUT), milliseconds: 20)
+        }
+        let after = try serve.residentKilobytes()
+        print(
+            "SMS flood of \(total) lines: \(total - unsentAtStall) taken by the sockets before nobody read; resident memory \(baseline / 1024) MB before, \(peak / 1024) MB at most while unread, \(after / 1024) MB after; \(answered) replies, \(errors) errors"
+        )
+        #expect(answered + errors == total && errors == 0, "\(answered) replies and \(errors) errors for \(total) lines")
+        #expect(serve.process.isRunning)
+    }
+}
