@@ -29,6 +29,8 @@ public struct GatewayConfiguration: Sendable {
     public var drainTimeout: Duration = .seconds(10)
     /// How often the SMS dispatcher looks at the outbox when nothing nudged it.
     public var smsPollInterval: Duration = .milliseconds(500)
+    /// HTTP peers whose `X-Forwarded-For` names the client; none by default (the header is ignored).
+    public var trustedProxies = TrustedProxies.none
 
     public init() {}
 }

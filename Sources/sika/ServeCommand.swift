@@ -40,6 +40,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "OpenAPI document served at /openapi.yaml.") var openapi: String = "docs/openapi.yaml"
     @Option(help: "PEM certificate chain: serve TLS on both the line socket and HTTP (with --tls-key).") var tlsCert: String?
     @Option(help: "PEM private key of --tls-cert (mode 600).") var tlsKey: String?
+    @Option(
+        help: ArgumentHelp(
+            "A proxy (IP address or CIDR range) whose X-Forwarded-For names the API client; repeatable. None by default: the header is ignored.",
+            valueName: "address"))
+    var trustedProxy: [String] = []
 
     func validate() throws {
         guard (0...65535).contains(linePort), (0...65535).contains(httpPort) else { throw ValidationError("ports are 0…65535") }
@@ -47,6 +52,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         guard sessionStartsPerMinute > 0 else { throw ValidationError("--session-starts-per-minute must be positive") }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+        do { _ = try TrustedProxies(trustedProxy) } catch { throw ValidationError("--trusted-proxy: \(error)") }
     }
 
     func run() async throws {
@@ -69,6 +75,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.httpPort = httpPort
         configuration.tokens = tokens
         configuration.requireAuthentication = !noAuth
+        configuration.trustedProxies = (try? TrustedProxies(trustedProxy)) ?? .none
         configuration.idleTimeout = .seconds(idleTimeout)
         if let tlsCert, let tlsKey {
             // The key is a secret: refused if anyone but its owner can read it.

@@ -12,12 +12,15 @@ struct RunningServer {
     let linePort: Int
     let httpPort: Int
 
-    static func start(_ world: GatewayWorld, configure: (inout GatewayConfiguration) -> Void = { _ in }) async throws -> RunningServer {
+    /// - Parameter api: the JSON API, served under `/api` as `sika serve` does.
+    static func start(
+        _ world: GatewayWorld, api: WalletAPI? = nil, configure: (inout GatewayConfiguration) -> Void = { _ in }
+    ) async throws -> RunningServer {
         let core = world.core { configuration in
             configuration.smsPollInterval = .milliseconds(50)
             configure(&configuration)
         }
-        let server = SikaServer(core: core, logger: core.logger)
+        let server = SikaServer(core: core, api: api, logger: core.logger)
         let group = try server.serviceGroup()
         let task = Task { try await group.run() }
         let (line, http) = try await server.waitUntilListening()

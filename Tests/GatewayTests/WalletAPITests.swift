@@ -48,7 +48,7 @@ final class APIFixture: Sendable {
     deinit { try? FileManager.default.removeItem(at: directory) }
 
     func application() -> some ApplicationProtocol {
-        let router = Router()
+        let router = Router(context: SikaRequestContext.self)
         api.register(on: router)
         var logger = Logger(label: "http") { label in CaptureHandler(label: label, lines: self.logs) }
         logger.logLevel = .trace
