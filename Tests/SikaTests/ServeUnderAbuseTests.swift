@@ -5,9 +5,74 @@ import Testing
     import Glibc
 #endif
 
-/// The real `sika serve` binary, as a child process, held by abusive clients: a client that floods SMS lines
-/// and never reads.
+/// The real `sika serve` binary, as a child process, held by abusive clients: more connections than it has
+/// file descriptors, and a client that floods SMS lines and never reads.
 @Suite(.serialized) struct ServeUnderAbuseTests {
+    /// This process holds the client side of every connection: it needs more than the default 1 024 descriptors.
+    static func raiseOwnFileLimit() -> Int {
+        var limits = rlimit()
+        getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limits)
+        limits.rlim_cur = limits.rlim_max
+        setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limits)
+        getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limits)
+        return Int(limits.rlim_cur)
+    }
+
+    static func metric(_ exposition: String, _ series: String) -> Double? {
+        exposition.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap { Double($0.dropFirst(series.count + 1)) }
+    }
+
+    /// Under `ulimit -n 1024`, 1 100 connections: serve says its budget, refuses what does not fit (with the
+    /// 503 line), stays alive, and still serves a whole transfer from another address, and HTTP.
+    @Test func moreConnectionsThanDescriptorsAreRefusedAndServeStaysAlive() throws {
+        try #require(Self.raiseOwnFileLimit() >= 2_000)
+        let serve = try ServeProcess.start(fileLimit: 1024)
+        // 1 024 descriptors, 256 in reserve: 384 for the line listener, 192 of them for one address.
+        #expect(serve.stdout.contains("file descriptors: limit 1024"), "\(serve.stdout)")
+        #expect(serve.stdout.contains("line at most 384 (192 per address, 192 per operator)"), "\(serve.stdout)")
+
+        var flood: [TCPSocket] = []
+        var failedToConnect = 0
+        for _ in 0..<1_100 {
+            do { flood.append(try TCPSocket.connect(port: serve.linePort, timeout: 5)) } catch { failedToConnect += 1 }
+        }
+        defer { for socket in flood { socket.close() } }
+        #expect(failedToConnect == 0, "the server stopped accepting")
+        let deadline = Date().addingTimeInterval(60)
+        var refused: [TCPSocket] = []
+        while Date() < deadline {
+            for socket in flood { socket.drain() }
+            refused = flood.filter(\.closedByPeer)
+            if refused.count >= 1_100 - 192 { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        #expect(refused.count == 1_100 - 192, "refused \(refused.count)")
+        #expect(refused.allSatisfy { $0.text == "ERR - 503 too many connections\n" }, "\(Set(refused.map(\.text)))")
+        #expect(serve.process.isRunning, "serve died: \(serve.stderr.suffix(2_000))")
+
+        let health = try TCPSocket.http("/health", port: serve.httpPort, from: "127.0.0.2")
+        #expect(health.status == 200 && health.body == "ok\n")
+
+        // A whole transfer from another gateway address, with its receipts, while the flood is held.
+        let gateway = try TCPSocket.connect(port: serve.linePort, from: "127.0.0.2")
+        defer { gateway.close() }
+        try gateway.send("HELLO tmoney \(ServeProcess.tokens["SIKA_TOKEN_TMONEY"]!)\nBEGIN s1 22890112233 *145*1*1*90445566*500#\n")
+        #expect(gateway.read { $0.text.contains("CON s1 ") }, "\(gateway.text)")
+        try gateway.send("CONTINUE s1 1\n")
+        #expect(gateway.read { $0.text.contains("Entrez votre code secret") }, "\(gateway.text)")
+        try gateway.send("CONTINUE s1 2580\n")
+        #expect(gateway.read { $0.text.contains("END s1 ") && $0.text.components(separatedBy: "\nSMS 1455 ").count >= 3 }, "\(gateway.text)")
+
+        let metrics = try TCPSocket.http("/metrics", port: serve.httpPort, from: "127.0.0.2")
+        #expect(Self.metric(metrics.body, #"sika_connections_refused_total{listener="line",reason="address"}"#) == Double(1_100 - 192))
+        #expect(Self.metric(metrics.body, #"sika_connections_open{listener="line"}"#) == 193)
+        #expect(serve.process.isRunning)
+        for socket in flood { socket.close() }
+        flood = []
+        let end = serve.stop()
+        #expect(end.reason == .exit && end.status == 0, "serve ended with \(end)")
+    }
+
     /// A client floods SMS lines and does not read: the server stops reading it instead of buffering, so its
     /// memory stays flat; then the client reads, and every SMS line got its reply.
     @Test func anSMSFloodThatIsNeverReadKeepsServeSmallAndEveryLineIsAnswered() throws {

@@ -40,10 +40,9 @@ public final class SikaServer: Sendable {
         let configuration = core.configuration
         let router = HTTPFront.router(core: core, callback: callback)
         api?.register(on: router)
-        let server: HTTPServerBuilder = try configuration.tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1()
         let http = Application(
             router: router,
-            server: server,
+            server: Self.httpServer(configuration: configuration, gate: core.httpConnections),
             configuration: ApplicationConfiguration(address: .hostname(configuration.httpHost, port: configuration.httpPort)),
             onServerRunning: { channel in self.httpPort.withLock { $0 = channel.localAddress?.port } },
             logger: logger)
@@ -51,6 +50,17 @@ public final class SikaServer: Sendable {
             additionalServices + [SMSDispatchService(dispatcher: core.dispatcher), SessionSweeper(core: core), http, lineListener]
         return ServiceGroup(
             services: services, gracefulShutdownSignals: handlingSignals ? [.sigint, .sigterm] : [], cancellationSignals: [], logger: logger)
+    }
+
+    /// HTTP/1.1 (over TLS when configured) behind the connection gate, closing idle keep-alive connections.
+    static func httpServer(configuration: GatewayConfiguration, gate: ConnectionGate) -> HTTPServerBuilder {
+        let http1 = HTTP1Channel.Configuration(idleTimeout: TimeAmount(configuration.httpIdleTimeout))
+        let tls = configuration.tls
+        return HTTPServerBuilder { responder in
+            let base = HTTP1Channel(responder: responder, configuration: http1)
+            if let tls { return GatedChildChannel(base: try TLSChannel(base, tlsConfiguration: tls), gate: gate) }
+            return GatedChildChannel(base: base, gate: gate)
+        }
     }
 
     /// Waits until both listeners are bound and returns their ports (line, HTTP).
