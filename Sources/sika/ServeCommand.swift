@@ -177,11 +177,14 @@ struct ServeCommand: AsyncParsableCommand {
         let line = configuration.lineConnections
         let http = configuration.httpConnections
         let proxies = configuration.trustedProxies.isEmpty ? "X-Forwarded-For ignored" : "X-Forwarded-For read from trusted proxies"
+        let hello =
+            configuration.requireAuthentication
+            ? "A line connection without HELLO for \(configuration.helloTimeout.components.seconds) s, or an HTTP one idle for"
+            : "An HTTP connection idle for"
         return """
             Connections: line at most \(line.total) (\(line.perAddress) per address, \(line.perOperator) per operator), \
             HTTP at most \(http.total) (\(http.perAddress) per address); \(budget.summary). \
-            A line connection without HELLO for \(configuration.helloTimeout.components.seconds) s, or an HTTP one idle for \
-            \(configuration.httpIdleTimeout.components.seconds) s, is closed; \(proxies).
+            \(hello) \(configuration.httpIdleTimeout.components.seconds) s, is closed; \(proxies).
             """
     }
 

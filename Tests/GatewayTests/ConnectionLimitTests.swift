@@ -144,6 +144,21 @@ import Testing
         try await greeted.close()
     }
 
+    /// With authentication off (`--no-auth`, local play) there is no `HELLO` to wait for, so no timeout.
+    @Test func withoutAuthenticationThereIsNoHelloTimeout() async throws {
+        let world = try await GatewayWorld()
+        defer { world.remove() }
+        let core = world.core {
+            $0.requireAuthentication = false
+            $0.helloTimeout = .seconds(10)
+        }
+        let connection = try await LineHarness(core: core)
+        await connection.channel.testingEventLoop.advanceTime(by: .seconds(60))
+        #expect(try await connection.ask("PING 1") == "PONG 1")
+        #expect(connection.channel.isActive)
+        try await connection.close()
+    }
+
     /// An HTTP keep-alive connection with nothing in progress is closed after the idle timeout, and so is
     /// one that never sent a request.
     @Test func idleHTTPConnectionsAreClosed() async throws {
