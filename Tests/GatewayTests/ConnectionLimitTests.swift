@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import NIOPosix
 import Testing
 
 @testable import Gateway
@@ -22,7 +23,10 @@ import Testing
         try #require(budget.limit >= 8_000, "this test holds about 7 000 descriptors (both ends of every connection); the limit is \(budget.limit)")
         let world = try await GatewayWorld()
         defer { world.remove() }
-        let running = try await RunningServer.start(world) { configuration in
+        // Its own event loop for the server too: thousands of connections keep it busy for a while.
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { group.shutdownGracefully { _ in } }
+        let running = try await RunningServer.start(world, group: group) { configuration in
             configuration.lineConnections = ConnectionLimits(total: 500, perAddress: 400, perOperator: 400)
             configuration.httpConnections = ConnectionLimits(total: 300, perAddress: 200, perOperator: 1)
             configuration.helloTimeout = .seconds(600)

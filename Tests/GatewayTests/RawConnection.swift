@@ -40,9 +40,12 @@ final class RawConnection: Sendable {
         self.collector = collector
     }
 
+    /// The clients' own event loop: thousands of test connections do not slow down the loops other tests share.
+    static let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+
     static func connect(port: Int, from source: String = "127.0.0.1", host: String = "127.0.0.1") async throws -> RawConnection {
         let collector = Collector()
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let channel = try await ClientBootstrap(group: group)
             .bind(to: try SocketAddress(ipAddress: source, port: 0))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(collector) }

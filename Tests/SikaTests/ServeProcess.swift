@@ -7,6 +7,10 @@ import Testing
 #endif
 
 /// `sika serve --demo` as a child process on free ports, with known operator tokens: what an operator runs.
+///
+/// Every wait here is an `await` (a short `Task.sleep` between looks), never a blocking sleep or `poll`:
+/// tests run on Swift's cooperative pool, two threads on a two-core machine, and a test that blocks one of
+/// them stalls every other test of the process.
 final class ServeProcess {
     /// What the child printed, appended by a reading thread.
     final class Output: Sendable {
@@ -36,7 +40,7 @@ final class ServeProcess {
     var stderr: String { (try? String(contentsOf: directory.appending(path: "stderr.log"), encoding: .utf8)) ?? "" }
 
     /// Starts `sika serve --demo` on a fresh database; with `fileLimit`, under `ulimit -n` (soft and hard) of that.
-    static func start(_ extra: [String] = [], fileLimit: Int? = nil) throws -> ServeProcess {
+    static func start(_ extra: [String] = [], fileLimit: Int? = nil) async throws -> ServeProcess {
         let directory = FileManager.default.temporaryDirectory.appending(path: "sika-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let providers = try freePortPair()
@@ -78,7 +82,7 @@ final class ServeProcess {
             {
                 return ServeProcess(process: process, directory: directory, linePort: line, httpPort: http, output: output)
             }
-            Thread.sleep(forTimeInterval: 0.05)
+            try await Task.sleep(for: .milliseconds(50))
         }
         process.terminate()
         let log = (try? String(contentsOf: directory.appending(path: "stderr.log"), encoding: .utf8)) ?? ""
@@ -94,9 +98,15 @@ final class ServeProcess {
         return kilobytes
     }
 
-    /// SIGTERM, as an operator stops it; returns how it ended.
-    func stop() -> (reason: Process.TerminationReason, status: Int32) {
+    /// SIGTERM without waiting, for a test that ends early; `stop()` is the orderly way.
+    func abandon() {
         if process.isRunning { process.terminate() }
+    }
+
+    /// SIGTERM, as an operator stops it; returns how it ended.
+    func stop() async -> (reason: Process.TerminationReason, status: Int32) {
+        if process.isRunning { process.terminate() }
+        while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
         process.waitUntilExit()
         try? FileManager.default.removeItem(at: directory)
         return (process.terminationReason, process.terminationStatus)
@@ -145,7 +155,7 @@ final class TCPSocket {
 
     /// Connects without blocking: fails if the server did not complete the connection within `timeout` seconds
     /// (a server that stopped accepting leaves connections hanging in its backlog).
-    static func connect(port: Int, from source: String = "127.0.0.1", timeout: Double = 10) throws -> TCPSocket {
+    static func connect(port: Int, from source: String = "127.0.0.1", timeout: Double = 10) async throws -> TCPSocket {
         let fd = try call("socket") { Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0) }
         let socket = TCPSocket(fd: fd)
         do {
@@ -156,8 +166,11 @@ final class TCPSocket {
             let started = withUnsafePointer(to: &remote) { Glibc.connect(fd, UnsafeRawPointer($0).assumingMemoryBound(to: sockaddr.self), 16) }
             if started != 0 {
                 guard errno == EINPROGRESS else { throw ServeError("connect: \(String(cString: strerror(errno)))") }
-                var entry = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-                guard poll(&entry, 1, Int32(timeout * 1000)) == 1 else { throw ServeError("connect: no answer within \(timeout) s") }
+                let deadline = Date().addingTimeInterval(timeout)
+                while !socket.ready(for: Int16(POLLOUT)) {
+                    guard Date() < deadline else { throw ServeError("connect: no answer within \(timeout) s") }
+                    try await Task.sleep(for: .milliseconds(5))
+                }
                 var failure: Int32 = 0
                 var length = socklen_t(MemoryLayout<Int32>.size)
                 getsockopt(fd, SOL_SOCKET, SO_ERROR, &failure, &length)
@@ -210,42 +223,43 @@ final class TCPSocket {
     }
 
     /// Writes everything, waiting for room; throws if the socket will not take it within `timeout` seconds.
-    func send(_ text: String, timeout: Double = 30) throws {
+    func send(_ text: String, timeout: Double = 30) async throws {
         var bytes = ArraySlice(Array(text.utf8))
         let deadline = Date().addingTimeInterval(timeout)
         while !bytes.isEmpty {
             bytes = bytes.dropFirst(write(bytes))
             if bytes.isEmpty { return }
             guard Date() < deadline else { throw ServeError("the server took only part of \(text.prefix(60))") }
-            wait(for: Int16(POLLOUT), milliseconds: 50)
+            try await Task.sleep(for: .milliseconds(5))
         }
     }
 
     /// Waits (up to `timeout` seconds, a failure bound) until `condition` holds on what was read.
     @discardableResult
-    func read(timeout: Double = 30, until condition: (TCPSocket) -> Bool) -> Bool {
+    func read(timeout: Double = 30, until condition: (TCPSocket) -> Bool) async throws -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
             drain()
             if condition(self) { return true }
             if closedByPeer || Date() >= deadline { return false }
-            wait(for: Int16(POLLIN), milliseconds: 50)
+            try await Task.sleep(for: .milliseconds(10))
         }
     }
 
-    func wait(for events: Int16, milliseconds: Int32) {
+    /// Whether the socket is ready for `events` now (a `poll` that does not wait).
+    func ready(for events: Int16) -> Bool {
         var entry = pollfd(fd: fd, events: events, revents: 0)
-        _ = poll(&entry, 1, milliseconds)
+        return poll(&entry, 1, 0) == 1
     }
 
     func close() { _ = Glibc.close(fd) }
 
     /// One HTTP/1.1 request on a fresh connection; the status and the body.
-    static func http(_ path: String, port: Int, from source: String = "127.0.0.1") throws -> (status: Int, body: String) {
-        let socket = try connect(port: port, from: source)
+    static func http(_ path: String, port: Int, from source: String = "127.0.0.1") async throws -> (status: Int, body: String) {
+        let socket = try await connect(port: port, from: source)
         defer { socket.close() }
-        try socket.send("GET \(path) HTTP/1.1\r\nHost: sika\r\nConnection: close\r\n\r\n")
-        socket.read { $0.closedByPeer }
+        try await socket.send("GET \(path) HTTP/1.1\r\nHost: sika\r\nConnection: close\r\n\r\n")
+        try await socket.read { $0.closedByPeer }
         let text = socket.text
         let status = Int(text.split(separator: " ").dropFirst().first ?? "") ?? 0
         let body = text.range(of: "\r\n\r\n").map { String(text[$0.upperBound...]) } ?? ""
