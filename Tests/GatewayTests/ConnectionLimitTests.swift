@@ -78,6 +78,27 @@ import Testing
         try await running.stop()
     }
 
+    /// Every client behind a trusted proxy comes from the proxy's address: its connections count toward the
+    /// HTTP listener's cap only, while any other address keeps its own cap.
+    @Test func aTrustedProxyIsExemptFromTheHTTPPerAddressCap() async throws {
+        let world = try await GatewayWorld()
+        defer { world.remove() }
+        let trusted = try TrustedProxies(["127.0.0.1"])
+        let running = try await RunningServer.start(world) { configuration in
+            configuration.httpConnections = ConnectionLimits(total: 8, perAddress: 2, perOperator: 1)
+            configuration.trustedProxies = trusted
+        }
+        let proxy = try await RawConnection.connect(5, port: running.httpPort, from: "127.0.0.1")
+        let other = try await RawConnection.connect(3, port: running.httpPort, from: "127.0.0.2")
+        #expect(try await RawConnection.eventually { other.filter(\.isClosed).count == 1 })
+        #expect(proxy.allSatisfy { !$0.isClosed })
+        #expect(running.server.core.httpConnections.openConnections == 7)
+        let exposition = running.server.core.metrics.exposition()
+        #expect(Self.metric(exposition, #"sika_connections_refused_total{listener="http",reason="address"}"#) == 1)
+        for connection in proxy + other { await connection.close() }
+        try await running.stop()
+    }
+
     /// An operator holds at most its share of the line listener: one more `HELLO` is refused with 503 and the
     /// connection closed; the other operator is not affected; a slot freed is usable again.
     @Test func anOperatorBeyondItsCapIsRefusedAtHello() async throws {
