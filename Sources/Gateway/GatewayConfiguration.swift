@@ -37,6 +37,20 @@ public struct GatewayConfiguration: Sendable {
     public var drainTimeout: Duration = .seconds(10)
     /// How often the SMS dispatcher looks at the outbox when nothing nudged it.
     public var smsPollInterval: Duration = .milliseconds(500)
+    /// Connection caps of the line listener and of HTTP. The defaults fit the process's file descriptor
+    /// limit as it is when the configuration is made, minus a reserve (see `FileDescriptorBudget`).
+    public var lineConnections: ConnectionLimits
+    public var httpConnections: ConnectionLimits
+    /// A line connection that has not authenticated with `HELLO` this long after connecting gets
+    /// `ERR - 401` and is closed (when authentication is required).
+    public var helloTimeout: Duration = .seconds(10)
+    /// An HTTP connection with no request in progress is closed after this long.
+    public var httpIdleTimeout: Duration = .seconds(30)
+    /// HTTP peers whose `X-Forwarded-For` names the client; none by default (the header is ignored).
+    public var trustedProxies = TrustedProxies.none
 
-    public init() {}
+    public init(budget: FileDescriptorBudget = .current()) {
+        lineConnections = budget.line
+        httpConnections = budget.http
+    }
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Measures engine steps per second on a full journey with a fake host, for `sika bench engine`.
+/// Measures engine steps per second on a full journey with a fake host, for `sika-bench engine`.
 ///
 /// A step is one engine call: `begin`, `step` or `resume`. The fake host answers every action
 /// with `ok` and a plausible value for each variable the action `provides`, so only the engine

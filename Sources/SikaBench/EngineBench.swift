@@ -7,7 +7,7 @@ import MobileMoney
 import Operators
 import Sessions
 
-/// `sika bench engine`: menu-engine steps per second for a full transfer journey, engine alone (a fake
+/// `sika-bench engine`: menu-engine steps per second for a full transfer journey, engine alone (a fake
 /// host answers the actions) and through `SessionManager` with the real, durable ledger, in one run.
 struct EngineBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "engine", abstract: "Engine steps per second, alone and with the real ledger.")

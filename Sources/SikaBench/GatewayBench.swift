@@ -10,7 +10,7 @@ import Operators
 import Sessions
 import Synchronization
 
-/// `sika bench gateway`: full transfer journeys over the loopback line socket, C connections × S
+/// `sika-bench gateway`: full transfer journeys over the loopback line socket, C connections × S
 /// concurrent sessions, and in the same run the same journeys straight through `SessionManager` as the ceiling.
 struct GatewayBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

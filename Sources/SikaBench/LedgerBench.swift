@@ -6,7 +6,7 @@ import LedgerSQLite
 import MobileMoney
 import Operators
 
-/// `sika bench ledger`: durable on-net transfers per second for the full operation (PIN check, limits,
+/// `sika-bench ledger`: durable on-net transfers per second for the full operation (PIN check, limits,
 /// transfer, fee, both receipts), one commit per operation versus group commit at 1, 8 and 64 callers,
 /// against the raw SQLite ceiling of the same statements measured in the same run.
 struct LedgerBench: AsyncParsableCommand {
@@ -35,7 +35,7 @@ struct LedgerBench: AsyncParsableCommand {
             } ?? BenchWorld.directory("ledger")
         defer { try? FileManager.default.removeItem(at: base) }
         let catalog = try OperatorCatalog.load(from: URL(fileURLWithPath: "menus/operators.yaml"))
-        print("sika bench ledger: \(operations) ops per run, \(wallets) wallets, WAL, asked for synchronous=\(durability.rawValue)")
+        print("sika-bench ledger: \(operations) ops per run, \(wallets) wallets, WAL, asked for synchronous=\(durability.rawValue)")
 
         if let only {
             let (rate, batch) = try await measure(

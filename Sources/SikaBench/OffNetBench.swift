@@ -7,7 +7,7 @@ import MobileMoney
 import Operators
 import ProviderBridge
 
-/// `sika bench offnet`: off-net transfers per second through the bridge and HTTP simulators (at 0 and
+/// `sika-bench offnet`: off-net transfers per second through the bridge and HTTP simulators (at 0 and
 /// 50 ms of provider latency), and the time the reconciler takes to settle 1 000 pending transfers.
 struct OffNetBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -11,6 +11,6 @@ struct SikaBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sika-bench",
         abstract: "Measure throughput and latency against in-run baselines (build with -c release).",
-        subcommands: [LedgerBench.self, EngineBench.self, GatewayBench.self, OffNetBench.self]
+        subcommands: [LedgerBench.self, EngineBench.self, GatewayBench.self, OffNetBench.self, LimiterBench.self]
     )
 }

@@ -21,6 +21,11 @@ struct ServeCommand: AsyncParsableCommand {
             --secrets file (the environment wins). With --demo, missing ones are generated and printed, and the demo subscribers \
             are created on first start. Stop with Ctrl-C (SIGINT) or SIGTERM: the listeners stop accepting, steps in flight \
             finish, then the process exits.
+
+            Connections: at start the soft file descriptor limit is raised to the hard limit, and the connection caps default to \
+            what fits under it minus --fd-reserve: half for the line socket, half for HTTP, and at most half of a listener for one \
+            client address (or one operator). A connection beyond a cap is closed as soon as it is accepted (the line socket first \
+            writes "ERR - 503 too many connections") and counted in /metrics. The numbers are printed at start.
             """)
 
     @OptionGroup var store: StoreOptions
@@ -49,6 +54,28 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "OpenAPI document served at /openapi.yaml.") var openapi: String = "docs/openapi.yaml"
     @Option(help: "PEM certificate chain: serve TLS on both the line socket and HTTP (with --tls-key).") var tlsCert: String?
     @Option(help: "PEM private key of --tls-cert (mode 600).") var tlsKey: String?
+    @Option(help: "Line-protocol connections open at once (default: half the file descriptors left after the reserve).")
+    var maxLineConnections: Int?
+    @Option(help: "Line-protocol connections from one client address (default: half of --max-line-connections).")
+    var maxLineConnectionsPerAddress: Int?
+    @Option(help: "Authenticated line-protocol connections of one operator (default: half of --max-line-connections).")
+    var maxConnectionsPerOperator: Int?
+    @Option(help: "HTTP connections open at once (default: the other half of the file descriptors left after the reserve).")
+    var maxHTTPConnections: Int?
+    @Option(help: "HTTP connections from one client address; trusted proxies count only toward the total (default: half of it).")
+    var maxHTTPConnectionsPerAddress: Int?
+    @Option(help: "File descriptors kept for the database, logs and outgoing connections, below the limit.")
+    var fdReserve: Int = FileDescriptorBudget.defaultReserve
+    @Option(help: "Seconds a line connection may stay without a successful HELLO before it is closed (not with --no-auth).")
+    var helloTimeout: Int = 10
+    @Option(help: "Seconds an HTTP keep-alive connection may stay idle before it is closed.") var httpIdleTimeout: Int = 30
+    @Option(
+        help: ArgumentHelp(
+            "A proxy (IP address or CIDR range) whose X-Forwarded-For names the API client; repeatable. None by default: the header is ignored.",
+            valueName: "address"))
+    var trustedProxy: [String] = []
+    @Option(help: "Keys (phones, client addresses) each rate limiter remembers at once.")
+    var rateLimitKeys: Int = TokenBucketLimiter.defaultMaxKeys
 
     func validate() throws {
         guard (0...65535).contains(linePort), (0...65535).contains(httpPort) else { throw ValidationError("ports are 0…65535") }
@@ -57,9 +84,17 @@ struct ServeCommand: AsyncParsableCommand {
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         guard sessionStartsPerMinute > 0 else { throw ValidationError("--session-starts-per-minute must be positive") }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+        let caps = [maxLineConnections, maxLineConnectionsPerAddress, maxConnectionsPerOperator, maxHTTPConnections, maxHTTPConnectionsPerAddress]
+        guard caps.allSatisfy({ ($0 ?? 1) > 0 }) else { throw ValidationError("connection caps must be positive") }
+        guard fdReserve >= 0 else { throw ValidationError("--fd-reserve must be 0 or more") }
+        guard helloTimeout > 0, httpIdleTimeout > 0 else { throw ValidationError("--hello-timeout and --http-idle-timeout must be positive") }
+        guard rateLimitKeys > 0 else { throw ValidationError("--rate-limit-keys must be positive") }
+        do { _ = try TrustedProxies(trustedProxy) } catch { throw ValidationError("--trusted-proxy: \(error)") }
     }
 
     func run() async throws {
+        // First, before any file is opened: every connection is a descriptor.
+        let budget = FileDescriptorBudget.raised(reserve: fdReserve)
         CommandLogging.bootstrap(defaultLevel: .info)
         // Made before `store.open()`, which lowers the default level for the loggers created after it.
         let logger = Logger(label: "sika.serve")
@@ -80,7 +115,8 @@ struct ServeCommand: AsyncParsableCommand {
         if Set(aggregatorTokens.tokens.values).count < aggregatorTokens.tokens.count {
             throw MobileMoneyError(.configuration, "every operator needs its own \(OperatorTokens.aggregatorPrefix)… secret")
         }
-        var configuration = GatewayConfiguration()
+        var configuration = GatewayConfiguration(budget: budget)
+        configure(&configuration, budget: budget, logger: logger)
         configuration.lineHost = lineHost
         configuration.linePort = linePort
         configuration.httpHost = httpHost
@@ -108,12 +144,14 @@ struct ServeCommand: AsyncParsableCommand {
         // The other networks' providers, simulated in-process, with the bridge and its reconciler.
         let offNet = ProviderNetwork.simulated(
             money: money, basePort: providerPort, faults: try faults.map(FaultPlan.parse) ?? .none, logger: Logger(label: "sika.bridge"))
-        let api = try await Self.walletAPI(money: money, offNet: offNet, secrets: secrets, openapi: openapi, demo: demo, logger: logger)
+        let api = try await Self.walletAPI(
+            money: money, offNet: offNet, secrets: secrets, openapi: openapi, demo: demo, rateLimitKeys: rateLimitKeys, logger: logger)
 
         let metrics = GatewayMetrics()
         let sessions = SessionManager(
             menus: menuSet, money: money, idleTimeout: configuration.idleTimeout, offNet: offNet.bridge,
-            startLimiter: TokenBucketLimiter(capacity: sessionStartsPerMinute, refillPerSecond: Double(sessionStartsPerMinute) / 60),
+            startLimiter: TokenBucketLimiter(
+                capacity: sessionStartsPerMinute, refillPerSecond: Double(sessionStartsPerMinute) / 60, maxKeys: rateLimitKeys),
             onAction: metrics.recordAction)
         let core = GatewayCore(sessions: sessions, configuration: configuration, metrics: metrics, logger: gatewayLogger)
         let server = SikaServer(core: core, additionalServices: offNet.services, api: api.api, logger: logger)
@@ -124,12 +162,15 @@ struct ServeCommand: AsyncParsableCommand {
         let showTokens = demo
         let bearer = demo ? aggregatorTokens.tokens["tmoney"] ?? "<tmoney aggregator token>" : "$SIKA_AGGREGATOR_TOKEN_TMONEY"
         let curlAuthorization = noAuth ? "" : "-H \"Authorization: Bearer \(bearer)\" "
+        let connections = Self.connectionSummary(configuration, budget: budget)
+        logger.info("\(connections)")
         Task {
             guard let (line, http) = try? await server.waitUntilListening(timeout: .seconds(30)) else { return }
             var lines = ["Line protocol on \(lineHost):\(line), HTTP on http://\(httpHost):\(http) (/ussd, /health, /metrics)."]
             lines.append("Ledger \(ledgerPath): \(durability) (read back from the writer).")
             lines.append("Provider simulators: \(providers.joined(separator: ", ")).")
             lines.append(apiLine)
+            lines.append(connections)
             if showTokens {
                 for (op, token) in tokens.tokens.sorted(by: { $0.key < $1.key }) {
                     lines.append("  token \(op): \(token)\(tokens.generated.contains(op) ? " (generated for this run)" : "")")
@@ -148,11 +189,47 @@ struct ServeCommand: AsyncParsableCommand {
         try await server.serviceGroup(handlingSignals: true).run()
     }
 
+    /// The connection caps and timeouts from the flags, over the defaults that fit the descriptor budget.
+    private func configure(_ configuration: inout GatewayConfiguration, budget: FileDescriptorBudget, logger: Logger) {
+        let line = maxLineConnections.map(ConnectionLimits.sharing) ?? configuration.lineConnections
+        configuration.lineConnections = ConnectionLimits(
+            total: line.total, perAddress: maxLineConnectionsPerAddress ?? line.perAddress, perOperator: maxConnectionsPerOperator ?? line.perOperator
+        )
+        let http = maxHTTPConnections.map(ConnectionLimits.sharing) ?? configuration.httpConnections
+        configuration.httpConnections = ConnectionLimits(
+            total: http.total, perAddress: maxHTTPConnectionsPerAddress ?? http.perAddress, perOperator: http.perOperator)
+        configuration.helloTimeout = .seconds(helloTimeout)
+        configuration.httpIdleTimeout = .seconds(httpIdleTimeout)
+        configuration.trustedProxies = (try? TrustedProxies(trustedProxy)) ?? .none
+        let caps = configuration.lineConnections.total + configuration.httpConnections.total
+        if caps > budget.forConnections {
+            logger.warning(
+                "connection caps above the file descriptor budget: a flood of connections may exhaust descriptors",
+                metadata: ["caps": "\(caps)", "budget": "\(budget.forConnections)"])
+        }
+    }
+
+    static func connectionSummary(_ configuration: GatewayConfiguration, budget: FileDescriptorBudget) -> String {
+        let line = configuration.lineConnections
+        let http = configuration.httpConnections
+        let proxies = configuration.trustedProxies.isEmpty ? "X-Forwarded-For ignored" : "X-Forwarded-For read from trusted proxies"
+        let hello =
+            configuration.requireAuthentication
+            ? "A line connection without HELLO for \(configuration.helloTimeout.components.seconds) s, or an HTTP one idle for"
+            : "An HTTP connection idle for"
+        return """
+            Connections: line at most \(line.total) (\(line.perAddress) per address, \(line.perOperator) per operator), \
+            HTTP at most \(http.total) (\(http.perAddress) per address); \(budget.summary). \
+            \(hello) \(configuration.httpIdleTimeout.components.seconds) s, is closed; \(proxies).
+            """
+    }
+
     /// Prints for people and flushes at once: stdout may be a pipe or a file, where output is block-buffered.
     /// The JSON API, if its secrets are configured: from the environment or a private secrets file; with
     /// --demo, missing ones are generated for this run and printed. Without them the API is off, said once.
     static func walletAPI(
-        money: MobileMoney, offNet: ProviderNetwork, secrets: String?, openapi: String, demo: Bool, logger: Logger
+        money: MobileMoney, offNet: ProviderNetwork, secrets: String?, openapi: String, demo: Bool,
+        rateLimitKeys: Int = TokenBucketLimiter.defaultMaxKeys, logger: Logger
     ) async throws -> (api: WalletAPI?, line: String) {
         var environment = ProcessInfo.processInfo.environment
         var generated = ""
@@ -162,9 +239,10 @@ struct ServeCommand: AsyncParsableCommand {
             environment["SIKA_ADMIN_TOKEN"] = environment["SIKA_ADMIN_TOKEN"] ?? admin
             generated = " (demo secrets generated for this run; admin token: \(environment["SIKA_ADMIN_TOKEN"]!))"
         }
-        let configuration: APIConfiguration
+        var configuration: APIConfiguration
         do {
             configuration = try APIConfiguration.load(environment: environment, secretsFile: secrets)
+            configuration.rateLimitKeys = rateLimitKeys
         } catch let error as APIConfigurationError where secrets == nil {
             return (nil, "JSON API off: \(error) (or pass --secrets FILE, or --demo).")
         }

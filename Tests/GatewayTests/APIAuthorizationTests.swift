@@ -134,7 +134,7 @@ import Testing
         try await testCase.prepare(f)
         let call = testCase.call(Setup(offNetID: offNet.transfer.transferID, reference: onNet.reference))
 
-        let router = Router()
+        let router = Router(context: SikaRequestContext.self)
         api.register(on: router)
         try await Application(router: router, logger: quiet).test(.router) { client in
             switch testCase.access {

@@ -1,4 +1,6 @@
 import Foundation
+import NIOCore
+import NIOPosix
 import ServiceLifecycle
 
 @testable import Gateway
@@ -12,12 +14,19 @@ struct RunningServer {
     let linePort: Int
     let httpPort: Int
 
-    static func start(_ world: GatewayWorld, configure: (inout GatewayConfiguration) -> Void = { _ in }) async throws -> RunningServer {
+    /// - Parameters:
+    ///   - api: the JSON API, served under `/api` as `sika serve` does.
+    ///   - group: the servers' event loops; a test that loads them heavily passes its own, so that the other
+    ///     tests of the process, on the shared loops, are not slowed down.
+    static func start(
+        _ world: GatewayWorld, api: WalletAPI? = nil, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        configure: (inout GatewayConfiguration) -> Void = { _ in }
+    ) async throws -> RunningServer {
         let core = world.core { configuration in
             configuration.smsPollInterval = .milliseconds(50)
             configure(&configuration)
         }
-        let server = SikaServer(core: core, logger: core.logger)
+        let server = SikaServer(core: core, api: api, group: group, logger: core.logger)
         let group = try server.serviceGroup()
         let task = Task { try await group.run() }
         let (line, http) = try await server.waitUntilListening()

@@ -43,7 +43,7 @@ final class APIFixture: Sendable {
     }
 
     func application() -> some ApplicationProtocol {
-        let router = Router()
+        let router = Router(context: SikaRequestContext.self)
         api.register(on: router)
         return Application(router: router, logger: logs.logger(label: "http"))
     }

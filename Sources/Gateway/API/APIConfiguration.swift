@@ -1,5 +1,6 @@
 import Foundation
 import MobileMoney
+import Sessions
 
 /// Secrets and limits of the JSON API.
 public struct APIConfiguration: Sendable {
@@ -15,6 +16,8 @@ public struct APIConfiguration: Sendable {
     /// Requests per client address: burst and sustained rate.
     public var perClientBurst = 100
     public var perClientPerSecond = 20.0
+    /// Subscribers and clients each limiter remembers at once (see `TokenBucketLimiter`).
+    public var rateLimitKeys = TokenBucketLimiter.defaultMaxKeys
 
     public init(jwtSecret: [UInt8], adminToken: String) throws {
         guard jwtSecret.count >= 32 else { throw APIConfigurationError("the JWT secret must be at least 32 bytes") }

@@ -59,12 +59,15 @@ public struct WalletAPI: Sendable {
         self.logger = logger
         keys = JWTKeyCollection()
         await keys.add(hmac: HMACKey(key: SymmetricKey(data: configuration.jwtSecret)), digestAlgorithm: .sha256)
-        perSubscriber = TokenBucketLimiter(capacity: configuration.perSubscriberBurst, refillPerSecond: configuration.perSubscriberPerSecond)
-        perClient = TokenBucketLimiter(capacity: configuration.perClientBurst, refillPerSecond: configuration.perClientPerSecond)
+        perSubscriber = TokenBucketLimiter(
+            capacity: configuration.perSubscriberBurst, refillPerSecond: configuration.perSubscriberPerSecond, maxKeys: configuration.rateLimitKeys)
+        perClient = TokenBucketLimiter(
+            capacity: configuration.perClientBurst, refillPerSecond: configuration.perClientPerSecond, maxKeys: configuration.rateLimitKeys)
     }
 
-    /// Adds the API's routes and its per-client rate limit to `router`.
-    public func register<Context: RequestContext>(on router: Router<Context>) {
+    /// Adds the API's routes and its per-client rate limit to `router`. The limit keys on the context's
+    /// `clientAddress`, so each client has its own bucket (`HTTPFront.router` resolves it behind trusted proxies).
+    public func register(on router: Router<SikaRequestContext>) {
         let api = self
         router.get("/openapi.yaml") { _, _ in
             Response(
@@ -72,8 +75,8 @@ public struct WalletAPI: Sendable {
                 body: .init(byteBuffer: ByteBuffer(string: api.openAPIDocument)))
         }
         let group = router.group("api")
-            .add(middleware: RequestLogMiddleware<Context>(logger: logger))
-            .add(middleware: ClientRateLimitMiddleware<Context>(limiter: perClient))
+            .add(middleware: RequestLogMiddleware<SikaRequestContext>(logger: logger))
+            .add(middleware: ClientRateLimitMiddleware(limiter: perClient))
         group.post("auth/token") { request, _ in try await api.issueToken(request) }
         group.post("transactions") { request, _ in try await api.createTransaction(request) }
         group.get("transactions/:phoneNumber") { request, context in try await api.history(request, context) }

@@ -9,8 +9,11 @@ public enum HTTPFront {
     /// Bodies of the callback are a few hundred bytes; anything much larger is not a USSD request.
     static let maxFormSize = 16 * 1024
 
-    public static func router(core: GatewayCore, callback: USSDCallback) -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+    /// The routes, behind a middleware that resolves each request's client (`X-Forwarded-For` from the
+    /// configuration's trusted proxies only).
+    public static func router(core: GatewayCore, callback: USSDCallback) -> Router<SikaRequestContext> {
+        let router = Router(context: SikaRequestContext.self)
+        router.add(middleware: ClientAddressMiddleware(trusted: core.configuration.trustedProxies))
         router.get("/health") { _, _ -> Response in
             let status: HTTPResponse.Status = core.isDraining ? .serviceUnavailable : .ok
             return text(core.isDraining ? "draining\n" : "ok\n", status: status)

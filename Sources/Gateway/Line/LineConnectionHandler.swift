@@ -6,9 +6,12 @@ import Sessions
 /// Serves one line-protocol connection: authentication, the per-session queues that keep one session's
 /// replies in order while different sessions run concurrently, mobile-originated SMS, and backpressure.
 ///
-/// All state lives on the channel's event loop. Session steps run as tasks off the loop and hop back
-/// with their outcome. Reading stops while the channel is not writable (a slow reader) or too many steps
-/// are in flight, so neither outbound bytes nor pending steps grow without bound.
+/// All state lives on the channel's event loop. Session steps and mobile-originated SMS run as tasks off
+/// the loop and hop back with their outcome. Reading stops while the channel is not writable (a slow
+/// reader) or too many of them are in flight, so neither outbound bytes nor pending work grow without bound.
+///
+/// A connection that has not authenticated within `helloTimeout` (when authentication is required) is
+/// told so and closed, and an authenticated operator holds at most its share of the listener's connections.
 final class LineConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = LineFrame
     typealias OutboundIn = ServerLine
@@ -33,6 +36,7 @@ final class LineConnectionHandler: ChannelDuplexHandler {
     private var active = true
     private var context: ChannelHandlerContext?
     private var sweep: RepeatedTask?
+    private var helloDeadline: Scheduled<Void>?
 
     init(core: GatewayCore, connectionID: Int) {
         self.core = core
@@ -50,13 +54,28 @@ final class LineConnectionHandler: ChannelDuplexHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         sweep?.cancel()
+        helloDeadline?.cancel()
         self.context = nil
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        if core.configuration.requireAuthentication {
+            let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+            helloDeadline = context.eventLoop.scheduleTask(in: TimeAmount(core.configuration.helloTimeout)) {
+                handler.value.helloTimedOut()
+            }
+        }
+        context.fireChannelActive()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         active = false
         sweep?.cancel()
-        if let operatorID { core.dispatcher.disconnect(operatorID: operatorID, connection: connectionID) }
+        helloDeadline?.cancel()
+        if let operatorID {
+            core.dispatcher.disconnect(operatorID: operatorID, connection: connectionID)
+            core.lineConnections.release(operator: operatorID)
+        }
         // The gateway went away: its sessions cannot be answered any more. Running ones are released
         // when their step comes back (see `finished`).
         let idle = slots.values.filter { !$0.running }.map(\.key)
@@ -154,6 +173,13 @@ final class LineConnectionHandler: ChannelDuplexHandler {
             core.logger.notice("HELLO refused", metadata: ["operator": "\(requested)", "connection": "\(connectionID)"])
             throw GatewayError(.notAuthenticated, "bad operator or token")
         }
+        guard core.lineConnections.admit(operator: requested) else {
+            core.logger.warning("HELLO refused: operator at its connection cap", metadata: ["operator": "\(requested)"])
+            send(.error(GatewayError(.unavailable, "too many connections for \(requested)")), flush: true)
+            context?.close(promise: nil)
+            return
+        }
+        helloDeadline?.cancel()
         operatorID = requested
         if let context { core.dispatcher.connect(operatorID: requested, connection: connectionID, channel: context.channel) }
         core.logger.info("operator connected", metadata: ["operator": "\(requested)", "connection": "\(connectionID)"])
@@ -177,12 +203,33 @@ final class LineConnectionHandler: ChannelDuplexHandler {
             throw GatewayError(other ? .forbidden : .malformed, "\(shortCode) is not \(op.id)'s short code")
         }
         guard let eventLoop = context?.eventLoop else { return }
+        // Counted like a session step: while too many are in flight, or the client does not read its replies,
+        // the connection is not read, so a flood of SMS lines waits in the client's socket, not in our memory.
+        stepsInFlight += 1
         let core = self.core
         let handler = NIOLoopBound(self, eventLoop: eventLoop)
         Task {
             let reply = await core.answerMobileOriginated(msisdn: msisdn, text: text, operator: op)
-            eventLoop.execute { handler.value.send(.sms(shortCode: op.smsShortCode, msisdn: msisdn, text: reply), flush: true) }
+            eventLoop.execute { handler.value.answered(.sms(shortCode: op.smsShortCode, msisdn: msisdn, text: reply)) }
         }
+    }
+
+    /// The reply to a mobile-originated SMS is ready.
+    private func answered(_ reply: ServerLine) {
+        stepsInFlight -= 1
+        if active { send(reply, flush: true) }
+        resumeReading()
+    }
+
+    /// No `HELLO` in time: the connection holds a descriptor for nothing.
+    private func helloTimedOut() {
+        helloDeadline = nil
+        guard active, operatorID == nil, let context else { return }
+        let (whole, fraction) = core.configuration.helloTimeout.components
+        let seconds = fraction == 0 ? "\(whole)" : "\(Double(whole) + Double(fraction) / 1e18)"
+        send(.error(GatewayError(.notAuthenticated, "no HELLO within \(seconds) s")), flush: true)
+        core.lineConnections.recordTimeout()
+        context.close(promise: nil)
     }
 
     // MARK: Session queues

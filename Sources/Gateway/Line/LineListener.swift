@@ -18,6 +18,9 @@ public final class LineListener: Service {
         self.group = group
     }
 
+    /// What a connection beyond a cap reads before it is closed.
+    static let refusal = "ERR - 503 too many connections\n"
+
     /// The port actually bound (useful with port 0), once listening.
     public var port: Int? { bound.withLock { $0 } }
 
@@ -35,6 +38,14 @@ public final class LineListener: Service {
             .childChannelOption(.writeBufferWaterMark, value: .init(low: 32 * 1024, high: 64 * 1024))
             .childChannelInitializer { [weak self] channel in
                 channel.eventLoop.makeCompletedFuture {
+                    let address = channel.remoteAddress?.clientAddress
+                    guard core.lineConnections.admit(address: address) == nil else {
+                        // Over a cap: said in plain text and closed at once. On TLS, closed without a word
+                        // (a refused connection gets no handshake).
+                        try channel.pipeline.syncOperations.addHandler(RefusedConnectionHandler(farewell: tls == nil ? Self.refusal : nil))
+                        return
+                    }
+                    channel.closeFuture.whenComplete { _ in core.lineConnections.release(address: address) }
                     if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                     try channel.pipeline.syncOperations.addHandlers([
                         ByteToMessageHandler(LineFrameDecoder()),
@@ -47,8 +58,13 @@ public final class LineListener: Service {
             .bind(host: core.configuration.lineHost, port: core.configuration.linePort)
             .get()
         bound.withLock { $0 = server.localAddress?.port }
+        let limits = core.configuration.lineConnections
         core.logger.info(
-            "line listener ready", metadata: ["host": "\(core.configuration.lineHost)", "port": "\(server.localAddress?.port ?? 0)"])
+            "line listener ready",
+            metadata: [
+                "host": "\(core.configuration.lineHost)", "port": "\(server.localAddress?.port ?? 0)", "max_connections": "\(limits.total)",
+                "max_per_address": "\(limits.perAddress)", "max_per_operator": "\(limits.perOperator)",
+            ])
 
         // Returns when shutdown was requested (or the task was cancelled): then drain.
         try? await gracefulShutdown()

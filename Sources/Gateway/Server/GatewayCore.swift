@@ -13,6 +13,9 @@ public final class GatewayCore: Sendable {
     public let configuration: GatewayConfiguration
     public let metrics: GatewayMetrics
     public let dispatcher: SMSDispatcher
+    /// Open connections and their caps, per listener.
+    public let lineConnections: ConnectionGate
+    public let httpConnections: ConnectionGate
     let logger: Logger
 
     private struct State {
@@ -29,6 +32,10 @@ public final class GatewayCore: Sendable {
         self.metrics = metrics
         self.logger = logger
         self.dispatcher = SMSDispatcher(money: sessions.money, metrics: metrics, pollInterval: configuration.smsPollInterval, logger: logger)
+        lineConnections = ConnectionGate(listener: "line", limits: configuration.lineConnections, registry: metrics.registry)
+        let proxies = configuration.trustedProxies
+        httpConnections = ConnectionGate(
+            listener: "http", limits: configuration.httpConnections, registry: metrics.registry, exemptFromAddressCap: { proxies.contains($0) })
     }
 
     public var catalog: OperatorCatalog { sessions.money.catalog }

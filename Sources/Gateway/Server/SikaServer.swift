@@ -3,6 +3,7 @@ import HummingbirdCore
 import HummingbirdTLS
 import Logging
 import NIOCore
+import NIOPosix
 import ServiceLifecycle
 import Sessions
 import Synchronization
@@ -21,12 +22,19 @@ public final class SikaServer: Sendable {
     private let api: WalletAPI?
     private let httpPort = Mutex<Int?>(nil)
     private let logger: Logger
+    private let group: any EventLoopGroup
 
-    /// - Parameter api: the JSON API for apps, served under `/api` beside the USSD callback.
-    public init(core: GatewayCore, additionalServices: [any Service] = [], api: WalletAPI? = nil, logger: Logger) {
+    /// - Parameters:
+    ///   - api: the JSON API for apps, served under `/api` beside the USSD callback.
+    ///   - group: the event loops of both listeners' connections.
+    public init(
+        core: GatewayCore, additionalServices: [any Service] = [], api: WalletAPI? = nil,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger
+    ) {
         self.core = core
         self.api = api
-        self.lineListener = LineListener(core: core)
+        self.group = group
+        self.lineListener = LineListener(core: core, group: group)
         self.callback = USSDCallback(core: core)
         self.additionalServices = additionalServices
         self.logger = logger
@@ -40,17 +48,28 @@ public final class SikaServer: Sendable {
         let configuration = core.configuration
         let router = HTTPFront.router(core: core, callback: callback)
         api?.register(on: router)
-        let server: HTTPServerBuilder = try configuration.tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1()
         let http = Application(
             router: router,
-            server: server,
+            server: Self.httpServer(configuration: configuration, gate: core.httpConnections),
             configuration: ApplicationConfiguration(address: .hostname(configuration.httpHost, port: configuration.httpPort)),
             onServerRunning: { channel in self.httpPort.withLock { $0 = channel.localAddress?.port } },
+            eventLoopGroupProvider: .shared(group),
             logger: logger)
         let services: [any Service] =
             additionalServices + [SMSDispatchService(dispatcher: core.dispatcher), SessionSweeper(core: core), http, lineListener]
         return ServiceGroup(
             services: services, gracefulShutdownSignals: handlingSignals ? [.sigint, .sigterm] : [], cancellationSignals: [], logger: logger)
+    }
+
+    /// HTTP/1.1 (over TLS when configured) behind the connection gate, closing idle keep-alive connections.
+    static func httpServer(configuration: GatewayConfiguration, gate: ConnectionGate) -> HTTPServerBuilder {
+        let http1 = HTTP1Channel.Configuration(idleTimeout: TimeAmount(configuration.httpIdleTimeout))
+        let tls = configuration.tls
+        return HTTPServerBuilder { responder in
+            let base = HTTP1Channel(responder: responder, configuration: http1)
+            if let tls { return GatedChildChannel(base: try TLSChannel(base, tlsConfiguration: tls), gate: gate) }
+            return GatedChildChannel(base: base, gate: gate)
+        }
     }
 
     /// Waits until both listeners are bound and returns their ports (line, HTTP).
