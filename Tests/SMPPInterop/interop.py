@@ -7,7 +7,7 @@ USSD TLVs in submit_sm, graceful unbind on shutdown) and with aiosmpplib (a USSD
 and its_session_info it must parse). Prints one line per check and ends with `N passed, M failed`; exits non-zero on
 any failure.
 
-Usage: python3 Tests/Interop/interop.py [path/to/SMPPInteropServer]
+Usage: python3 Tests/SMPPInterop/interop.py [path/to/smpp-interop-server]
 Needs: python3 -m pip install smpplib aiosmpplib
 """
 import asyncio
