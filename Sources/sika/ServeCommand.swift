@@ -31,7 +31,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Accept any HELLO token and lines before HELLO. For local play only.") var noAuth = false
     @Option(help: "First port of the in-process provider simulators (one per operator, in operators.yaml order).")
     var providerPort: Int = 7301
-    @Option(help: "Faults the provider simulators inject, e.g. 'seed=7,5xx=0.1,latency=50ms' (see docs/PROVIDER_API.md).")
+    @Option(help: "Faults the provider simulators inject, e.g. --faults 'seed=7,5xx=0.1,latency=50ms' (see docs/PROVIDER_API.md).")
     var faults: String?
     @Option(help: "Session starts allowed per phone per minute (a burst of the same size is allowed).")
     var sessionStartsPerMinute: Int = 30
@@ -47,6 +47,9 @@ struct ServeCommand: AsyncParsableCommand {
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         guard sessionStartsPerMinute > 0 else { throw ValidationError("--session-starts-per-minute must be positive") }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+        if let faults {
+            do { _ = try FaultPlan.parse(faults) } catch { throw ValidationError("--faults: \(error.description)") }
+        }
     }
 
     func run() async throws {
