@@ -91,9 +91,9 @@ struct ServeCommand: AsyncParsableCommand {
         let metrics = GatewayMetrics()
         let sessions = SessionManager(
             menus: menuSet, money: money, idleTimeout: configuration.idleTimeout, offNet: offNet.bridge,
-            startLimiter: TokenBucketLimiter(capacity: sessionStartsPerMinute, refillPerSecond: Double(sessionStartsPerMinute) / 60),
-            onAction: metrics.recordAction)
+            startLimiter: TokenBucketLimiter(capacity: sessionStartsPerMinute, refillPerSecond: Double(sessionStartsPerMinute) / 60))
         let core = GatewayCore(sessions: sessions, configuration: configuration, metrics: metrics, logger: gatewayLogger)
+        if let demoWorld { api.api?.demoRestore = Self.demoRestore(demoWorld, money: money, offNet: offNet, sessions: sessions) }
         let server = SikaServer(core: core, additionalServices: offNet.services, api: api.api, logger: logger)
         let providers = money.catalog.operators.enumerated().map { "\($0.element.name) http://127.0.0.1:\(providerPort + $0.offset)" }
         let apiLine = api.line

@@ -60,8 +60,8 @@ import Testing
         #expect(!end.contains("2580"))
         #expect(try await line.ask("CONTINUE s1 1") == "ERR s1 404 no session s1")
         let metrics = core.metrics.exposition()
-        #expect(metrics.contains(#"sika_transfers_total{kind="transfer",outcome="wrong_pin"} 1"#))
-        #expect(metrics.contains(#"sika_transfers_total{kind="transfer",outcome="ok"} 1"#))
+        #expect(metrics.contains(#"sika_transfers_total{kind="p2p",outcome="wrong_pin"} 1"#))
+        #expect(metrics.contains(#"sika_transfers_total{kind="p2p",outcome="ok"} 1"#))
 
         await core.dispatcher.pass()
         let receipts = [try await line.next(), try await line.next()].sorted()

@@ -28,6 +28,8 @@ public final class GatewayCore: Sendable {
         self.metrics = metrics
         self.logger = logger
         self.dispatcher = SMSDispatcher(money: sessions.money, metrics: metrics, pollInterval: configuration.smsPollInterval, logger: logger)
+        // Every movement on this ledger, whatever the front (sessions, the JSON API), counts in these metrics.
+        sessions.money.addTransferObserver(metrics)
     }
 
     public var catalog: OperatorCatalog { sessions.money.catalog }
