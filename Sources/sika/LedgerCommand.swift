@@ -67,8 +67,16 @@ struct LedgerCommand: AsyncParsableCommand {
         func run() async throws {
             let money = try store.open()
             let found = try await resolveAccount(account, in: money)
-            for entry in try await money.ledger.statement(of: found.id, limit: limit) {
-                let who = entry.counterpartyMSISDN.map { "\(entry.counterpartyLabel) (\($0))" } ?? entry.counterpartyLabel
+            // A wallet's statement comes from MobileMoney, which names the other party of off-net transfers.
+            let entries =
+                if let msisdn = found.msisdn {
+                    try await money.history(msisdn: msisdn, limit: limit)
+                } else {
+                    try await money.ledger.statement(of: found.id, limit: limit)
+                }
+            for entry in entries {
+                let who =
+                    entry.offNetCounterparty ?? entry.counterpartyMSISDN.map { "\(entry.counterpartyLabel) (\($0))" } ?? entry.counterpartyLabel
                 let fee = entry.fee > 0 ? " fee \(MoneyFormat.amount(entry.fee))" : ""
                 print(
                     "\(entry.reference)  \(MoneyFormat.dateTime(entry.transfer.createdAt))  \(entry.transfer.kind.rawValue)  "

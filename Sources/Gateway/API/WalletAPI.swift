@@ -141,6 +141,7 @@ public struct WalletAPI: Sendable {
                 "id": .integer(entry.transfer.id), "reference": .string(entry.reference), "kind": .string(entry.transfer.kind.rawValue),
                 "amount": .integer(entry.signedAmount), "fee": .integer(entry.fee), "counterparty": .string(entry.counterpartyLabel),
                 "counterpartyPhoneNumber": entry.counterpartyMSISDN.map(JSONOut.string) ?? .null,
+                "counterpartyNetwork": entry.counterpartyNetwork.map(JSONOut.string) ?? .null,
                 "balanceAfter": .integer(entry.balanceAfter), "createdAt": .string(Self.timestamp(entry.transfer.createdAt)),
             ])
         }

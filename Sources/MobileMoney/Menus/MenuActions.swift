@@ -174,6 +174,7 @@ public struct MenuActions: Sendable {
             case (.airtime, .en): "Airtime"
             case (.reversal, .fr): "Annulation"
             case (.reversal, .en): "Reversal"
+            case (.offNet, _): entry.offNetCounterparty ?? entry.counterpartyLabel
             case (_, _): entry.counterpartyLabel
             }
         return "\(MoneyFormat.dayMonth(entry.transfer.createdAt)) \(sign)\(amount) \(who) \(entry.reference)"

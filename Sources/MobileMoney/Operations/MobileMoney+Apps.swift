@@ -13,7 +13,7 @@ extension MobileMoney {
         let number = try msisdn(text)
         return try await read { db in
             guard let me = try SubscriberRecord.fetch(db, number) else { throw MobileMoneyError(.unknownSubscriber, "\(number) has no wallet") }
-            return try LedgerQueries.statement(db, account: me.accountID, limit: limit, before: before ?? .max)
+            return try self.namingOffNetParties(LedgerQueries.statement(db, account: me.accountID, limit: limit, before: before ?? .max), db)
         }
     }
 

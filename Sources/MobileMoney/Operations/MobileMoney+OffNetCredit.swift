@@ -58,11 +58,14 @@ extension MobileMoney {
             }
             let state: OffNetCredit.State = refusal == nil ? .credited : .refused
             try tx.db.cachedStatement(sql: Self.insertIncomingSQL).execute(arguments: [
-                operatorID, key, source, recipient, amount, state.rawValue, refusal, transferID, tx.now, tx.now,
+                operatorID, key, source, recipient, amount, state.rawValue, refusal, transferID, tx.now, tx.now, MSISDN(sender)?.digits ?? sender,
             ])
-            let credit = OffNetCredit(
-                operatorID: operatorID, key: key, source: source, recipient: recipient, amount: amount, state: state, code: refusal,
-                transferID: transferID, createdAt: tx.now)
+            // Read back, so the answer carries what a later status query would (the credited wallet's name).
+            let credit =
+                try Self.incoming(tx.db, operatorID: operatorID, key: key)
+                ?? OffNetCredit(
+                    operatorID: operatorID, key: key, source: source, recipient: recipient, amount: amount, state: state, code: refusal,
+                    transferID: transferID, createdAt: tx.now)
             return (credit, false)
         }
     }
@@ -91,7 +94,7 @@ extension MobileMoney {
         try await run { tx in
             guard let existing = try Self.incoming(tx.db, operatorID: operatorID, key: key) else {
                 try tx.db.cachedStatement(sql: Self.insertIncomingSQL).execute(arguments: [
-                    operatorID, key, source, "", 0, OffNetCredit.State.reversed.rawValue, "fenced", nil, tx.now, tx.now,
+                    operatorID, key, source, "", 0, OffNetCredit.State.reversed.rawValue, "fenced", nil, tx.now, tx.now, nil,
                 ])
                 return OffNetCredit(
                     operatorID: operatorID, key: key, source: source, recipient: "", amount: 0, state: .reversed, code: "fenced",
@@ -120,11 +123,15 @@ extension MobileMoney {
     }
 
     static let insertIncomingSQL = """
-        INSERT INTO offnet_incoming (operator, provider_key, source, recipient, amount, state, code, transfer_id, created_at, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO offnet_incoming (operator, provider_key, source, recipient, amount, state, code, transfer_id, created_at, updated_at,
+            sender)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
+    /// With the credited wallet's name, which the provider gives back with a credit (never with a refusal).
     static let selectIncomingSQL = """
-        SELECT operator, provider_key, source, recipient, amount, state, code, transfer_id, created_at FROM offnet_incoming
+        SELECT operator, provider_key, source, recipient, amount, state, code, transfer_id, created_at,
+            (SELECT s.name FROM subscribers s WHERE s.msisdn = offnet_incoming.recipient)
+        FROM offnet_incoming
         """
 
     static func incoming(_ db: Database, operatorID: String, key: String) throws -> OffNetCredit? {
@@ -135,6 +142,7 @@ extension MobileMoney {
     static func incoming(_ row: Row) -> OffNetCredit {
         OffNetCredit(
             operatorID: row[0], key: row[1], source: row[2], recipient: row[3], amount: row[4],
-            state: OffNetCredit.State(rawValue: row[5]) ?? .refused, code: row[6], transferID: row[7], createdAt: row[8])
+            state: OffNetCredit.State(rawValue: row[5]) ?? .refused, code: row[6], transferID: row[7], createdAt: row[8],
+            recipientName: (row[5] as String) == OffNetCredit.State.credited.rawValue ? (row[9] as String?).map(Subscriber.shortName) : nil)
     }
 }

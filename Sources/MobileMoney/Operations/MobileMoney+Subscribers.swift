@@ -50,7 +50,9 @@ extension MobileMoney {
 
     /// The last movements of a subscriber's wallet, newest first, after checking the PIN.
     public func statement(msisdn text: String, pin: String, limit: Int = 5) async throws -> [StatementEntry] {
-        try await withPIN(try msisdn(text), pin) { tx, me in try LedgerQueries.statement(tx.db, account: me.accountID, limit: limit) }
+        try await withPIN(try msisdn(text), pin) { tx, me in
+            try self.namingOffNetParties(LedgerQueries.statement(tx.db, account: me.accountID, limit: limit), tx.db)
+        }
     }
 
     /// Replaces a PIN. The old one is checked (and counts toward the lockout) before anything else.

@@ -129,7 +129,7 @@ public final class OffNetBridge: OffNetTransfers {
         switch answer.state {
         case .credited:
             do {
-                let posted = try await money.completeOffNet(transfer.transferID)
+                let posted = try await money.completeOffNet(transfer.transferID, recipientName: answer.recipientName)
                 Counter(label: "sika_offnet_completed_total", dimensions: [("provider", transfer.destination)]).increment()
                 return OffNetOutcome(status: .completed, transfer: posted)
             } catch {
