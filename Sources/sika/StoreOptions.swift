@@ -23,9 +23,22 @@ struct StoreOptions: ParsableArguments {
     /// Opens the ledger with its subscribers; the pepper key file is created on first use.
     func open(createKey: Bool = true, ledgerOptions: Ledger.Options = Ledger.Options()) throws -> MobileMoney {
         CommandLogging.bootstrap(defaultLevel: .warning)
+        try Self.checkDirectory(of: databasePath)
         let pepper = try PinPepper.load(
             environment: ProcessInfo.processInfo.environment, keyFile: keyFile ?? databasePath + ".key", createIfMissing: createKey)
         return try MobileMoney.open(path: databasePath, catalog: try catalog(), pepper: pepper, ledgerOptions: ledgerOptions)
+    }
+
+    /// SQLite says only "unable to open database file" when the directory is missing: say which one.
+    static func checkDirectory(of path: String) throws {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
+            throw CommandFailure("cannot open the ledger \(path): the directory \(directory) does not exist")
+        }
+        guard isDirectory.boolValue else {
+            throw CommandFailure("cannot open the ledger \(path): \(directory) is not a directory")
+        }
     }
 }
 
