@@ -115,9 +115,25 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The files the binary needs at run time (menus, operator data, demo world, scripts, OpenAPI
+        // document) as package resources, so `sika` works from any directory; see SikaHome. The target's
+        // path is the package root so that the human-facing menus/, fixtures/ and docs/ stay where they
+        // are and are the very files bundled; everything else at the root is excluded.
+        .target(
+            name: "SikaResources",
+            path: ".",
+            exclude: [
+                "Sources/Gateway", "Sources/Ledger", "Sources/MenuEngine", "Sources/MobileMoney", "Sources/ProviderBridge",
+                "Sources/SessionScripts", "Sources/Sessions", "Sources/sika", "Tests", "scripts", "README.md",
+            ],
+            sources: ["Sources/SikaResources"],
+            resources: [.copy("menus"), .copy("fixtures"), .copy("docs")],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "sika",
             dependencies: [
+                "SikaResources",
                 "Ledger",
                 "MobileMoney",
                 "MenuEngine",

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Ledger
 import MobileMoney
+import SikaResources
 
 /// `sika ledger …`: create, seed, audit and read the ledger.
 struct LedgerCommand: AsyncParsableCommand {
@@ -24,11 +25,11 @@ struct LedgerCommand: AsyncParsableCommand {
     struct Seed: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create the demo world (subscribers with known PINs, agents) and print it.")
         @OptionGroup var store: StoreOptions
-        @Option(help: "Demo world description.") var world: String = "fixtures/demo-world.yaml"
+        @Option(help: "Demo world description (default: fixtures/demo-world.yaml of $SIKA_HOME, else built in).") var world: String?
 
         func run() async throws {
             let money = try store.open()
-            let demo = try DemoWorld.load(from: URL(fileURLWithPath: world))
+            let demo = try DemoWorld.load(from: URL(fileURLWithPath: world ?? SikaHome().world.path))
             try await demo.seed(into: money)
             print(demo.summary)
         }

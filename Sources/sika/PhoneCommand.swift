@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Gateway
 import Ledger
+import SikaResources
 
 /// `sika phone 22890112233`: a feature phone in the terminal, talking to `sika serve` over the line socket.
 struct PhoneCommand: AsyncParsableCommand {
@@ -13,7 +14,7 @@ struct PhoneCommand: AsyncParsableCommand {
     @Argument(help: "The phone's number (E.164 digits without +).") var msisdn: String
     @Option(help: "Server address as HOST:PORT.") var connect: String = "127.0.0.1:7145"
     @Option(help: "Operator token (default: $SIKA_TOKEN_<OPERATOR>; any value with `serve --no-auth`).") var token: String?
-    @Option(help: "Operator data, to find the operator owning the number.") var operators: String = "menus/operators.yaml"
+    @Option(help: "Operator data, to find the operator owning the number (default: that of $SIKA_HOME, else built in).") var operators: String?
 
     func validate() throws {
         guard ClientLine.isMSISDN(Substring(msisdn)) else { throw ValidationError("\(msisdn) is not an MSISDN (E.164 digits without +)") }
@@ -21,7 +22,7 @@ struct PhoneCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let catalog = try OperatorCatalog.load(from: URL(fileURLWithPath: operators))
+        let catalog = try OperatorCatalog.load(from: URL(fileURLWithPath: operators ?? SikaHome().operators.path))
         guard let op = catalog.operatorOwning(msisdn: msisdn) else { throw ValidationError("no operator owns \(msisdn)") }
         let address = try HostPort(connect)
         let secret = token ?? ProcessInfo.processInfo.environment["SIKA_TOKEN_\(op.id.uppercased())"] ?? "local"

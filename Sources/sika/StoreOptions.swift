@@ -2,22 +2,27 @@ import ArgumentParser
 import Foundation
 import Ledger
 import MobileMoney
+import SikaResources
 
 /// Where the ledger, operator data and PIN pepper live; shared by every command that opens the ledger.
 struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: "SQLite ledger file (default: $SIKA_DB or ./sika.sqlite).")
     var db: String?
 
-    @Option(name: .long, help: "Operator data: numbering, limits, tariffs.")
-    var operators: String = "menus/operators.yaml"
+    @Option(
+        name: .long, help: "Operator data: numbering, limits, tariffs (default: menus/operators.yaml of $SIKA_HOME, else the one built into sika).")
+    var operators: String?
 
     @Option(name: .long, help: "PIN pepper key file, used when $SIKA_PIN_PEPPER is not set (default: <db>.key).")
     var keyFile: String?
 
     var databasePath: String { db ?? ProcessInfo.processInfo.environment["SIKA_DB"] ?? "./sika.sqlite" }
 
+    /// The operator data file: `--operators`, else `$SIKA_HOME`'s, else the bundled one.
+    var operatorsPath: String { operators ?? SikaHome().operators.path }
+
     func catalog() throws -> OperatorCatalog {
-        try OperatorCatalog.load(from: URL(fileURLWithPath: operators))
+        try OperatorCatalog.load(from: URL(fileURLWithPath: operatorsPath))
     }
 
     /// Opens the ledger with its subscribers; the pepper key file is created on first use.

@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Ledger
 import MobileMoney
+import SikaResources
 
 /// `sika bench ledger`: durable on-net transfers per second for the full operation (PIN check, limits,
 /// transfer, fee, both receipts), one commit per operation versus group commit at 1, 8 and 64 callers,
@@ -25,7 +26,7 @@ struct LedgerBench: AsyncParsableCommand {
                 return url
             } ?? BenchWorld.directory("ledger")
         defer { try? FileManager.default.removeItem(at: base) }
-        let catalog = try OperatorCatalog.load(from: URL(fileURLWithPath: "menus/operators.yaml"))
+        let catalog = try OperatorCatalog.load(from: SikaHome().operators)
         print("sika bench ledger: \(operations) ops per run, \(wallets) wallets, synchronous=FULL (durable), WAL")
 
         if let only {
