@@ -18,6 +18,11 @@ public final class TokenBucketLimiter: Sendable {
         self.refillPerSecond = refillPerSecond
     }
 
+    /// Forgets `key`'s bucket: its next request finds a full one (the demo reset).
+    public func reset(_ key: String) {
+        _ = buckets.withLock { $0.removeValue(forKey: key) }
+    }
+
     /// Takes one token for `key`; nil if granted, else the whole seconds to wait before retrying.
     public func take(_ key: String, now: ContinuousClock.Instant = .now) -> Int? {
         buckets.withLock { buckets in
