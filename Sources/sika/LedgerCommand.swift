@@ -31,7 +31,7 @@ struct LedgerCommand: AsyncParsableCommand {
             let money = try store.open()
             let demo = try DemoWorld.load(from: URL(fileURLWithPath: world ?? SikaHome().world.path))
             try await demo.seed(into: money)
-            print(demo.summary)
+            print(try await demo.summary(in: money))
         }
     }
 
