@@ -11,14 +11,15 @@ import Testing
     }
 
     /// Lints the shipped menus with `old` replaced by `new` (once) in `file`; returns the errors and the edited line.
-    static func lint(_ file: String, replacing old: String, with new: String) throws -> (errors: [Diagnostic], line: Int) {
+    static func lint(_ file: String, replacing old: String, with new: String) async throws -> (errors: [Diagnostic], line: Int) {
         var files = Self.files
         let index = try #require(files.firstIndex { $0.name == file })
         let text = files[index].yaml
         let range = try #require(text.range(of: old), "\(old) is not in \(file)")
         files[index].yaml = text.replacingCharacters(in: range, with: new)
         let line = text[..<range.lowerBound].filter { $0 == "\n" }.count + 1
-        return (MenuLinter().lint(files: files).errors, line)
+        let edited = files
+        return (try await onOwnThread { MenuLinter().lint(files: edited).errors }, line)
     }
 
     @Test(arguments: [
@@ -48,22 +49,23 @@ import Testing
         ("  back: { fr: \"0. Retour\", en: \"0. Back\" }\n", "  back: { fr: \"0. Retour\", en: \"0. Back\" }\n  back: x\n", "duplicate key 'back'"),
         ("currency: FCFA", "currency: FCFA\ncolour: blue", "unknown key 'colour' in the service"),
     ])
-    func aValueOfTheWrongTypeIsAnErrorAtItsLine(old: String, new: String, message: String) throws {
-        let (errors, line) = try Self.lint("tmoney.yaml", replacing: old, with: new)
+    func aValueOfTheWrongTypeIsAnErrorAtItsLine(old: String, new: String, message: String) async throws {
+        let (errors, line) = try await Self.lint("tmoney.yaml", replacing: old, with: new)
         let matching = errors.filter { $0.message.contains(message) }
         #expect(!matching.isEmpty, "\(new): \(errors.map(\.description))")
         // The finding points at the edited line (or the next: a YAML error is noticed after the fact).
         #expect(matching.contains { $0.location.line == line || $0.location.line == line + 1 }, "\(matching.map(\.description))")
     }
 
-    @Test func theActionCatalogIsTypedToo() throws {
-        let (twice, _) = try Self.lint("actions.yaml", replacing: "outcomes: [ok, self_transfer,", with: "outcomes: [ok, ok, self_transfer,")
+    @Test func theActionCatalogIsTypedToo() async throws {
+        let (twice, _) = try await Self.lint("actions.yaml", replacing: "outcomes: [ok, self_transfer,", with: "outcomes: [ok, ok, self_transfer,")
         #expect(twice.contains { $0.message.contains("lists 'ok' twice") }, "\(twice.map(\.description))")
-        let (list, _) = try Self.lint("actions.yaml", replacing: "arguments: [msisdn, amount]", with: "arguments: msisdn")
+        let (list, _) = try await Self.lint("actions.yaml", replacing: "arguments: [msisdn, amount]", with: "arguments: msisdn")
         #expect(list.contains { $0.message.contains("must be a list") }, "\(list.map(\.description))")
     }
 
-    @Test func theShippedMenusAreStillClean() {
-        #expect(MenuLinter().lint(files: Self.files).errors.isEmpty)
+    @Test func theShippedMenusAreStillClean() async throws {
+        let files = Self.files
+        #expect(try await onOwnThread { MenuLinter().lint(files: files).errors }.isEmpty)
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 @testable import MenuEngine
 
 /// Walks every screen a subscriber can reach in one service, in one language, by answering each screen
@@ -127,5 +129,16 @@ struct MenuExplorer {
                 }
         }
         return values
+    }
+}
+
+/// Runs CPU-bound test work (lints and walks of the full menus take a while in a debug build) on a thread
+/// of its own at low priority rather than on the cooperative pool, whose few threads the suite's other
+/// async tests and their timeouts need meanwhile.
+func onOwnThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { (done: CheckedContinuation<T, any Error>) in
+        let worker = Thread { done.resume(with: Result { try work() }) }
+        worker.qualityOfService = .background
+        worker.start()
     }
 }
