@@ -19,7 +19,7 @@ import Testing
         files[index].yaml = text.replacingCharacters(in: range, with: new)
         let line = text[..<range.lowerBound].filter { $0 == "\n" }.count + 1
         let edited = files
-        return (try await onOwnThread { MenuLinter().lint(files: edited).errors }, line)
+        return (try await offThePool { MenuLinter().lint(files: edited).errors }, line)
     }
 
     @Test(arguments: [
@@ -66,6 +66,6 @@ import Testing
 
     @Test func theShippedMenusAreStillClean() async throws {
         let files = Self.files
-        #expect(try await onOwnThread { MenuLinter().lint(files: files).errors }.isEmpty)
+        #expect(try await offThePool { MenuLinter().lint(files: files).errors }.isEmpty)
     }
 }

@@ -132,13 +132,13 @@ struct MenuExplorer {
     }
 }
 
-/// Runs CPU-bound test work (lints and walks of the full menus take a while in a debug build) on a thread
-/// of its own at low priority rather than on the cooperative pool, whose few threads the suite's other
-/// async tests and their timeouts need meanwhile.
-func onOwnThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+/// Runs CPU-bound test work (lints and walks of the full menus take a while in a debug build) on one
+/// serial queue rather than on the cooperative pool: the pool's few threads, and all but one core, stay
+/// free for the suite's other async tests and their timeouts, however many such tests run at once.
+func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { (done: CheckedContinuation<T, any Error>) in
-        let worker = Thread { done.resume(with: Result { try work() }) }
-        worker.qualityOfService = .background
-        worker.start()
+        cpuBoundTestWork.async { done.resume(with: Result { try work() }) }
     }
 }
+
+private let cpuBoundTestWork = DispatchQueue(label: "sika.tests.cpu-bound", qos: .background)

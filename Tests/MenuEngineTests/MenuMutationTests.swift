@@ -63,7 +63,7 @@ import Testing
     /// spares renders, so a mutant that breaks a screen cannot hide behind an unreachable one.
     @Test func theExplorerReachesEveryShippedScreen() async throws {
         let menus = try MenuSet(files: Self.shipped)
-        let (problems, rendered) = try await onOwnThread { Self.explore(menus) }
+        let (problems, rendered) = try await offThePool { Self.explore(menus) }
         #expect(problems.isEmpty, "\(problems.prefix(5))")
         for id in menus.serviceIDs {
             let service = try menus.service(id: id)
@@ -121,7 +121,7 @@ import Testing
 
     @Test func whateverTheLinterAcceptsLoadsAndRendersAndMostMutantsAreRejected() async throws {
         // Many seconds of CPU in a debug build: off the cooperative pool.
-        let (mutants, verdicts) = try await onOwnThread {
+        let (mutants, verdicts) = try await offThePool {
             let mutants = Self.mutants(count: 200, seed: 0x5EED_1234)
             return (mutants, mutants.map(Self.check))
         }
