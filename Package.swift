@@ -157,16 +157,30 @@ let package = Package(
         .target(
             name: "CommandSupport",
             dependencies: [
-                "Operators", "Ledger", "LedgerSQLite", "MobileMoney",
+                "Operators", "Ledger", "LedgerSQLite", "MobileMoney", "SikaResources",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strict
+        ),
+        // The files the binary needs at run time (menus, operator data, demo world, scripts, OpenAPI
+        // document) as package resources, so `sika` works from any directory; see SikaHome. The target's
+        // path is the package root so that the human-facing menus/, fixtures/ and docs/ stay where they
+        // are and are the very files bundled; its one source file is in SikaResources/ at the root, so that
+        // a new module under Sources/ needs no entry here.
+        .target(
+            name: "SikaResources",
+            path: ".",
+            exclude: ["Sources", "Tests", "scripts", "README.md"],
+            sources: ["SikaResources"],
+            resources: [.copy("menus"), .copy("fixtures"), .copy("docs")],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "sika",
             dependencies: [
                 "Operators",
+                "SikaResources",
                 "Ledger",
                 "LedgerSQLite",
                 "ScriptTargets",
@@ -181,6 +195,9 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
@@ -257,6 +274,7 @@ let package = Package(
             name: "SikaBench",
             dependencies: [
                 "CommandSupport", "Operators", "Ledger", "LedgerSQLite", "MobileMoney", "MenuEngine", "Sessions", "ProviderBridge", "Gateway",
+                "SikaResources",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -306,7 +324,13 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "SikaTests", dependencies: ["sika", "sika-torture", "Ledger", "LedgerSQLite", "MobileMoney", "Operators", "TestSupport"],
+            name: "SikaTests",
+            dependencies: [
+                "sika", "sika-torture", "Ledger", "LedgerSQLite", "MobileMoney", "Operators", "TestSupport", "ProviderBridge", "Gateway",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "ConformanceTests",

@@ -34,7 +34,8 @@ def main() -> int:
                 declared.add(dependency["target"][0])
         imported = set()
         swift_files = 0
-        for root, _, files in os.walk(path):
+        roots = [os.path.join(path, source) for source in target.get("sources") or []] or [path]
+        for root, _, files in (entry for base in roots for entry in os.walk(base)):
             for file in files:
                 if file.endswith(".swift"):
                     swift_files += 1

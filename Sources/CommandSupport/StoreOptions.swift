@@ -4,6 +4,7 @@ import Ledger
 import LedgerSQLite
 import MobileMoney
 import Operators
+import SikaResources
 
 /// Where the ledger, operator data and PIN pepper live; shared by every command that opens the ledger.
 public struct StoreOptions: ParsableArguments, Sendable {
@@ -12,8 +13,9 @@ public struct StoreOptions: ParsableArguments, Sendable {
     @Option(name: .long, help: "SQLite ledger file (default: $SIKA_DB or ./sika.sqlite).")
     public var db: String?
 
-    @Option(name: .long, help: "Operator data: numbering, limits, tariffs.")
-    public var operators: String = "menus/operators.yaml"
+    @Option(
+        name: .long, help: "Operator data: numbering, limits, tariffs (default: menus/operators.yaml of $SIKA_HOME, else the one built into sika).")
+    public var operators: String?
 
     @Option(name: .long, help: "PIN pepper key file, used when $SIKA_PIN_PEPPER is not set (default: <db>.key).")
     public var keyFile: String?
@@ -28,19 +30,37 @@ public struct StoreOptions: ParsableArguments, Sendable {
 
     public var databasePath: String { db ?? ProcessInfo.processInfo.environment["SIKA_DB"] ?? "./sika.sqlite" }
 
+    /// The operator data file: `--operators`, else `$SIKA_HOME`'s, else the bundled one.
+    public var operatorsPath: String { operators ?? SikaHome().operators.path }
+
     public func catalog() throws -> OperatorCatalog {
-        try OperatorCatalog.load(from: URL(fileURLWithPath: operators))
+        try OperatorCatalog.load(from: URL(fileURLWithPath: operatorsPath))
     }
 
     /// Opens the ledger with its subscribers; the pepper key file is created on first use.
     public func open(createKey: Bool = true, ledgerOptions: Ledger.Options = Ledger.Options()) async throws -> MobileMoney {
         CommandLogging.bootstrap(defaultLevel: .warning)
+        try Self.checkDirectory(of: databasePath)
         var ledgerOptions = ledgerOptions
         ledgerOptions.durability = durability
         let pepper = try PinPepper.load(
             environment: ProcessInfo.processInfo.environment, keyFile: keyFile ?? databasePath + ".key", createIfMissing: createKey)
         let ledger = try await Ledger.openSQLite(path: databasePath, catalog: try catalog(), options: ledgerOptions)
         return MobileMoney(ledger: ledger, pepper: pepper)
+    }
+}
+
+extension StoreOptions {
+    /// SQLite says only "unable to open database file" when the directory is missing: say which one.
+    public static func checkDirectory(of path: String) throws {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
+            throw CommandFailure("cannot open the ledger \(path): the directory \(directory) does not exist")
+        }
+        guard isDirectory.boolValue else {
+            throw CommandFailure("cannot open the ledger \(path): \(directory) is not a directory")
+        }
     }
 }
 

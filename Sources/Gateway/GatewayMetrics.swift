@@ -34,21 +34,9 @@ public struct GatewayMetrics: Sendable {
         self.errors = errors
     }
 
-    private static func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+    static func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
         MetricNameDescriptor(namespace: "sika", metricName: metric, unitName: unit, helpText: help)
     }
-
-    /// Counts money-moving actions by outcome (`sika_transfers_total{kind="transfer",outcome="wrong_pin"}`); pass it as
-    /// `SessionManager`'s `onAction`.
-    public func recordAction(_ action: String, outcome: String) {
-        guard Self.moneyActions.contains(action) else { return }
-        registry.makeCounter(
-            descriptor: Self.name("transfers", "total", "Money movements asked from USSD sessions, by kind and outcome"),
-            labels: [("kind", action), ("outcome", outcome)]
-        ).increment()
-    }
-
-    private static let moneyActions: Set<String> = ["transfer", "cashout", "airtime"]
 
     func refused(_ code: GatewayError.Code) { errors[code]?.increment() }
 

@@ -55,6 +55,20 @@ public enum LedgerSQL {
         SELECT code, id FROM accounts WHERE kind IN ('issuance', 'fees', 'suspense', 'airtime', 'settlement')
         """
     public static let transferCount = "SELECT COUNT(*) FROM transfers"
+    static let hasPending = """
+        SELECT EXISTS (SELECT 1 FROM transfers WHERE state = 'pending' AND (debit_account = ? OR credit_account = ?))
+        """
+    static let clearOutgoing = "DELETE FROM daily_outgoing WHERE account_id = ?"
+    static let walletUsage = """
+        SELECT s.msisdn, s.account_id, a.balance,
+            EXISTS (SELECT 1 FROM transfers t WHERE t.debit_account = s.account_id OR t.credit_account = s.account_id)
+        FROM subscribers s JOIN accounts a ON a.id = s.account_id ORDER BY s.msisdn
+        """
+    static let deleteCards = "DELETE FROM cards WHERE msisdn = ?"
+    static let deleteSubscriber = "DELETE FROM subscribers WHERE msisdn = ?"
+    static let deleteUnusedAccount = """
+        DELETE FROM accounts WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM transfers WHERE debit_account = ?1 OR credit_account = ?1)
+        """
     public static let undeliveredOutbox = """
         SELECT id, msisdn, operator, sender, body, transfer_id, created_at, delivered_at FROM outbox
         WHERE delivered_at IS NULL AND operator = ? ORDER BY id LIMIT ?

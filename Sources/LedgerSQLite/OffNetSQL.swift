@@ -6,7 +6,7 @@ enum OffNetSQL {
         """
     static let selectOutgoing = """
         SELECT o.transfer_id, o.provider_key, o.home, o.destination, o.sender, o.recipient, o.amount, t.fee, t.state,
-            a.balance, o.told_pending, t.created_at
+            a.balance, o.told_pending, t.created_at, o.recipient_name
         FROM offnet_outgoing o JOIN transfers t ON t.id = o.transfer_id JOIN accounts a ON a.id = t.debit_account
         """
     static let outgoingByTransfer = selectOutgoing + " WHERE o.transfer_id = ?"
@@ -14,12 +14,18 @@ enum OffNetSQL {
     static let pendingOutgoing = selectOutgoing + " WHERE t.state = 'pending' AND t.created_at <= ? AND t.id > ? ORDER BY t.id LIMIT ?"
     static let markToldPending = "UPDATE offnet_outgoing SET told_pending = 1 WHERE transfer_id = ? AND told_pending = 0"
     static let insertIncoming = """
-        INSERT INTO offnet_incoming (operator, provider_key, source, recipient, amount, state, code, transfer_id, created_at, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO offnet_incoming (operator, provider_key, source, recipient, amount, state, code, transfer_id, created_at, updated_at,
+            sender)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
+    /// With the credited wallet's holder name, which the provider gives back with a credit.
     static let selectIncoming = """
-        SELECT operator, provider_key, source, recipient, amount, state, code, transfer_id, created_at, updated_at FROM offnet_incoming
+        SELECT operator, provider_key, source, recipient, amount, state, code, transfer_id, created_at, updated_at, sender,
+            (SELECT s.name FROM subscribers s WHERE s.msisdn = offnet_incoming.recipient)
+        FROM offnet_incoming
         """
+    static let incomingByTransfer = selectIncoming + " WHERE transfer_id = ?"
+    static let setRecipientName = "UPDATE offnet_outgoing SET recipient_name = ? WHERE transfer_id = ?"
     static let incomingByKey = selectIncoming + " WHERE operator = ? AND provider_key = ?"
     static let incomingBySource = selectIncoming + " WHERE operator = ? AND source = ? ORDER BY created_at"
     static let setIncomingState = "UPDATE offnet_incoming SET state = ?, updated_at = ? WHERE operator = ? AND provider_key = ?"

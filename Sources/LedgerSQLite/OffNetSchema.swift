@@ -39,5 +39,15 @@ enum OffNetSchema {
                     """
             )
         }
+        // What receipts and statements show instead of a suspense or settlement account: the name the
+        // recipient's network gave (sending side) and the sender's number (receiving side).
+        migrator.registerMigration("offnet.v2") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE offnet_outgoing ADD COLUMN recipient_name TEXT;
+                    ALTER TABLE offnet_incoming ADD COLUMN sender TEXT;
+                    """
+            )
+        }
     }
 }

@@ -86,6 +86,14 @@ struct SQLiteRows: LedgerStoreWriter {
         try Int64.fetchOne(db.cachedStatement(sql: LedgerSQL.outgoingOnDay), arguments: [account, day]) ?? 0
     }
 
+    func hasPendingTransfer(account: Account.ID) throws -> Bool {
+        try Bool.fetchOne(db, sql: LedgerSQL.hasPending, arguments: [account, account]) ?? false
+    }
+
+    func clearOutgoing(account: Account.ID) throws {
+        try db.execute(sql: LedgerSQL.clearOutgoing, arguments: [account])
+    }
+
     func addOutgoing(account: Account.ID, day: Int64, amount: Int64) throws -> Int64 {
         try Int64.fetchOne(db.cachedStatement(sql: LedgerSQL.addOutgoing), arguments: [account, day, amount]) ?? 0
     }
@@ -146,6 +154,18 @@ struct SQLiteRows: LedgerStoreWriter {
             account: Account(
                 id: row[2], code: row[12], kind: AccountKind(rawValue: row[13]) ?? .wallet, operatorID: row[1], label: row[14], tier: row[10],
                 balance: row[11]))
+    }
+
+    func walletUsage() throws -> [WalletUsageRow] {
+        try Row.fetchAll(db, sql: LedgerSQL.walletUsage).map { WalletUsageRow(msisdn: $0[0], account: $0[1], balance: $0[2], used: $0[3]) }
+    }
+
+    func deleteUnusedWallet(msisdn: String, account: Account.ID) throws {
+        try db.execute(sql: LedgerSQL.deleteCards, arguments: [msisdn])
+        try db.execute(sql: LedgerSQL.clearOutgoing, arguments: [account])
+        try db.execute(sql: LedgerSQL.deleteSubscriber, arguments: [msisdn])
+        try db.execute(sql: LedgerSQL.deleteUnusedAccount, arguments: [account])
+        guard db.changesCount > 0 else { throw LedgerError(.storage, "the wallet of \(msisdn) took part in transfers: it is kept") }
     }
 
     func insertSubscriber(_ s: NewSubscriber) throws {
@@ -213,6 +233,14 @@ struct SQLiteRows: LedgerStoreWriter {
         try Row.fetchAll(db, sql: OffNetSQL.incomingBySource, arguments: [operatorID, source]).map(Self.incoming)
     }
 
+    func offNetIncoming(transferID: Transfer.ID) throws -> OffNetIncomingRow? {
+        try Row.fetchOne(db.cachedStatement(sql: OffNetSQL.incomingByTransfer), arguments: [transferID]).map(Self.incoming)
+    }
+
+    func setOffNetRecipientName(transferID: Transfer.ID, _ name: String) throws {
+        try db.execute(sql: OffNetSQL.setRecipientName, arguments: [name, transferID])
+    }
+
     func offNetMatches() throws -> [OffNetMatchRow] {
         try Row.fetchAll(db, sql: OffNetSQL.matches).map { row in
             OffNetMatchRow(
@@ -242,7 +270,7 @@ struct SQLiteRows: LedgerStoreWriter {
 
     func insertOffNetIncoming(_ i: OffNetIncomingRow) throws {
         try db.cachedStatement(sql: OffNetSQL.insertIncoming).execute(arguments: [
-            i.operatorID, i.key, i.source, i.recipient, i.amount, i.state, i.code, i.transferID, i.createdAt, i.updatedAt,
+            i.operatorID, i.key, i.source, i.recipient, i.amount, i.state, i.code, i.transferID, i.createdAt, i.updatedAt, i.sender,
         ])
     }
 
@@ -289,12 +317,13 @@ struct SQLiteRows: LedgerStoreWriter {
     static func outgoing(_ row: Row) -> OffNetOutgoingRow {
         OffNetOutgoingRow(
             transferID: row[0], providerKey: row[1], home: row[2], destination: row[3], sender: row[4], recipient: row[5], amount: row[6],
-            fee: row[7], state: TransferState(rawValue: row[8]) ?? .pending, senderBalance: row[9], toldPending: row[10], createdAt: row[11])
+            fee: row[7], state: TransferState(rawValue: row[8]) ?? .pending, senderBalance: row[9], toldPending: row[10], recipientName: row[12],
+            createdAt: row[11])
     }
 
     static func incoming(_ row: Row) -> OffNetIncomingRow {
         OffNetIncomingRow(
             operatorID: row[0], key: row[1], source: row[2], recipient: row[3], amount: row[4], state: row[5], code: row[6],
-            transferID: row[7], createdAt: row[8], updatedAt: row[9])
+            transferID: row[7], createdAt: row[8], updatedAt: row[9], sender: row[10], recipientName: row[11])
     }
 }

@@ -16,6 +16,24 @@ public enum SecretFile {
         return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// Writes `text` to `path` readable by its owner only (mode 600), replacing the file atomically: a
+    /// new file is written beside it and renamed over it, so no reader ever sees a half-written or
+    /// looser file.
+    public static func write(_ text: String, to path: String) throws {
+        let temporary = path + ".\(getpid()).tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        guard fd >= 0 else { throw MobileMoneyError(.configuration, "cannot create \(temporary)") }
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: false)
+        let written = (try? handle.write(contentsOf: Data(text.utf8))) != nil
+        // The mode given to open() is reduced by the umask; 600 is what this file must have, whatever it is.
+        let ok = written && fchmod(fd, 0o600) == 0 && fsync(fd) == 0
+        close(fd)
+        guard ok, rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw MobileMoneyError(.configuration, "cannot write \(path)")
+        }
+    }
+
     /// `KEY=value` lines of a secrets file (blank lines and `#` comments ignored).
     public static func readAssignments(_ path: String) throws -> [String: String] {
         var values: [String: String] = [:]

@@ -76,6 +76,11 @@ public final class SessionManager: Sendable {
         return reply
     }
 
+    /// Gives `msisdn` its whole session-start allowance back (the demo reset between session scripts).
+    public func resetSessionStarts(msisdn: String) {
+        startLimiter?.reset("ussd:\(msisdn)")
+    }
+
     /// The phone or the network released session `id`.
     public func abort(id: String) async throws(SessionError) {
         guard await store.remove(id) else { throw SessionError(.unknownSession, "no session \(id)") }

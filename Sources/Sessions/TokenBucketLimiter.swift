@@ -94,6 +94,14 @@ public final class TokenBucketLimiter: Sendable {
     /// What the table did so far.
     public var statistics: Statistics { table.withLock { $0.statistics } }
 
+    /// Forgets `key`'s bucket: its next request finds a full one (the demo reset).
+    public func reset(_ key: String) {
+        // A full bucket is the same as no bucket: it refuses nothing and is the first to be evicted.
+        table.withLock { table in
+            if let slot = table.index[key] { table.slots[slot].tokens = capacity }
+        }
+    }
+
     /// Takes one token for `key`; nil if granted, else the whole seconds to wait before retrying.
     public func take(_ key: String, now: ContinuousClock.Instant = .now) -> Int? {
         table.withLock { table in

@@ -6,6 +6,7 @@ import MenuEngine
 import MobileMoney
 import Operators
 import Sessions
+import SikaResources
 
 /// `sika-bench engine`: menu-engine steps per second for a full transfer journey, engine alone (a fake
 /// host answers the actions) and through `SessionManager` with the real, durable ledger, in one run.
@@ -24,8 +25,8 @@ struct EngineBench: AsyncParsableCommand {
 
     func run() async throws {
         CommandLogging.bootstrap(defaultLevel: .warning)
-        let catalog = try OperatorCatalog.load(from: URL(fileURLWithPath: "menus/operators.yaml"))
-        let menus = try SessionManager.loadMenus(directory: URL(fileURLWithPath: "menus"), catalog: catalog)
+        let catalog = try OperatorCatalog.load(from: SikaHome().operators)
+        let menus = try SessionManager.loadMenus(directory: SikaHome().menus, catalog: catalog)
         let alone = try EngineBenchmark.run(menus: menus, journey: .tmoneyTransfer, journeys: journeys)
         let calls = alone.steps / alone.journeys
         print(

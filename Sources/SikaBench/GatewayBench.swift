@@ -8,6 +8,7 @@ import MenuEngine
 import MobileMoney
 import Operators
 import Sessions
+import SikaResources
 import Synchronization
 
 /// `sika-bench gateway`: full transfer journeys over the loopback line socket, C connections × S
@@ -33,8 +34,8 @@ struct GatewayBench: AsyncParsableCommand {
 
     func run() async throws {
         CommandLogging.bootstrap(defaultLevel: .warning)
-        let catalog = try OperatorCatalog.load(from: URL(fileURLWithPath: "menus/operators.yaml"))
-        let menus = try SessionManager.loadMenus(directory: URL(fileURLWithPath: "menus"), catalog: catalog)
+        let catalog = try OperatorCatalog.load(from: SikaHome().operators)
+        let menus = try SessionManager.loadMenus(directory: SikaHome().menus, catalog: catalog)
         let dir = try BenchWorld.directory("gateway")
         defer { try? FileManager.default.removeItem(at: dir) }
         let world = try await BenchWorld.make(path: dir.appending(path: "gateway.sqlite").path, catalog: catalog, wallets: senders)

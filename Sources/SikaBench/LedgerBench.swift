@@ -5,6 +5,7 @@ import Ledger
 import LedgerSQLite
 import MobileMoney
 import Operators
+import SikaResources
 
 /// `sika-bench ledger`: durable on-net transfers per second for the full operation (PIN check, limits,
 /// transfer, fee, both receipts), one commit per operation versus group commit at 1, 8 and 64 callers,
@@ -34,7 +35,7 @@ struct LedgerBench: AsyncParsableCommand {
                 return url
             } ?? BenchWorld.directory("ledger")
         defer { try? FileManager.default.removeItem(at: base) }
-        let catalog = try OperatorCatalog.load(from: URL(fileURLWithPath: "menus/operators.yaml"))
+        let catalog = try OperatorCatalog.load(from: SikaHome().operators)
         print("sika-bench ledger: \(operations) ops per run, \(wallets) wallets, WAL, asked for synchronous=\(durability.rawValue)")
 
         if let only {

@@ -6,6 +6,7 @@ import LedgerSQLite
 import MobileMoney
 import Operators
 import ProviderBridge
+import SikaResources
 
 /// `sika-bench offnet`: off-net transfers per second through the bridge and HTTP simulators (at 0 and
 /// 50 ms of provider latency), and the time the reconciler takes to settle 1 000 pending transfers.
@@ -25,7 +26,7 @@ struct OffNetBench: AsyncParsableCommand {
 
     func run() async throws {
         CommandLogging.bootstrap(defaultLevel: .error)
-        let catalog = try OperatorCatalog.load(from: URL(fileURLWithPath: "menus/operators.yaml"))
+        let catalog = try OperatorCatalog.load(from: SikaHome().operators)
         let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appending(path: "sika-bench-offnet-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }

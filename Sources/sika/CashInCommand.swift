@@ -14,6 +14,8 @@ struct CashInCommand: AsyncParsableCommand {
     @Option(help: "6-digit agent code paying the cash-in.") var agent: String?
     @Option(help: "Idempotency key (default: a new one). Reuse it to retry safely.") var key: String?
 
+    func validate() throws { _ = try parseAmount(amount) }
+
     func run() async throws {
         let money = try await store.open()
         let result = try await money.cashIn(

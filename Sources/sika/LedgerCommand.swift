@@ -4,6 +4,7 @@ import Foundation
 import Ledger
 import MobileMoney
 import Operators
+import SikaResources
 
 /// `sika ledger …`: create, seed, audit and read the ledger.
 struct LedgerCommand: AsyncParsableCommand {
@@ -26,13 +27,13 @@ struct LedgerCommand: AsyncParsableCommand {
     struct Seed: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create the demo world (subscribers with known PINs, agents) and print it.")
         @OptionGroup var store: StoreOptions
-        @Option(help: "Demo world description.") var world: String = "fixtures/demo-world.yaml"
+        @Option(help: "Demo world description (default: fixtures/demo-world.yaml of $SIKA_HOME, else built in).") var world: String?
 
         func run() async throws {
             let money = try await store.open()
-            let demo = try DemoWorld.load(from: URL(fileURLWithPath: world))
+            let demo = try DemoWorld.load(from: URL(fileURLWithPath: world ?? SikaHome().world.path))
             try await demo.seed(into: money)
-            print(demo.summary)
+            print(try await demo.summary(in: money))
         }
     }
 
@@ -69,8 +70,16 @@ struct LedgerCommand: AsyncParsableCommand {
         func run() async throws {
             let money = try await store.open()
             let found = try await resolveAccount(account, in: money)
-            for entry in try await money.ledger.statement(of: found.id, limit: limit) {
-                let who = entry.counterpartyMSISDN.map { "\(entry.counterpartyLabel) (\($0))" } ?? entry.counterpartyLabel
+            // A wallet's statement comes from MobileMoney, which names the other party of off-net transfers.
+            let entries =
+                if let msisdn = found.msisdn {
+                    try await money.history(msisdn: msisdn, limit: limit)
+                } else {
+                    try await money.ledger.statement(of: found.id, limit: limit)
+                }
+            for entry in entries {
+                let who =
+                    entry.offNetCounterparty ?? entry.counterpartyMSISDN.map { "\(entry.counterpartyLabel) (\($0))" } ?? entry.counterpartyLabel
                 let fee = entry.fee > 0 ? " fee \(MoneyFormat.amount(entry.fee))" : ""
                 print(
                     "\(entry.reference)  \(MoneyFormat.dateTime(entry.transfer.createdAt))  \(entry.transfer.kind.rawValue)  "

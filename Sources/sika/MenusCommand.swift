@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MenuEngine
+import SikaResources
 
 /// `sika menus …`: tools for menu authors.
 struct Menus: AsyncParsableCommand {
@@ -21,21 +22,22 @@ struct Menus: AsyncParsableCommand {
                 """
         )
 
-        @Argument(help: "The menus directory.", completion: .directory)
-        var directory: String = "menus"
+        @Argument(help: "The menus directory (default: menus/ of $SIKA_HOME, else the menus built into sika).", completion: .directory)
+        var directory: String?
 
         @Flag(name: .long, help: "Treat warnings as errors.")
         var strict = false
 
         func validate() throws {
             var isDirectory: ObjCBool = false
+            guard let directory else { return }
             guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
                 throw ValidationError("'\(directory)' is not a directory")
             }
         }
 
         func run() async throws {
-            let url = URL(filePath: directory, directoryHint: .isDirectory)
+            let url = directory.map { URL(filePath: $0, directoryHint: .isDirectory) } ?? SikaHome().menus
             let report = MenuLinter().lint(directory: url)
             for diagnostic in report.diagnostics {
                 // Diagnostics name files inside the directory; show them as the user typed the directory.

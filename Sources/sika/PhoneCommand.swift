@@ -4,18 +4,23 @@ import Foundation
 import Gateway
 import Ledger
 import Operators
+import SikaResources
 
 /// `sika phone 22890112233`: a feature phone in the terminal, talking to `sika serve` over the line socket.
 struct PhoneCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "phone",
         abstract: "Simulate a feature phone: dial USSD codes, answer screens, see incoming SMS.",
-        discussion: "Connects as the gateway of the operator owning the number; the token comes from --token or $SIKA_TOKEN_<OPERATOR>.")
+        discussion: """
+            Connects as the gateway of the operator owning the number; the token comes from --token, else \
+            $SIKA_TOKEN_<OPERATOR>, else the <db>.tokens file `sika serve` writes beside its ledger.
+            """)
 
     @Argument(help: "The phone's number (E.164 digits without +).") var msisdn: String
     @Option(help: "Server address as HOST:PORT.") var connect: String = "127.0.0.1:7145"
-    @Option(help: "Operator token (default: $SIKA_TOKEN_<OPERATOR>; any value with `serve --no-auth`).") var token: String?
-    @Option(help: "Operator data, to find the operator owning the number.") var operators: String = "menus/operators.yaml"
+    @Option(help: "Operator token (default: $SIKA_TOKEN_<OPERATOR>, else <db>.tokens; any value with `serve --no-auth`).") var token: String?
+    @Option(help: "The server's ledger, whose <db>.tokens holds the tokens (default: $SIKA_DB or ./sika.sqlite).") var db: String?
+    @Option(help: "Operator data, to find the operator owning the number (default: that of $SIKA_HOME, else built in).") var operators: String?
 
     func validate() throws {
         guard ClientLine.isMSISDN(Substring(msisdn)) else { throw ValidationError("\(msisdn) is not an MSISDN (E.164 digits without +)") }
@@ -23,10 +28,13 @@ struct PhoneCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let catalog = try OperatorCatalog.load(from: URL(fileURLWithPath: operators))
+        let catalog = try OperatorCatalog.load(from: URL(fileURLWithPath: operators ?? SikaHome().operators.path))
         guard let op = catalog.operatorOwning(msisdn: msisdn) else { throw ValidationError("no operator owns \(msisdn)") }
         let address = try HostPort(connect)
-        let secret = token ?? ProcessInfo.processInfo.environment["SIKA_TOKEN_\(op.id.uppercased())"] ?? "local"
+        let environment = ProcessInfo.processInfo.environment
+        let key = "SIKA_TOKEN_\(op.id.uppercased())"
+        let file = try ServerFile.read(ServerFile.path(forDatabase: db ?? environment["SIKA_DB"] ?? "./sika.sqlite"))
+        let secret = token ?? environment[key] ?? file[key] ?? "local"
         let number = msisdn
         let client = try await LineClient.connect(host: address.host, port: address.port) { sms in
             guard sms.msisdn == number else { return }

@@ -21,7 +21,8 @@ struct ProviderCommand: AsyncParsableCommand {
             discussion: """
                 The API is described in docs/PROVIDER_API.md. Every other operator of the catalog may call it \
                 with the key `sim-<caller>-<operator>` (printed at start). --faults injects seeded, reproducible \
-                faults, e.g. `seed=7,latency=20,jitter=30,error=0.05,timeout=0.02,reset=0.02,lost=0.02,duplicate=0.05,outage=200-260,hang=3000,hold=22899001122`.
+                faults, e.g. --faults 'seed=7,latency=20ms,jitter=30ms,5xx=0.05,timeout=0.02,reset=0.02,lost=0.02,duplicate=0.05,outage=200-260,hang=3s,hold=22899001122' \
+                (durations in milliseconds, or seconds with `s`; see docs/PROVIDER_API.md).
                 """
         )
 

@@ -13,7 +13,7 @@ struct ReconcileCommand: AsyncParsableCommand {
             Every off-net transfer pending for longer than --threshold is asked about; credited ones are \
             posted, refused or unknown ones reversed at the provider and voided. Transfers still pending past \
             --max-age, and credits a provider reports that this ledger has no record of, are printed and \
-            make the command exit non-zero. By default the providers are reached over HTTP where `sika serve` \
+            make the command exit non-zero, and so does a provider that cannot be reached. By default the providers are reached over HTTP where `sika serve` \
             runs them (7301, 7302…); --local calls in-process simulators on the same ledger instead.
             """
     )
@@ -36,6 +36,17 @@ struct ReconcileCommand: AsyncParsableCommand {
             : ProviderNetwork.simulated(money: money, host: host, basePort: basePort, reconcilerOptions: options)
         let report = await network.reconciler.reconcile()
         print(report)
+        if !report.unreachable.isEmpty {
+            // Nothing those providers hold was settled or audited: that is a failure, not a quiet "0 examined".
+            let operators = money.catalog.operators.map(\.id)
+            let names = report.unreachable.keys.sorted().map { id in
+                let port = operators.firstIndex(of: id).map { basePort + $0 } ?? basePort
+                return "\(id) at http://\(host):\(port)"
+            }
+            throw CommandFailure(
+                "cannot reach the provider\(names.count > 1 ? "s" : "") of \(names.joined(separator: ", ")) (is `sika serve` running?); "
+                    + "\(report.stillPending) pending transfer(s) left as they were")
+        }
         if !report.overdue.isEmpty || !report.unknownCredits.isEmpty || !report.conflicts.isEmpty { throw ExitCode.failure }
     }
 }

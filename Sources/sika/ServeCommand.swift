@@ -7,7 +7,9 @@ import Logging
 import MobileMoney
 import NIOSSL
 import ProviderBridge
+import ScriptTargets
 import Sessions
+import SikaResources
 
 /// `sika serve`: the line listener, the HTTP front and SMS delivery in one process.
 struct ServeCommand: AsyncParsableCommand {
@@ -19,8 +21,13 @@ struct ServeCommand: AsyncParsableCommand {
             secrets for POST /ussd (Authorization: Bearer <secret>, or X-Sika-Signature: sha256=<HMAC-SHA256 of the body>) from \
             $SIKA_AGGREGATOR_TOKEN_TMONEY, $SIKA_AGGREGATOR_TOKEN_FLOOZ… (one per operator), or from the same keys in the \
             --secrets file (the environment wins). With --demo, missing ones are generated and printed, and the demo subscribers \
-            are created on first start. Stop with Ctrl-C (SIGINT) or SIGTERM: the listeners stop accepting, steps in flight \
-            finish, then the process exits.
+            are created on first start; each start prints their balances as the ledger holds them. Once listening, serve \
+            writes the tokens of the run (operators', aggregators' and the JSON API's admin token) and its addresses to \
+            <db>.tokens, readable by its owner only, where `sika script run --connect` and `sika phone` find them. With --demo, \
+            POST /api/admin/demo/reset restores the demo world (session scripts call it), and unless --faults says otherwise the \
+            simulators hold credits to 22898765432 and 22890765432 (an "en cours" transfer to try). Menus, operator data, demo \
+            world and OpenAPI document default to those of $SIKA_HOME, else to the ones built into sika. Stop with Ctrl-C \
+            (SIGINT) or SIGTERM: the listeners stop accepting, steps in flight finish, then the process exits.
 
             Connections: at start the soft file descriptor limit is raised to the hard limit, and the connection caps default to \
             what fits under it minus --fd-reserve: half for the line socket, half for HTTP, and at most half of a listener for one \
@@ -29,7 +36,7 @@ struct ServeCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var store: StoreOptions
-    @Option(help: "Menu directory.") var menus: String = "menus"
+    @Option(help: "Menu directory (default: menus/ of $SIKA_HOME, else the one built into sika).") var menus: String?
     @Option(help: "Line-protocol listen address.") var lineHost: String = "127.0.0.1"
     @Option(help: "Line-protocol port (0 picks a free one).") var linePort: Int = 7145
     @Option(help: "HTTP listen address.") var httpHost: String = "127.0.0.1"
@@ -37,21 +44,21 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds without a step after which a session expires.") var idleTimeout: Int = 180
     @Flag(help: "Seed the demo subscribers if missing, generate missing operator and aggregator tokens, and print them all.")
     var demo = false
-    @Option(help: "Demo world used by --demo.") var world: String = "fixtures/demo-world.yaml"
+    @Option(help: "Demo world used by --demo (default: fixtures/demo-world.yaml of $SIKA_HOME, else built in).") var world: String?
     @Option(help: "Seconds an ended POST /ussd session answers its final screen again (and refuses other requests under its id).")
     var endedRetention: Int = 600
     @Flag(help: "Accept any HELLO token and lines before HELLO, and POST /ussd without a credential. For local play only.")
     var noAuth = false
     @Option(help: "First port of the in-process provider simulators (one per operator, in operators.yaml order).")
     var providerPort: Int = 7301
-    @Option(help: "Faults the provider simulators inject, e.g. 'seed=7,5xx=0.1,latency=50ms' (see docs/PROVIDER_API.md).")
+    @Option(help: "Faults the provider simulators inject, e.g. --faults 'seed=7,5xx=0.1,latency=50ms' (see docs/PROVIDER_API.md).")
     var faults: String?
     @Option(help: "Session starts allowed per phone per minute (a burst of the same size is allowed).")
     var sessionStartsPerMinute: Int = 30
     @Option(
         help: "KEY=value file (mode 600) with SIKA_JWT_SECRET and SIKA_ADMIN_TOKEN for the JSON API, and SIKA_TOKEN_… / SIKA_AGGREGATOR_TOKEN_….")
     var secrets: String?
-    @Option(help: "OpenAPI document served at /openapi.yaml.") var openapi: String = "docs/openapi.yaml"
+    @Option(help: "OpenAPI document served at /openapi.yaml (default: docs/openapi.yaml of $SIKA_HOME, else built in).") var openapi: String?
     @Option(help: "PEM certificate chain: serve TLS on both the line socket and HTTP (with --tls-key).") var tlsCert: String?
     @Option(help: "PEM private key of --tls-cert (mode 600).") var tlsKey: String?
     @Option(help: "Line-protocol connections open at once (default: half the file descriptors left after the reserve).")
@@ -90,6 +97,9 @@ struct ServeCommand: AsyncParsableCommand {
         guard helloTimeout > 0, httpIdleTimeout > 0 else { throw ValidationError("--hello-timeout and --http-idle-timeout must be positive") }
         guard rateLimitKeys > 0 else { throw ValidationError("--rate-limit-keys must be positive") }
         do { _ = try TrustedProxies(trustedProxy) } catch { throw ValidationError("--trusted-proxy: \(error)") }
+        if let faults {
+            do { _ = try FaultPlan.parse(faults) } catch { throw ValidationError("--faults: \(error.description)") }
+        }
     }
 
     func run() async throws {
@@ -99,13 +109,17 @@ struct ServeCommand: AsyncParsableCommand {
         // Made before `store.open()`, which lowers the default level for the loggers created after it.
         let logger = Logger(label: "sika.serve")
         let gatewayLogger = Logger(label: "sika.gateway")
+        // Before anything is seeded or printed: a port in use is one line naming it.
+        try ListenCheck.ensureFree(
+            [.init(what: "line protocol", host: lineHost, port: linePort), .init(what: "HTTP", host: httpHost, port: httpPort)]
+                + (0..<(try store.catalog().operators.count)).map {
+                    .init(what: "provider simulator", host: "127.0.0.1", port: providerPort + $0)
+                })
+        let home = SikaHome()
         let money = try await store.open()
-        let menuSet = try SessionManager.loadMenus(directory: URL(fileURLWithPath: menus), catalog: money.catalog)
-        if demo {
-            let demoWorld = try DemoWorld.load(from: URL(fileURLWithPath: world))
-            try await demoWorld.seed(into: money)
-            Self.say("Demo subscribers (PINs for local play only):\n\(demoWorld.summary)\n")
-        }
+        let menuSet = try SessionManager.loadMenus(directory: URL(fileURLWithPath: menus ?? home.menus.path), catalog: money.catalog)
+        let demoWorld = try demo ? DemoWorld.load(from: URL(fileURLWithPath: world ?? home.world.path)) : nil
+        try await demoWorld?.seed(into: money)
         var values = try secrets.map(SecretFile.readAssignments) ?? [:]
         values.merge(ProcessInfo.processInfo.environment) { $1 }
         let tokens = OperatorTokens.load(environment: values, catalog: money.catalog, generateMissing: demo)
@@ -142,18 +156,20 @@ struct ServeCommand: AsyncParsableCommand {
         }
 
         // The other networks' providers, simulated in-process, with the bridge and its reconciler.
-        let offNet = ProviderNetwork.simulated(
-            money: money, basePort: providerPort, faults: try faults.map(FaultPlan.parse) ?? .none, logger: Logger(label: "sika.bridge"))
-        let api = try await Self.walletAPI(
-            money: money, offNet: offNet, secrets: secrets, openapi: openapi, demo: demo, rateLimitKeys: rateLimitKeys, logger: logger)
+        // The demo holds the same two numbers as the in-process scripts, so the "en cours" script passes live too.
+        let plan = try faults.map(FaultPlan.parse) ?? (demo ? FaultPlan.parse(InProcessTarget.scriptFaults) : .none)
+        let offNet = ProviderNetwork.simulated(money: money, basePort: providerPort, faults: plan, logger: Logger(label: "sika.bridge"))
+        var api = try await Self.walletAPI(
+            money: money, offNet: offNet, secrets: secrets, openapi: openapi ?? home.openAPI.path, demo: demo, rateLimitKeys: rateLimitKeys,
+            logger: logger)
 
         let metrics = GatewayMetrics()
         let sessions = SessionManager(
             menus: menuSet, money: money, idleTimeout: configuration.idleTimeout, offNet: offNet.bridge,
             startLimiter: TokenBucketLimiter(
-                capacity: sessionStartsPerMinute, refillPerSecond: Double(sessionStartsPerMinute) / 60, maxKeys: rateLimitKeys),
-            onAction: metrics.recordAction)
+                capacity: sessionStartsPerMinute, refillPerSecond: Double(sessionStartsPerMinute) / 60, maxKeys: rateLimitKeys))
         let core = GatewayCore(sessions: sessions, configuration: configuration, metrics: metrics, logger: gatewayLogger)
+        if let demoWorld { api.api?.demoRestore = Self.demoRestore(demoWorld, money: money, offNet: offNet, sessions: sessions) }
         let server = SikaServer(core: core, additionalServices: offNet.services, api: api.api, logger: logger)
         let providers = money.catalog.operators.enumerated().map { "\($0.element.name) http://127.0.0.1:\(providerPort + $0.offset)" }
         let apiLine = api.line
@@ -164,8 +180,21 @@ struct ServeCommand: AsyncParsableCommand {
         let curlAuthorization = noAuth ? "" : "-H \"Authorization: Bearer \(bearer)\" "
         let connections = Self.connectionSummary(configuration, budget: budget)
         logger.info("\(connections)")
+        let adminToken = api.adminToken
+        let serverFile = ServerFile.path(forDatabase: store.databasePath)
         Task {
             guard let (line, http) = try? await server.waitUntilListening(timeout: .seconds(30)) else { return }
+            do {
+                try ServerFile.write(
+                    serverFile, tokens: tokens, aggregatorTokens: aggregatorTokens, adminToken: adminToken, line: "\(lineHost):\(line)",
+                    http: "http://\(httpHost):\(http)")
+            } catch {
+                logger.error("cannot write the tokens file", metadata: ["file": "\(serverFile)", "error": "\(error)"])
+            }
+            // Printed once listening, so a start that fails prints no table; balances as the ledger holds them now.
+            if let demoWorld, let table = try? await demoWorld.summary(in: money) {
+                Self.say("Demo subscribers (PINs for local play only):\n\(table)\n")
+            }
             var lines = ["Line protocol on \(lineHost):\(line), HTTP on http://\(httpHost):\(http) (/ussd, /health, /metrics)."]
             lines.append("Ledger \(ledgerPath): \(durability) (read back from the writer).")
             lines.append("Provider simulators: \(providers.joined(separator: ", ")).")
@@ -181,6 +210,7 @@ struct ServeCommand: AsyncParsableCommand {
                 }
             }
             let example = tokens.tokens["tmoney"].map { "HELLO tmoney \($0)" } ?? "HELLO tmoney <token>"
+            lines.append("Tokens and addresses of this run: \(serverFile) (owner-only).")
             lines.append("Try: nc \(lineHost) \(line), then \(example) and BEGIN s1 22890112233 *145#")
             lines.append(
                 "Or: curl \(curlAuthorization)-d 'sessionId=h1&serviceCode=*145%23&phoneNumber=22890112233&text=' http://\(httpHost):\(http)/ussd")
@@ -230,7 +260,7 @@ struct ServeCommand: AsyncParsableCommand {
     static func walletAPI(
         money: MobileMoney, offNet: ProviderNetwork, secrets: String?, openapi: String, demo: Bool,
         rateLimitKeys: Int = TokenBucketLimiter.defaultMaxKeys, logger: Logger
-    ) async throws -> (api: WalletAPI?, line: String) {
+    ) async throws -> (api: WalletAPI?, line: String, adminToken: String?) {
         var environment = ProcessInfo.processInfo.environment
         var generated = ""
         if demo && environment["SIKA_JWT_SECRET"] == nil && secrets == nil {
@@ -244,13 +274,18 @@ struct ServeCommand: AsyncParsableCommand {
             configuration = try APIConfiguration.load(environment: environment, secretsFile: secrets)
             configuration.rateLimitKeys = rateLimitKeys
         } catch let error as APIConfigurationError where secrets == nil {
-            return (nil, "JSON API off: \(error) (or pass --secrets FILE, or --demo).")
+            return (nil, "JSON API off: \(error) (or pass --secrets FILE, or --demo).", nil)
         }
-        let document = (try? String(contentsOfFile: openapi, encoding: .utf8)) ?? "openapi: 3.0.3\n"
+        let document: String
+        do {
+            document = try String(contentsOfFile: openapi, encoding: .utf8)
+        } catch {
+            throw CommandFailure("cannot read the OpenAPI document \(openapi): \(error.localizedDescription)")
+        }
         let api = await WalletAPI(
             money: money, configuration: configuration, openAPIDocument: document,
             cardVault: try CardVault.fromEnvironment(environment), offNet: offNet.bridge, logger: Logger(label: "sika.api"))
-        return (api, "JSON API under /api (OpenAPI at /openapi.yaml)\(generated).")
+        return (api, "JSON API under /api (OpenAPI at /openapi.yaml)\(generated).", configuration.adminToken)
     }
 
     static func say(_ text: String) {

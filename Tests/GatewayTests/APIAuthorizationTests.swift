@@ -90,6 +90,7 @@ import Testing
                 body: #"{"phoneNumber":"\#(victim)","cardNumber":"4111111111111111","expiryMonth":12,"expiryYear":2030,"cvv":"737"}"#)
         },
         "GET /api/cards/{phoneNumber}": Case(access: forbidden) { _ in Call(method: .get, uri: "/api/cards/\(victim)") },
+        "POST /api/admin/demo/reset": Case(access: .admin) { _ in Call(method: .post, uri: "/api/admin/demo/reset") },
         "POST /api/admin/cashin": Case(access: .admin) { _ in
             Call(method: .post, uri: "/api/admin/cashin", body: #"{"phoneNumber":"\#(bystander)","amount":1000}"#, key: "authz-cashin")
         },
@@ -125,9 +126,12 @@ import Testing
         configuration.perSubscriberBurst = 10_000
         var quiet = Logger(label: "sika.api.authz")
         quiet.logLevel = .warning
-        let api = await WalletAPI(
+        var api = await WalletAPI(
             money: f.money, configuration: configuration, openAPIDocument: f.api.openAPIDocumentText, cardVault: f.vault,
             offNet: f.network.bridge, logger: quiet)
+        // As `serve --demo` wires it: the world file restored into this ledger.
+        let money = f.money
+        api.demoRestore = { try await Shipped.world.restore(into: money) }
         let onNet = try await f.money.transfer(from: Self.victim, to: Self.attacker, amount: 2000, pin: Self.victimPin, idempotencyKey: "setup-1")
         let offNet = try await f.network.bridge.send(
             from: Self.victim, to: "22896112233", amount: 1000, pin: Self.victimPin, idempotencyKey: "setup-2")

@@ -138,7 +138,7 @@ import Testing
         while tmoney.receivedSMS.count < 2, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
         #expect(Set(tmoney.receivedSMS.map(\.msisdn)) == ["22890112233", "22890445566"])
         #expect(tmoney.receivedSMS.allSatisfy { $0.shortCode == "1455" && $0.text.contains("1 000 FCFA") })
-        #expect(first.server.core.metrics.exposition().contains(#"sika_transfers_total{kind="transfer",outcome="ok"} 1"#))
+        #expect(first.server.core.metrics.exposition().contains(#"sika_transfers_total{kind="p2p",outcome="ok"} 1"#))
         try await Task.sleep(for: .milliseconds(100))
         #expect(try await reopened.money.ledger.undeliveredSMS(operatorID: "tmoney").isEmpty)
         await tmoney.close()

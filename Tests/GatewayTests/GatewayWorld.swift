@@ -62,7 +62,7 @@ struct GatewayWorld {
         let metrics = GatewayMetrics()
         return GatewayCore(
             sessions: SessionManager(
-                menus: Self.menus, money: money, idleTimeout: configuration.idleTimeout, offNet: offNet.bridge, onAction: metrics.recordAction),
+                menus: Self.menus, money: money, idleTimeout: configuration.idleTimeout, offNet: offNet.bridge),
             configuration: configuration, metrics: metrics, logger: logger)
     }
 

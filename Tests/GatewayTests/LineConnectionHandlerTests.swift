@@ -63,8 +63,8 @@ import Testing
         #expect(try await world.money.walletBalance(msisdn: "22890112233") == 44_950)
         #expect(try await world.money.walletBalance(msisdn: "22890445566") == 30_000)
         let metrics = core.metrics.exposition()
-        #expect(metrics.contains(#"sika_transfers_total{kind="transfer",outcome="wrong_pin"} 1"#))
-        #expect(metrics.contains(#"sika_transfers_total{kind="transfer",outcome="ok"} 1"#))
+        #expect(metrics.contains(#"sika_transfers_total{kind="p2p",outcome="wrong_pin"} 1"#))
+        #expect(metrics.contains(#"sika_transfers_total{kind="p2p",outcome="ok"} 1"#))
 
         await core.dispatcher.pass()
         let receipts = [try await line.next(), try await line.next()].sorted()

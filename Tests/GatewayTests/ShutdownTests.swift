@@ -35,8 +35,7 @@ import Testing
         let metrics = GatewayMetrics()
         let core = GatewayCore(
             sessions: SessionManager(
-                menus: GatewayWorld.menus, money: world.money, idleTimeout: configuration.idleTimeout, offNet: network.bridge,
-                onAction: metrics.recordAction),
+                menus: GatewayWorld.menus, money: world.money, idleTimeout: configuration.idleTimeout, offNet: network.bridge),
             configuration: configuration, metrics: metrics, logger: quiet)
         let server = SikaServer(core: core, logger: quiet)
         let group = try server.serviceGroup()

@@ -23,8 +23,8 @@ import Testing
 
     @Test func serverErrorsAreRetriedUntilTheCreditLands() async throws {
         let f = try await F()
-        // With error=0.3 some keys fail once or twice before succeeding; every transfer must end credited.
-        let net = try f.network("seed=3,error=0.3", attempts: 8)
+        // With 5xx=0.3 some keys fail once or twice before succeeding; every transfer must end credited.
+        let net = try f.network("seed=3,5xx=0.3", attempts: 8)
         for i in 0..<20 {
             let outcome = try await net.bridge.send(from: F.kofi, to: F.akosua, amount: 100, pin: f.pin(F.kofi), idempotencyKey: "e\(i)")
             #expect(outcome.status == .completed, "\(outcome)")
@@ -139,7 +139,7 @@ import Testing
     }
 
     @Test func faultDecisionsDependOnTheSeedNotOnArrivalOrder() throws {
-        let plan = try FaultPlan.parse("seed=42,error=0.2,reset=0.1,timeout=0.1,lost=0.1,duplicate=0.2,jitter=50")
+        let plan = try FaultPlan.parse("seed=42,5xx=0.2,reset=0.1,timeout=0.1,lost=0.1,duplicate=0.2,jitter=50")
         let keys = (0..<200).map { "K\($0)" }
         let a = FaultInjector(plan: plan)
         let b = FaultInjector(plan: plan)
@@ -154,22 +154,35 @@ import Testing
 
     @Test func faultPlansParseAndRejectNonsense() throws {
         let plan = try FaultPlan.parse(
-            "seed=7,latency=50,jitter=10,error=0.05,timeout=0.02,reset=0.02,lost=0.02,duplicate=0.05,outage=200-260,hang=900,hold=22899001122+22898000001"
+            "seed=7,latency=50,jitter=10,5xx=0.05,timeout=0.02,reset=0.02,lost=0.02,duplicate=0.05,outage=200-260,hang=900,hold=22899001122+22898000001"
         )
         #expect(plan.seed == 7 && plan.latencyMs == 50 && plan.outage == 200..<260 && plan.hold.count == 2 && plan.hangMs == 900)
         #expect(try FaultPlan.parse("") == .none)
         let refusals = [
-            "error=2": "invalid faults: error must be a probability in 0...1",
+            "5xx=2": "invalid faults: 5xx must be a probability in 0...1",
             "bogus=1": "invalid faults: unknown fault 'bogus'",
             "outage=9-3": "invalid faults: outage must be FIRST-LAST, e.g. 200-260",
-            "error=0.6,reset=0.6": "invalid faults: error + timeout + reset + lost must not exceed 1",
-            "hang=-1": "invalid faults: hang must be a whole number >= 0",
+            "5xx=0.6,reset=0.6": "invalid faults: 5xx + timeout + reset + lost must not exceed 1",
+            "hang=-1": "invalid faults: hang must be a duration such as 50, 50ms or 2s, not '-1'",
             "seed": "invalid faults: 'seed' is not key=value",
         ]
         for (text, message) in refusals {
             let error = #expect(throws: FaultPlanError.self) { try FaultPlan.parse(text) }
             #expect(error?.description == message, "\(text)")
         }
+    }
+
+    /// The spelling the README and `serve --help` use: `5xx` for the server-error probability, durations with a unit.
+    @Test func faultPlansTakeDurationsWithUnitsAndTheServerErrorsAs5xx() throws {
+        let plan = try FaultPlan.parse("seed=7,5xx=0.1,latency=50ms,jitter=20,hang=1.5s")
+        #expect(plan.seed == 7 && plan.serverError == 0.1 && plan.latencyMs == 50 && plan.jitterMs == 20 && plan.hangMs == 1500)
+        #expect(try FaultPlan.parse("hang=2s").hangMs == 2000)
+        for bad in ["latency=50m", "latency=ms", "hang=-1s", "latency=1.5", "jitter=fast"] {
+            #expect(throws: FaultPlanError.self, "\(bad)") { try FaultPlan.parse(bad) }
+        }
+        // One spelling: the old name is refused with the one to use.
+        let error = #expect(throws: FaultPlanError.self) { try FaultPlan.parse("error=0.1") }
+        #expect(error?.message == "the server-error probability is spelled 5xx, e.g. 5xx=0.1")
     }
 
     @Test func retryDelaysGrowExponentiallyWithJitterUnderTheCap() {

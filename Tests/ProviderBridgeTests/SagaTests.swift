@@ -23,7 +23,7 @@ typealias F = BridgeFixture
         #expect(try await f.account("settlement:flooz:tmoney") == -5000)
         #expect(try await f.account("fees:tmoney") == 100)
         let sent = try await f.sms(F.kofi)
-        #expect(sent.count == 1 && sent[0].contains("vers Flooz") && sent[0].contains(outcome.transfer.providerKey))
+        #expect(sent.count == 1 && sent[0].contains("AKOSUA D. (22896112233, Flooz)") && sent[0].contains(outcome.transfer.providerKey))
         let received = try await f.sms(F.akosua)
         #expect(received.count == 1 && received[0].contains("5 000 FCFA de 22890112233 (T-Money)"))
         #expect(try await f.checkBooks() == [])

@@ -26,7 +26,7 @@ import Testing
     /// 503 line), stays alive, and still serves a whole transfer from another address, and HTTP.
     @Test func moreConnectionsThanDescriptorsAreRefusedAndServeStaysAlive() async throws {
         try #require(Self.raiseOwnFileLimit() >= 2_000)
-        let serve = try await ServeProcess.start(fileLimit: 1024)
+        let serve = try await LimitedServeProcess.start(fileLimit: 1024)
         defer { serve.abandon() }
         // 1 024 descriptors, 256 in reserve: 384 for the line listener, 192 of them for one address.
         #expect(serve.stdout.contains("file descriptors: limit 1024"), "\(serve.stdout)")
@@ -57,7 +57,7 @@ import Testing
         // A whole transfer from another gateway address, with its receipts, while the flood is held.
         let gateway = try await TCPSocket.connect(port: serve.linePort, from: "127.0.0.2")
         defer { gateway.close() }
-        try await gateway.send("HELLO tmoney \(ServeProcess.tokens["SIKA_TOKEN_TMONEY"]!)\nBEGIN s1 22890112233 *145*1*1*90445566*500#\n")
+        try await gateway.send("HELLO tmoney \(LimitedServeProcess.tokens["SIKA_TOKEN_TMONEY"]!)\nBEGIN s1 22890112233 *145*1*1*90445566*500#\n")
         #expect(try await gateway.read { $0.text.contains("CON s1 ") }, "\(gateway.text)")
         try await gateway.send("CONTINUE s1 1\n")
         #expect(try await gateway.read { $0.text.contains("Entrez votre code secret") }, "\(gateway.text)")
@@ -78,11 +78,11 @@ import Testing
     /// A client floods SMS lines and does not read: the server stops reading it instead of buffering, so its
     /// memory stays flat; then the client reads, and every SMS line got its reply.
     @Test func anSMSFloodThatIsNeverReadKeepsServeSmallAndEveryLineIsAnswered() async throws {
-        let serve = try await ServeProcess.start()
+        let serve = try await LimitedServeProcess.start()
         defer { serve.abandon() }
         let client = try await TCPSocket.connect(port: serve.linePort)
         defer { client.close() }
-        try await client.send("HELLO tmoney \(ServeProcess.tokens["SIKA_TOKEN_TMONEY"]!)\n")
+        try await client.send("HELLO tmoney \(LimitedServeProcess.tokens["SIKA_TOKEN_TMONEY"]!)\n")
         #expect(try await client.read { $0.text.hasPrefix("OK HELLO tmoney\n") })
         // A number of T-Money's range with no wallet, so no receipt of the demo seeding is addressed to it. Each
         // line is 4 000 bytes (under the 4 096 limit): a server that reads what it cannot answer yet holds

@@ -29,6 +29,7 @@ public struct WalletAPI: Sendable {
         ("POST", "/api/admin/reversals"),
         ("POST", "/api/admin/subscribers/{phoneNumber}/block"),
         ("POST", "/api/admin/subscribers/{phoneNumber}/unblock"),
+        ("POST", "/api/admin/demo/reset"),
         ("GET", "/openapi.yaml"),
     ]
 
@@ -41,6 +42,8 @@ public struct WalletAPI: Sendable {
     let logger: Logger
     let cardVault: CardVault?
     let offNet: (any OffNetTransfers)?
+    /// Restores the demo world (`POST /api/admin/demo/reset`); set by `sika serve --demo` only, else the endpoint answers 403.
+    public var demoRestore: (@Sendable () async throws -> DemoWorld.RestoreReport)?
 
     /// The OpenAPI document this API serves at `/openapi.yaml`.
     public var openAPIDocumentText: String { openAPIDocument }
@@ -89,6 +92,7 @@ public struct WalletAPI: Sendable {
         group.post("admin/reversals") { request, _ in try await api.reverse(request) }
         group.post("admin/subscribers/:phoneNumber/block") { request, context in try await api.setBlocked(request, context, true) }
         group.post("admin/subscribers/:phoneNumber/unblock") { request, context in try await api.setBlocked(request, context, false) }
+        group.post("admin/demo/reset") { request, _ in try await api.restoreDemoWorld(request) }
     }
 
     // MARK: Subscribers
@@ -145,6 +149,7 @@ public struct WalletAPI: Sendable {
                 "id": .integer(entry.transfer.id), "reference": .string(entry.reference), "kind": .string(entry.transfer.kind.rawValue),
                 "amount": .integer(entry.signedAmount), "fee": .integer(entry.fee), "counterparty": .string(entry.counterpartyLabel),
                 "counterpartyPhoneNumber": entry.counterpartyMSISDN.map(JSONOut.string) ?? .null,
+                "counterpartyNetwork": entry.counterpartyNetwork.map(JSONOut.string) ?? .null,
                 "balanceAfter": .integer(entry.balanceAfter), "createdAt": .string(Self.timestamp(entry.transfer.createdAt)),
             ])
         }

@@ -16,13 +16,22 @@ public final class LineScriptTarget: ScriptTarget {
     private let quietPeriod: Duration
     /// SMS received before the script started are not part of its conversation.
     private let baseline: [String: Int]
+    /// What the server's outbox says it sent a number since the script began, when the caller can read
+    /// the ledger: SMS checks then wait for exactly those messages to arrive over the socket.
+    private let sentSince: (@Sendable (String) async throws -> [String])?
     /// Session id → the operator whose connection began it: session ids are scoped per connection.
     private let owners = Mutex<[String: String]>([:])
 
     /// Connects one authenticated connection per operator of `tokens`.
+    ///
+    /// - Parameter sentSince: the bodies of the SMS the server's outbox holds for a number since the script
+    ///   began. With it, SMS checks wait (up to `deliveryTimeout`) until each of those messages came over the
+    ///   socket and look at those only, whatever else arrives late; without it, they wait for `quietPeriod`
+    ///   without a message, which a loaded machine can outlast.
     public static func connect(
         host: String, port: Int, catalog: OperatorCatalog, tokens: OperatorTokens,
-        balances: (@Sendable (String) async throws -> Int64?)? = nil, quietPeriod: Duration = .milliseconds(150)
+        balances: (@Sendable (String) async throws -> Int64?)? = nil, quietPeriod: Duration = .milliseconds(150),
+        sentSince: (@Sendable (String) async throws -> [String])? = nil, deliveryTimeout: Duration = .seconds(30)
     ) async throws -> LineScriptTarget {
         var clients: [String: LineClient] = [:]
         for op in catalog.operators {
@@ -32,9 +41,12 @@ public final class LineScriptTarget: ScriptTarget {
             clients[op.id] = client
         }
         // Messages still waiting in the outbox go out as soon as an operator connects: let them arrive
-        // before taking the baseline, so that they do not count as the script's.
-        try await waitForQuiet(clients.values, quietPeriod)
-        return LineScriptTarget(clients: clients, catalog: catalog, balances: balances, quietPeriod: quietPeriod)
+        // before taking the baseline, so that they do not count as the script's (the outbox says which
+        // are the script's when it can be read).
+        if sentSince == nil { try await waitForQuiet(clients.values, quietPeriod) }
+        return LineScriptTarget(
+            clients: clients, catalog: catalog, balances: balances, quietPeriod: quietPeriod, sentSince: sentSince,
+            deliveryTimeout: deliveryTimeout)
     }
 
     /// Returns once no SMS arrived on `clients` for `quietPeriod`.
@@ -51,14 +63,19 @@ public final class LineScriptTarget: ScriptTarget {
         }
     }
 
+    private let deliveryTimeout: Duration
+
     private init(
-        clients: [String: LineClient], catalog: OperatorCatalog, balances: (@Sendable (String) async throws -> Int64?)?, quietPeriod: Duration
+        clients: [String: LineClient], catalog: OperatorCatalog, balances: (@Sendable (String) async throws -> Int64?)?, quietPeriod: Duration,
+        sentSince: (@Sendable (String) async throws -> [String])?, deliveryTimeout: Duration
     ) {
         self.clients = clients
         self.catalog = catalog
         self.balances = balances
         self.quietPeriod = quietPeriod
         self.baseline = clients.mapValues { $0.receivedSMS.count }
+        self.sentSince = sentSince
+        self.deliveryTimeout = deliveryTimeout
     }
 
     public func close() async {
@@ -80,6 +97,25 @@ public final class LineScriptTarget: ScriptTarget {
     }
 
     public func smsReceived(msisdn: String) async throws -> [String] {
+        if let sentSince {
+            // The outbox commits with the money, before the screen that reports it: every message of the
+            // script is there by now. Wait until each one came over the socket, then answer those.
+            let expected = try await sentSince(msisdn)
+            let deadline = ContinuousClock.now + deliveryTimeout
+            while true {
+                var arrived = clients.values.flatMap { $0.receivedSMS }.filter { $0.msisdn == msisdn }.map(\.text)
+                let missing = expected.filter { body in
+                    guard let index = arrived.firstIndex(of: body) else { return true }
+                    arrived.remove(at: index)
+                    return false
+                }
+                if missing.isEmpty { return expected }
+                guard ContinuousClock.now < deadline else {
+                    throw GatewayError(.unavailable, "\(missing.count) SMS to \(msisdn) queued but not delivered over the socket: \(missing)")
+                }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+        }
         // Receipts are pushed asynchronously: wait until nothing new arrived for a quiet period.
         try await Self.waitForQuiet(clients.values, quietPeriod)
         return clients.flatMap { id, client in client.receivedSMS.dropFirst(baseline[id] ?? 0) }.filter { $0.msisdn == msisdn }.map(\.text)

@@ -36,6 +36,8 @@ public final class GatewayCore: Sendable {
         let proxies = configuration.trustedProxies
         httpConnections = ConnectionGate(
             listener: "http", limits: configuration.httpConnections, registry: metrics.registry, exemptFromAddressCap: { proxies.contains($0) })
+        // Every movement on this ledger, whatever the front (sessions, the JSON API), counts in these metrics.
+        sessions.money.addTransferObserver(metrics)
     }
 
     public var catalog: OperatorCatalog { sessions.money.catalog }

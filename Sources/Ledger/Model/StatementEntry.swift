@@ -11,10 +11,12 @@ public struct StatementEntry: Sendable, Hashable {
     public let counterpartyKind: AccountKind
     /// This wallet's balance right after the movement (and its fee).
     public let balanceAfter: Int64
+    /// The other party's network when it is not this wallet's (an off-net transfer: `Flooz`); `nil` otherwise.
+    public let counterpartyNetwork: String?
 
     public init(
         transfer: Transfer, signedAmount: Int64, fee: Int64, counterpartyLabel: String, counterpartyMSISDN: String?,
-        counterpartyKind: AccountKind, balanceAfter: Int64
+        counterpartyKind: AccountKind, balanceAfter: Int64, counterpartyNetwork: String? = nil
     ) {
         self.transfer = transfer
         self.signedAmount = signedAmount
@@ -23,6 +25,7 @@ public struct StatementEntry: Sendable, Hashable {
         self.counterpartyMSISDN = counterpartyMSISDN
         self.counterpartyKind = counterpartyKind
         self.balanceAfter = balanceAfter
+        self.counterpartyNetwork = counterpartyNetwork
     }
 
     public var reference: String { transfer.reference }

@@ -9,6 +9,9 @@ public enum TransferKind: String, Sendable, Hashable, CaseIterable, Codable {
     /// The second leg of an off-net transfer: suspense to the settlement account.
     case settlement
     case reversal
+    /// An operator's correction of a balance against its e-money issuance, outside any customer's request
+    /// (the demo reset); never priced, never counted toward a customer's limits.
+    case adjustment
 
     /// Movements a subscriber initiates: they count toward the daily outgoing cap and the per-transfer bounds.
     public var isCustomerOutgoing: Bool {

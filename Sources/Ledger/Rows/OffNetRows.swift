@@ -12,12 +12,15 @@ public struct OffNetOutgoingRow: Sendable, Hashable {
     public let state: TransferState
     public let senderBalance: Int64
     public let toldPending: Bool
+    /// The credited wallet's name as the recipient's network gave it, once credited.
+    public let recipientName: String?
     public let createdAt: Int64
 
     public init(
         transferID: Transfer.ID, providerKey: String, home: String, destination: String, sender: String, recipient: String, amount: Int64,
-        fee: Int64, state: TransferState, senderBalance: Int64, toldPending: Bool, createdAt: Int64
+        fee: Int64, state: TransferState, senderBalance: Int64, toldPending: Bool, recipientName: String? = nil, createdAt: Int64
     ) {
+        self.recipientName = recipientName
         self.transferID = transferID
         self.providerKey = providerKey
         self.home = home
@@ -72,11 +75,17 @@ public struct OffNetIncomingRow: Sendable, Hashable {
     public let transferID: Transfer.ID?
     public let createdAt: Int64
     public let updatedAt: Int64
+    /// The sender's number on the other network, when the request named it.
+    public let sender: String?
+    /// The credited wallet's holder name, read with the row (nil when written or when nobody holds the number).
+    public let recipientName: String?
 
     public init(
         operatorID: String, key: String, source: String, recipient: String, amount: Int64, state: String, code: String?, transferID: Transfer.ID?,
-        createdAt: Int64, updatedAt: Int64
+        createdAt: Int64, updatedAt: Int64, sender: String? = nil, recipientName: String? = nil
     ) {
+        self.sender = sender
+        self.recipientName = recipientName
         self.operatorID = operatorID
         self.key = key
         self.source = source

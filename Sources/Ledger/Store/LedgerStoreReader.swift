@@ -19,6 +19,8 @@ public protocol LedgerStoreReader {
     func pendingTransfers(createdBefore cutoff: Int64, limit: Int) throws -> [Transfer]
     /// What `account` has sent on `day` (days since 1970, UTC).
     func outgoing(account: Account.ID, day: Int64) throws -> Int64
+    /// Whether a transfer touching `account` is still pending.
+    func hasPendingTransfer(account: Account.ID) throws -> Bool
 
     // MARK: Audit
 
@@ -41,6 +43,8 @@ public protocol LedgerStoreReader {
 
     /// A subscriber with the wallet account read in the same query.
     func subscriber(msisdn: String) throws -> SubscriberRow?
+    /// Every subscriber's wallet with its balance and whether any transfer ever touched it, by number.
+    func walletUsage() throws -> [WalletUsageRow]
 
     // MARK: Cards
 
@@ -56,6 +60,8 @@ public protocol LedgerStoreReader {
     func pendingOffNet(createdBefore cutoff: Int64, after: Transfer.ID, limit: Int) throws -> [OffNetOutgoingRow]
     func offNetIncoming(operatorID: String, key: String) throws -> OffNetIncomingRow?
     func offNetIncoming(operatorID: String, source: String) throws -> [OffNetIncomingRow]
+    /// The receiving side's record of the credit that `transferID` made, if it made one.
+    func offNetIncoming(transferID: Transfer.ID) throws -> OffNetIncomingRow?
     /// Every off-net debit beside the credit its destination recorded under the same key, if any.
     func offNetMatches() throws -> [OffNetMatchRow]
     /// Keys credited at a destination with no debit at the source.

@@ -23,6 +23,8 @@ public protocol LedgerStoreWriter: LedgerStoreReader {
     func setTransferState(_ id: Transfer.ID, to state: TransferState, at: Int64) throws -> Bool
     /// Adds `amount` (possibly negative) to what `account` sent on `day` and returns the new total.
     func addOutgoing(account: Account.ID, day: Int64, amount: Int64) throws -> Int64
+    /// Forgets every daily count of `account` (the demo world's restore).
+    func clearOutgoing(account: Account.ID) throws
 
     // MARK: Outbox
 
@@ -40,6 +42,9 @@ public protocol LedgerStoreWriter: LedgerStoreReader {
     func setLanguage(msisdn: String, _ language: String) throws -> Bool
     /// False when no subscriber has this number.
     func setBlocked(msisdn: String, _ blocked: Bool) throws -> Bool
+    /// Deletes a subscriber, its cards, its daily counts and its wallet account: only for a wallet no
+    /// transfer ever touched (the store refuses otherwise, as the transfers reference the account).
+    func deleteUnusedWallet(msisdn: String, account: Account.ID) throws
 
     // MARK: Cards
 
@@ -53,4 +58,6 @@ public protocol LedgerStoreWriter: LedgerStoreReader {
     func markToldPending(transferID: Transfer.ID) throws -> Bool
     func insertOffNetIncoming(_ row: OffNetIncomingRow) throws
     func setOffNetIncomingState(operatorID: String, key: String, _ state: String, at: Int64) throws
+    /// The name the recipient's network gave for the credited wallet, for receipts and statements.
+    func setOffNetRecipientName(transferID: Transfer.ID, _ name: String) throws
 }

@@ -51,12 +51,18 @@ public struct MenuLinter: Sendable {
             diagnostics.append(Diagnostic(.error, .unknownAction, at: first.location, "no actions.yaml (top-level 'actions:') beside the menus"))
         }
         var codes: [String: ServiceDefinition] = [:]
+        var ids: [String: ServiceDefinition] = [:]
         for service in services {
             if let other = codes[service.code] {
                 diagnostics.append(
                     Diagnostic(.error, .duplicateService, at: service.location, "\(service.code) is already the code of \(other.id) (\(other.file))"))
             }
+            if let other = ids[service.id] {
+                diagnostics.append(
+                    Diagnostic(.error, .duplicateService, at: service.location, "service \(service.id) is already declared in \(other.file)"))
+            }
             codes[service.code] = service
+            ids[service.id] = service
             var linter = ServiceLint(service: service, catalog: catalog ?? ActionCatalog(actions: []))
             linter.run()
             diagnostics += linter.diagnostics

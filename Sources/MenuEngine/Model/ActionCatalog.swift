@@ -75,15 +75,15 @@ extension NodeReader {
         }
         guard let actions = self.mapping(actionsNode, "actions") else { return nil }
         var result: [ActionCatalog.Action] = []
-        for (key, value) in actions {
-            guard let name = key.string, let body = self.mapping(value, "action '\(key.string ?? "")'") else { continue }
+        for (name, key, value) in namedPairs(actions, "actions") {
+            guard let body = self.mapping(value, "action '\(name)'") else { continue }
             checkKeys(body, allowed: ["arguments", "outcomes", "provides"], in: "action '\(name)'")
             result.append(
                 ActionCatalog.Action(
                     name: name,
-                    arguments: stringList(body.value("arguments"), "arguments") ?? [],
-                    outcomes: stringList(body.value("outcomes"), "outcomes") ?? [],
-                    provides: stringList(body.value("provides"), "provides") ?? [],
+                    arguments: identifierList(body.value("arguments"), "arguments of '\(name)'") ?? [],
+                    outcomes: identifierList(body.value("outcomes"), "outcomes of '\(name)'") ?? [],
+                    provides: identifierList(body.value("provides"), "provides of '\(name)'") ?? [],
                     location: location(key)
                 )
             )

@@ -69,18 +69,28 @@ enum MenuFileParser {
 
 extension NodeReader {
     mutating func reference(_ node: Node?, _ what: String) -> ScreenDefinition.Reference? {
-        guard let node, let id = string(node, what) else { return nil }
+        guard let node, let id = identifier(node, what) else { return nil }
         return ScreenDefinition.Reference(id: id, location: location(node))
     }
 
     mutating func service(_ root: Node, _ mapping: Node.Mapping) -> ServiceDefinition? {
         checkKeys(mapping, allowed: MenuFileParser.serviceKeys, in: "the service")
-        let id = requiredString(mapping, "service", in: root, "the service")
+        let id = requiredIdentifier(mapping, "service", in: root, "the service")
         let code = requiredString(mapping, "code", in: root, "the service")
         if let code, !(code.hasPrefix("*") && code.hasSuffix("#") && code.dropFirst().dropLast().allSatisfy(\.isNumber)) {
             error(.structure, mapping.value("code"), "code must look like \"*145#\", not '\(code)'")
         }
-        let languages = stringList(mapping.value("languages"), "languages") ?? ["fr"]
+        var languages: [String] = []
+        for (index, language) in (stringList(mapping.value("languages"), "languages") ?? ["fr"]).enumerated() {
+            let node = mapping.value("languages")?.sequence?[index]
+            if !Self.isLanguageCode(language) {
+                error(.structure, node, "languages: '\(language)' is not a language code (fr, en…)")
+            } else if languages.contains(language) {
+                error(.structure, node, "languages: '\(language)' is listed twice")
+            } else {
+                languages.append(language)
+            }
+        }
         if languages.isEmpty { error(.structure, mapping.value("languages"), "languages must name at least one language") }
         let start = reference(mapping.value("start"), "start")
         if mapping.value("start") == nil { error(.structure, root, "the service needs 'start:' (its first screen)") }
@@ -88,9 +98,14 @@ extension NodeReader {
         var navigation = Navigation()
         if let node = mapping.value("navigation"), let nav = self.mapping(node, "navigation") {
             checkKeys(nav, allowed: ["back", "home", "next"], in: "navigation")
-            navigation.back = string(nav.value("back"), "navigation.back") ?? navigation.back
-            navigation.home = string(nav.value("home"), "navigation.home") ?? navigation.home
-            navigation.next = string(nav.value("next"), "navigation.next") ?? navigation.next
+            navigation.back = digitString(nav.value("back"), "navigation.back") ?? navigation.back
+            navigation.home = digitString(nav.value("home"), "navigation.home") ?? navigation.home
+            navigation.next = digitString(nav.value("next"), "navigation.next") ?? navigation.next
+        }
+        if Set([navigation.back, navigation.home, navigation.next]).count < 3 {
+            error(
+                .structure, mapping.value("navigation") ?? root,
+                "navigation: back (\(navigation.back)), home (\(navigation.home)) and next (\(navigation.next)) must be three different answers")
         }
         var minimum: Int64?
         var maximum: Int64?
@@ -98,14 +113,16 @@ extension NodeReader {
             checkKeys(limits, allowed: ["amount"], in: "limits")
             if let amountNode = limits.value("amount"), let amount = self.mapping(amountNode, "limits.amount") {
                 checkKeys(amount, allowed: ["min", "max"], in: "limits.amount")
-                minimum = int(amount.value("min"), "limits.amount.min").map(Int64.init)
-                maximum = int(amount.value("max"), "limits.amount.max").map(Int64.init)
+                minimum = int(amount.value("min"), "limits.amount.min", in: 1...Int.max).map(Int64.init)
+                maximum = int(amount.value("max"), "limits.amount.max", in: 1...Int.max).map(Int64.init)
+                if let minimum, let maximum, minimum > maximum {
+                    error(.structure, amountNode, "limits.amount: min (\(minimum)) is above max (\(maximum))")
+                }
             }
         }
         var texts: [(String, LocalizedText)] = []
         if let node = mapping.value("texts"), let textMapping = self.mapping(node, "texts") {
-            for (key, value) in textMapping {
-                guard let name = key.scalar?.string else { continue }
+            for (name, _, value) in namedPairs(textMapping, "texts") {
                 if let text = localizedText(value, "text '\(name)'") {
                     if text.all.contains(where: { !$0.template.includes.isEmpty }) {
                         error(.template, value, "shared text '\(name)' may not include other shared texts")
@@ -116,13 +133,13 @@ extension NodeReader {
         }
         var screens: [ScreenDefinition] = []
         if let node = mapping.value("screens"), let screenMapping = self.mapping(node, "screens") {
-            for (key, value) in screenMapping {
-                guard let screenID = key.scalar?.string else { continue }
+            for (screenID, key, value) in namedPairs(screenMapping, "screens") {
                 if let screen = screen(screenID, key: key, value) { screens.append(screen) }
             }
         } else if mapping.value("screens") == nil {
             error(.structure, root, "the service needs 'screens:'")
         }
+        checkNavigation(navigation, against: screens, at: mapping.value("navigation") ?? root)
         guard let id, let code, let start else { return nil }
         return ServiceDefinition(
             id: id,
@@ -137,12 +154,35 @@ extension NodeReader {
             amountMaximum: maximum,
             limitsLocation: mapping.value("limits").map { location($0) },
             currency: string(mapping.value("currency"), "currency") ?? "FCFA",
-            maxAttempts: int(mapping.value("attempts"), "attempts") ?? 3,
+            maxAttempts: int(mapping.value("attempts"), "attempts", in: 1...10) ?? 3,
             texts: texts,
             screens: screens,
             file: file,
             location: location(root)
         )
+    }
+
+    /// The engine reads a navigation answer before the screen's own: one that is also a menu option's
+    /// number or a confirmation's 1 or 2 would make that choice impossible to pick.
+    mutating func checkNavigation(_ navigation: Navigation, against screens: [ScreenDefinition], at node: Node) {
+        var taken: [String: String] = [:]
+        for screen in screens {
+            switch screen.kind {
+            case .menu(let options):
+                for number in 1...max(1, options.count) where taken[String(number)] == nil {
+                    taken[String(number)] = "option \(number) of '\(screen.id)'"
+                }
+            case .confirm:
+                for answer in ["1", "2"] where taken[answer] == nil { taken[answer] = "answer \(answer) of confirmation '\(screen.id)'" }
+            default:
+                break
+            }
+        }
+        for (name, answer) in [("back", navigation.back), ("home", navigation.home), ("next", navigation.next)] {
+            if let owner = taken[answer] {
+                error(.structure, node, "navigation.\(name) is \(answer), which is also \(owner): that choice could never be made")
+            }
+        }
     }
 
     mutating func screen(_ id: String, key: Node, _ node: Node) -> ScreenDefinition? {
@@ -159,14 +199,14 @@ extension NodeReader {
         var assignments: [ScreenDefinition.Assignment] = []
         if let setNode = mapping.value("set"), let setMapping = self.mapping(setNode, "\(what) set") {
             for (variableNode, valueNode) in setMapping {
-                guard let variable = string(variableNode, "a variable of \(what) set"),
+                guard let variable = identifier(variableNode, "a variable of \(what) set"),
                     let source = string(valueNode, "a value of \(what) set"),
                     let template = template(source, at: valueNode)
                 else { continue }
                 assignments.append(.init(variable: variable, value: template, location: location(variableNode)))
             }
         }
-        let paged = mapping.value("paged")?.bool ?? false
+        let paged = bool(mapping.value("paged"), "\(what) paged") ?? false
 
         let kind: ScreenDefinition.Kind
         switch type {
@@ -192,7 +232,7 @@ extension NodeReader {
             kind = .menu(options: options)
         case "input":
             guard let validator = validator(mapping.value("validate"), in: what, at: key),
-                let variable = requiredString(mapping, "var", in: key, what),
+                let variable = requiredIdentifier(mapping, "var", in: key, what),
                 let next = reference(mapping.value("next"), "next")
             else {
                 if mapping.value("next") == nil { error(.structure, key, "\(what) needs 'next:'") }
@@ -206,11 +246,12 @@ extension NodeReader {
             }
             kind = .confirm(next: next, cancel: reference(mapping.value("cancel"), "cancel"))
         case "action":
-            guard let name = requiredString(mapping, "action", in: key, what) else { return nil }
+            guard let name = requiredIdentifier(mapping, "action", in: key, what) else { return nil }
             var arguments: [ScreenDefinition.Argument] = []
             if let argsNode = mapping.value("args"), let args = self.mapping(argsNode, "\(what) args") {
                 for (argument, variable) in args {
-                    guard let argumentName = string(argument, "an argument name"), let variableName = string(variable, "an argument variable")
+                    guard let argumentName = identifier(argument, "an argument name of \(what)"),
+                        let variableName = identifier(variable, "the variable of argument '\(argument.scalar?.string ?? "")' of \(what)")
                     else { continue }
                     arguments.append(.init(name: argumentName, variable: variableName, location: location(argument)))
                 }
@@ -218,7 +259,7 @@ extension NodeReader {
             var routes: [ScreenDefinition.OutcomeRoute] = []
             if let onNode = mapping.value("on"), let on = self.mapping(onNode, "\(what) on") {
                 for (outcome, next) in on {
-                    guard let outcomeName = string(outcome, "an outcome"), let reference = reference(next, "next") else { continue }
+                    guard let outcomeName = identifier(outcome, "an outcome of \(what)"), let reference = reference(next, "next") else { continue }
                     routes.append(.init(outcome: outcomeName, next: reference))
                 }
             }
@@ -277,14 +318,20 @@ extension NodeReader {
         switch name {
         case "digits":
             allowed = ["length", "min", "max"]
-            if let length = int(optionNode("length"), "length") {
+            if let length = int(optionNode("length"), "length", in: 1...64) {
                 kind = .digits(min: length, max: length)
             } else {
-                kind = .digits(min: int(optionNode("min"), "min") ?? 1, max: int(optionNode("max"), "max") ?? 20)
+                let low = int(optionNode("min"), "min", in: 1...64) ?? 1
+                let high = int(optionNode("max"), "max", in: 1...64) ?? 20
+                if low > high { error(.structure, node, "a digits validator's min (\(low)) is above its max (\(high))") }
+                kind = .digits(min: low, max: high)
             }
         case "amount":
             allowed = ["min", "max"]
-            kind = .amount(min: int(optionNode("min"), "min").map(Int64.init), max: int(optionNode("max"), "max").map(Int64.init))
+            let low = int(optionNode("min"), "min", in: 1...Int.max).map(Int64.init)
+            let high = int(optionNode("max"), "max", in: 1...Int.max).map(Int64.init)
+            if let low, let high, low > high { error(.structure, node, "an amount validator's min (\(low)) is above its max (\(high))") }
+            kind = .amount(min: low, max: high)
         case "msisdn":
             allowed = []
             kind = .msisdn
@@ -316,7 +363,11 @@ extension NodeReader {
                             choices.append((answer, value))
                         }
                     }
+                } else {
+                    error(.structure, choicesNode, "choices must be a list or a mapping of answer to value, not \(Self.describe(choicesNode))")
                 }
+                let answers = choices.map(\.0)
+                if Set(answers).count < answers.count { error(.structure, choicesNode, "a choice validator lists the same answer twice") }
             }
             if choices.isEmpty {
                 error(.structure, node, "a choice validator needs 'choices:' (a list or a mapping of answer to value)")

@@ -53,7 +53,30 @@ public struct DemoWorld: Sendable, Decodable {
         }
     }
 
-    /// A table of the world for people: numbers, names, PINs, balances.
+    /// The world as it is in `money` now, for people: numbers, names, PINs and the wallets' real
+    /// balances and statuses (after a restart they are not the seed's). A PIN changed since seeding is
+    /// shown as such, never guessed at; a subscriber missing from the ledger is marked.
+    public func summary(in money: MobileMoney) async throws -> String {
+        var lines = ["MSISDN        NAME              LANG  TIER  PIN   BALANCE"]
+        for p in subscribers {
+            let name = p.name.padding(toLength: 17, withPad: " ", startingAt: 0)
+            guard let state = try await money.demoState(msisdn: p.msisdn, pin: p.pin) else {
+                lines.append("\(p.msisdn)   \(name) (not registered)")
+                continue
+            }
+            let pin = state.pinMatches ? p.pin : "(changed)"
+            let status = state.status == .active ? "" : "  (\(state.status.rawValue))"
+            lines.append(
+                "\(p.msisdn)   \(name) \(state.language.rawValue)    \(state.tier)     \(pin)  \(MoneyFormat.amount(state.balance))\(status)")
+        }
+        for a in agents {
+            let float = try await money.ledger.account(code: "agent:\(a.operator):\(a.code)")?.balance ?? 0
+            lines.append("agent \(a.code) (\(a.operator)) \(a.name): float \(MoneyFormat.amount(float))")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// A table of the world as the file describes it (before seeding): numbers, names, PINs, balances.
     public var summary: String {
         var lines = ["MSISDN        NAME              LANG  TIER  PIN   BALANCE"]
         for p in subscribers {

@@ -175,6 +175,9 @@ public struct MenuActions: Sendable {
             case (.airtime, .en): "Airtime"
             case (.reversal, .fr): "Annulation"
             case (.reversal, .en): "Reversal"
+            case (.offNet, _): entry.offNetCounterparty ?? entry.counterpartyLabel
+            case (.adjustment, .fr): "Correction"
+            case (.adjustment, .en): "Adjustment"
             case (_, _): entry.counterpartyLabel
             }
         return "\(MoneyFormat.dayMonth(entry.transfer.createdAt)) \(sign)\(amount) \(who) \(entry.reference)"

@@ -22,10 +22,13 @@ public struct OffNetCredit: Sendable, Hashable, Codable {
     /// The ledger transfer that credited the wallet, if one did.
     public let transferID: Int64?
     public let createdAt: Int64
+    /// The credited wallet's short name (`AKOSUA D.`), given back with a credit so the sender's receipts and
+    /// statements can say who was paid; `nil` unless credited.
+    public let recipientName: String?
 
     public init(
         operatorID: String, key: String, source: String, recipient: String, amount: Int64, state: State, code: String?, transferID: Int64?,
-        createdAt: Int64
+        createdAt: Int64, recipientName: String? = nil
     ) {
         self.operatorID = operatorID
         self.key = key
@@ -36,5 +39,6 @@ public struct OffNetCredit: Sendable, Hashable, Codable {
         self.code = code
         self.transferID = transferID
         self.createdAt = createdAt
+        self.recipientName = recipientName
     }
 }

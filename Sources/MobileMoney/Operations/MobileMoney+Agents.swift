@@ -29,6 +29,11 @@ extension MobileMoney {
     /// Funds a wallet: from an agent's float when `agentCode` is given, else from the operator's e-money
     /// issuance (admin). The balance cap of the wallet's tier applies.
     public func cashIn(to text: String, amount: Int64, agentCode: String? = nil, idempotencyKey: String) async throws -> TransferResult {
+        try await observed(.cashIn) { try await makeCashIn(to: text, amount: amount, agentCode: agentCode, idempotencyKey: idempotencyKey) }
+    }
+
+    /// `cashIn`, before its outcome is told to the observers.
+    func makeCashIn(to text: String, amount: Int64, agentCode: String? = nil, idempotencyKey: String) async throws -> TransferResult {
         let number = try msisdn(text)
         let owner = try operatorOf(number)
         let result = try await run { tx in
@@ -73,6 +78,13 @@ extension MobileMoney {
 
     /// Cash-out: the wallet pays an agent (who hands over cash) plus the cash-out fee.
     public func cashOut(from text: String, agentCode: String, amount: Int64, pin: String, idempotencyKey: String) async throws -> TransferResult {
+        try await observed(.cashOut) {
+            try await makeCashOut(from: text, agentCode: agentCode, amount: amount, pin: pin, idempotencyKey: idempotencyKey)
+        }
+    }
+
+    /// `cashOut`, before its outcome is told to the observers.
+    func makeCashOut(from text: String, agentCode: String, amount: Int64, pin: String, idempotencyKey: String) async throws -> TransferResult {
         let number = try msisdn(text)
         let home = try operatorOf(number)
         let result = try await withPIN(number, pin) { tx, me in

@@ -6,6 +6,13 @@ extension MobileMoney {
     public func airtime(from text: String, for targetText: String, amount: Int64, pin: String, idempotencyKey: String) async throws
         -> TransferResult
     {
+        try await observed(.airtime) { try await buyAirtime(from: text, for: targetText, amount: amount, pin: pin, idempotencyKey: idempotencyKey) }
+    }
+
+    /// `airtime`, before its outcome is told to the observers.
+    func buyAirtime(from text: String, for targetText: String, amount: Int64, pin: String, idempotencyKey: String) async throws
+        -> TransferResult
+    {
         let number = try msisdn(text)
         let target = try msisdn(targetText)
         let home = try operatorOf(number)

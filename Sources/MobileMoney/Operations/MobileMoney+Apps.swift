@@ -13,7 +13,7 @@ extension MobileMoney {
         let number = try msisdn(text)
         return try await read { rows in
             guard let me = try SubscriberRecord.fetch(rows, number) else { throw MobileMoneyError(.unknownSubscriber, "\(number) has no wallet") }
-            return try Ledger.statement(rows, account: me.accountID, limit: limit, before: before ?? .max)
+            return try self.namingOffNetParties(Ledger.statement(rows, account: me.accountID, limit: limit, before: before ?? .max), rows)
         }
     }
 

@@ -54,7 +54,10 @@ extension MobileMoney {
     ///
     /// Idempotent: a transfer already posted is returned as it is. One already voided cannot be posted:
     /// that contradiction (`offNetConflict`) must reach a person, never be absorbed.
-    public func completeOffNet(_ transferID: Int64) async throws -> OffNetTransfer {
+    ///
+    /// - Parameter recipientName: the name the other network gave for the credited wallet (`AKOSUA D.`),
+    ///   kept for receipts and statements.
+    public func completeOffNet(_ transferID: Int64, recipientName: String? = nil) async throws -> OffNetTransfer {
         try await run { tx in
             let (record, main) = try self.outgoingAndTransfer(tx, transferID)
             switch main.state {
@@ -64,6 +67,7 @@ extension MobileMoney {
             case .pending: break
             }
             try tx.post(transferID)
+            if let recipientName { try tx.rows.setOffNetRecipientName(transferID: transferID, recipientName) }
             let suspense = try tx.context.systemAccount(.suspense, of: record.home)
             let settlement = try tx.context.settlementAccount(of: record.home, with: record.destination)
             _ = try tx.transfer(
@@ -72,10 +76,10 @@ extension MobileMoney {
                     kind: .settlement, chargeFee: false, enforceLimits: false, parentID: main.id))
             let balance = try tx.account(id: main.debitAccount).balance
             if let sender = MSISDN(record.sender), let me = try SubscriberRecord.fetch(tx.rows, sender) {
+                let party = Receipt.offNetParty(name: recipientName, msisdn: record.recipient, network: self.networkName(record.destination))
                 let facts = Receipt.Facts(
-                    amount: main.amount, fee: main.fee, counterparty: record.recipient, balance: balance, reference: record.providerKey,
-                    at: tx.now)
-                try self.notify(tx, sender, Receipt.offNetSent(facts, network: self.networkName(record.destination), me.language), transfer: main.id)
+                    amount: main.amount, fee: main.fee, counterparty: party, balance: balance, reference: record.providerKey, at: tx.now)
+                try self.notify(tx, sender, Receipt.offNetSent(facts, me.language), transfer: main.id)
             }
             return record.with(state: .posted, balance: balance)
         }
@@ -95,10 +99,11 @@ extension MobileMoney {
             try tx.void(transferID)
             let balance = try tx.account(id: main.debitAccount).balance
             if let sender = MSISDN(record.sender), let me = try SubscriberRecord.fetch(tx.rows, sender) {
+                let network = self.networkName(record.destination)
                 let facts = Receipt.Facts(
-                    amount: main.amount, fee: main.fee, counterparty: record.recipient, balance: balance, reference: record.providerKey,
-                    at: tx.now)
-                let body = Receipt.offNetRefunded(facts, network: self.networkName(record.destination), reason: reason, me.language)
+                    amount: main.amount, fee: main.fee, counterparty: Receipt.offNetParty(name: nil, msisdn: record.recipient, network: network),
+                    balance: balance, reference: record.providerKey, at: tx.now)
+                let body = Receipt.offNetRefunded(facts, network: network, reason: reason, me.language)
                 try self.notify(tx, sender, body, transfer: main.id)
             }
             return record.with(state: .voided, balance: balance)
@@ -112,10 +117,9 @@ extension MobileMoney {
             let (record, main) = try self.outgoingAndTransfer(tx, transferID)
             guard main.state == .pending, try tx.rows.markToldPending(transferID: transferID) else { return false }
             if let sender = MSISDN(record.sender), let me = try SubscriberRecord.fetch(tx.rows, sender) {
-                let facts = Receipt.Facts(
-                    amount: main.amount, counterparty: record.recipient, balance: 0, reference: record.providerKey, at: main.createdAt)
-                try self.notify(
-                    tx, sender, Receipt.offNetPending(facts, network: self.networkName(record.destination), me.language), transfer: main.id)
+                let party = Receipt.offNetParty(name: nil, msisdn: record.recipient, network: self.networkName(record.destination))
+                let facts = Receipt.Facts(amount: main.amount, counterparty: party, balance: 0, reference: record.providerKey, at: main.createdAt)
+                try self.notify(tx, sender, Receipt.offNetPending(facts, me.language), transfer: main.id)
             }
             return true
         }

@@ -60,10 +60,13 @@ extension MobileMoney {
             try tx.rows.insertOffNetIncoming(
                 OffNetIncomingRow(
                     operatorID: operatorID, key: key, source: source, recipient: recipient, amount: amount, state: state.rawValue, code: refusal,
-                    transferID: transferID, createdAt: tx.now, updatedAt: tx.now))
-            let credit = OffNetCredit(
-                operatorID: operatorID, key: key, source: source, recipient: recipient, amount: amount, state: state, code: refusal,
-                transferID: transferID, createdAt: tx.now)
+                    transferID: transferID, createdAt: tx.now, updatedAt: tx.now, sender: MSISDN(sender)?.digits ?? sender))
+            // Read back, so the answer carries what a later status query would (the credited wallet's name).
+            let credit =
+                try tx.rows.offNetIncoming(operatorID: operatorID, key: key).map(Self.incoming)
+                ?? OffNetCredit(
+                    operatorID: operatorID, key: key, source: source, recipient: recipient, amount: amount, state: state, code: refusal,
+                    transferID: transferID, createdAt: tx.now)
             return (credit, false)
         }
     }
@@ -117,6 +120,7 @@ extension MobileMoney {
     static func incoming(_ row: OffNetIncomingRow) -> OffNetCredit {
         OffNetCredit(
             operatorID: row.operatorID, key: row.key, source: row.source, recipient: row.recipient, amount: row.amount,
-            state: OffNetCredit.State(rawValue: row.state) ?? .refused, code: row.code, transferID: row.transferID, createdAt: row.createdAt)
+            state: OffNetCredit.State(rawValue: row.state) ?? .refused, code: row.code, transferID: row.transferID, createdAt: row.createdAt,
+            recipientName: row.state == OffNetCredit.State.credited.rawValue ? row.recipientName.map(Subscriber.shortName) : nil)
     }
 }

@@ -8,11 +8,21 @@ extension MobileMoney {
     /// Reversing twice is harmless: the reversal's idempotency key is derived from the original, so a
     /// second call returns the first reversal.
     public func reverse(reference: String) async throws -> TransferResult {
-        guard let parsed = TransferReference(reference) else { throw MobileMoneyError(.unknownTransfer, "\(reference) is not a reference") }
+        guard let parsed = TransferReference(reference) else {
+            let error = MobileMoneyError(.unknownTransfer, "\(reference) is not a reference")
+            transferFinished(kind: .reversal, outcome: error.code.rawValue)
+            throw error
+        }
         return try await reverse(transferID: parsed.id)
     }
 
+    /// Reverses the posted movement `transferID`; see `reverse(reference:)`.
     public func reverse(transferID: Int64) async throws -> TransferResult {
+        try await observed(.reversal) { try await makeReversal(transferID: transferID) }
+    }
+
+    /// `reverse(transferID:)`, before its outcome is told to the observers.
+    func makeReversal(transferID: Int64) async throws -> TransferResult {
         let result = try await run { tx in
             guard let original = try tx.transfer(id: transferID) else { throw MobileMoneyError(.unknownTransfer, "no transfer \(transferID)") }
             guard original.state == .posted, [.p2p, .cashIn, .cashOut, .airtime].contains(original.kind) else {

@@ -51,7 +51,9 @@ extension MobileMoney {
 
     /// The last movements of a subscriber's wallet, newest first, after checking the PIN.
     public func statement(msisdn text: String, pin: String, limit: Int = 5) async throws -> [StatementEntry] {
-        try await withPIN(try msisdn(text), pin) { tx, me in try Ledger.statement(tx.rows, account: me.accountID, limit: limit) }
+        try await withPIN(try msisdn(text), pin) { tx, me in
+            try self.namingOffNetParties(Ledger.statement(tx.rows, account: me.accountID, limit: limit), tx.rows)
+        }
     }
 
     /// Replaces a PIN. The old one is checked (and counts toward the lockout) before anything else.

@@ -21,6 +21,15 @@ extension MobileMoney {
     public func transfer(from senderText: String, to recipientText: String, amount: Int64, pin: String, idempotencyKey: String) async throws
         -> TransferResult
     {
+        try await observed(.p2p) {
+            try await makeTransfer(from: senderText, to: recipientText, amount: amount, pin: pin, idempotencyKey: idempotencyKey)
+        }
+    }
+
+    /// `transfer`, before its outcome is told to the observers.
+    func makeTransfer(from senderText: String, to recipientText: String, amount: Int64, pin: String, idempotencyKey: String) async throws
+        -> TransferResult
+    {
         let sender = try msisdn(senderText)
         let recipient = try msisdn(recipientText)
         let home = try operatorOf(sender)

@@ -2,6 +2,7 @@ import Foundation
 import Ledger
 import Logging
 import Operators
+import Synchronization
 
 /// The mobile-money operations that menus, the socket and the API call: subscribers, PINs, transfers,
 /// balances, statements, cash-in/out, airtime and reversals.
@@ -24,6 +25,8 @@ public final class MobileMoney: Sendable {
     let policy = PinPolicy()
     let options: Options
     let logger: Logger
+    /// Told the outcome of every movement (metrics); see `addTransferObserver`.
+    let observers = Mutex<[any TransferObserver]>([])
 
     public init(ledger: Ledger, pepper: PinPepper, options: Options = Options(), logger: Logger = Logger(label: "sika.money")) {
         self.ledger = ledger

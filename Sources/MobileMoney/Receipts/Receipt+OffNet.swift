@@ -1,11 +1,18 @@
 extension Receipt {
-    /// To the sender, once the other network credited the recipient.
-    public static func offNetSent(_ f: Facts, network: String, _ language: Language) -> String {
+    /// An off-net party as receipts and statements show it: `AKOSUA D. (22896112233, Flooz)`, or
+    /// `22896112233 (Flooz)` when the other network gave no name. Never a suspense or settlement account.
+    public static func offNetParty(name: String?, msisdn: String, network: String) -> String {
+        if let name, !name.isEmpty { "\(name) (\(msisdn), \(network))" } else { "\(msisdn) (\(network))" }
+    }
+
+    /// To the sender, once the other network credited the recipient. `f.counterparty` is the recipient as
+    /// `offNetParty` writes it.
+    public static func offNetSent(_ f: Facts, _ language: Language) -> String {
         switch language {
         case .fr:
-            "Transfert de \(f.money) vers \(network) \(f.who) réussi. Frais: \(f.feeText). Nouveau solde: \(f.balanceText). Ref: \(f.reference) le \(f.when)."
+            "Transfert de \(f.money) à \(f.counterparty) réussi. Frais: \(f.feeText). Nouveau solde: \(f.balanceText). Ref: \(f.reference) le \(f.when)."
         case .en:
-            "You sent \(f.money) to \(network) \(f.who). Fee: \(f.feeText). New balance: \(f.balanceText). Ref: \(f.reference) on \(f.when)."
+            "You sent \(f.money) to \(f.counterparty). Fee: \(f.feeText). New balance: \(f.balanceText). Ref: \(f.reference) on \(f.when)."
         }
     }
 
@@ -18,23 +25,25 @@ extension Receipt {
     }
 
     /// To the sender when the other network has not answered yet: the money is held, not lost.
-    public static func offNetPending(_ f: Facts, network: String, _ language: Language) -> String {
+    /// `f.counterparty` is the recipient as `offNetParty` writes it.
+    public static func offNetPending(_ f: Facts, _ language: Language) -> String {
         switch language {
         case .fr:
-            "Transfert de \(f.money) vers \(network) \(f.who) en cours. Vous recevrez un SMS de confirmation. Ref: \(f.reference) le \(f.when)."
+            "Transfert de \(f.money) vers \(f.counterparty) en cours. Vous recevrez un SMS de confirmation. Ref: \(f.reference) le \(f.when)."
         case .en:
-            "Your transfer of \(f.money) to \(network) \(f.who) is in progress. An SMS will confirm it. Ref: \(f.reference) on \(f.when)."
+            "Your transfer of \(f.money) to \(f.counterparty) is in progress. An SMS will confirm it. Ref: \(f.reference) on \(f.when)."
         }
     }
 
     /// To the sender when the other network refused: the debit and its fee are returned.
+    /// `f.counterparty` is the recipient as `offNetParty` writes it.
     public static func offNetRefunded(_ f: Facts, network: String, reason: String?, _ language: Language) -> String {
         let why = offNetReason(reason, network: network, language)
         return switch language {
         case .fr:
-            "Transfert de \(f.money) vers \(network) \(f.who) echoue: \(why). Montant et frais rembourses. Nouveau solde: \(f.balanceText). Ref: \(f.reference)."
+            "Transfert de \(f.money) vers \(f.counterparty) echoue: \(why). Montant et frais rembourses. Nouveau solde: \(f.balanceText). Ref: \(f.reference)."
         case .en:
-            "Transfer of \(f.money) to \(network) \(f.who) failed: \(why). Amount and fee refunded. New balance: \(f.balanceText). Ref: \(f.reference)."
+            "Transfer of \(f.money) to \(f.counterparty) failed: \(why). Amount and fee refunded. New balance: \(f.balanceText). Ref: \(f.reference)."
         }
     }
 

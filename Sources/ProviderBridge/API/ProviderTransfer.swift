@@ -14,10 +14,12 @@ public struct ProviderTransfer: Sendable, Hashable, Codable {
     public var code: String?
     /// Milliseconds since 1970, UTC.
     public var createdAt: Int64
+    /// The credited wallet's holder as the provider shows it (`AKOSUA D.`), with `credited` only; absent otherwise.
+    public var recipientName: String?
 
     public init(
         idempotencyKey: String, provider: String, source: String, recipient: String, amount: Int64, state: OffNetCredit.State,
-        code: String? = nil, createdAt: Int64
+        code: String? = nil, createdAt: Int64, recipientName: String? = nil
     ) {
         self.idempotencyKey = idempotencyKey
         self.provider = provider
@@ -27,12 +29,13 @@ public struct ProviderTransfer: Sendable, Hashable, Codable {
         self.state = state
         self.code = code
         self.createdAt = createdAt
+        self.recipientName = recipientName
     }
 
     public init(_ credit: OffNetCredit) {
         self.init(
             idempotencyKey: credit.key, provider: credit.operatorID, source: credit.source, recipient: credit.recipient, amount: credit.amount,
-            state: credit.state, code: credit.code, createdAt: credit.createdAt)
+            state: credit.state, code: credit.code, createdAt: credit.createdAt, recipientName: credit.recipientName)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Ledger
 import Logging
 import Metrics
 import MobileMoney
@@ -54,15 +55,33 @@ public final class OffNetBridge: OffNetTransfers {
         try money.quoteOffNet(sender: sender, recipient: recipient, amount: amount)
     }
 
+    /// The whole saga for one request, with its outcome told to the ledger's transfer observers (kind
+    /// `off_net`: `ok`, `pending`, `refunded`, `replayed`, or the refusal's code), whatever the front.
     public func send(from sender: String, to recipient: String, amount: Int64, pin: String, idempotencyKey: String) async throws
         -> OffNetOutcome
     {
-        let transfer = try await money.beginOffNet(from: sender, to: recipient, amount: amount, pin: pin, idempotencyKey: idempotencyKey)
-        switch transfer.state {
-        case .posted: return OffNetOutcome(status: .completed, transfer: transfer)
-        case .voided: return OffNetOutcome(status: .refunded, transfer: transfer)
-        case .pending: return await deliver(transfer)
+        let transfer: OffNetTransfer
+        do {
+            transfer = try await money.beginOffNet(from: sender, to: recipient, amount: amount, pin: pin, idempotencyKey: idempotencyKey)
+        } catch {
+            money.transferFinished(kind: .offNet, outcome: MobileMoney.outcome(of: error))
+            throw error
         }
+        let outcome: OffNetOutcome
+        switch transfer.state {
+        case .posted: outcome = OffNetOutcome(status: .completed, transfer: transfer)
+        case .voided: outcome = OffNetOutcome(status: .refunded, transfer: transfer)
+        case .pending: outcome = await deliver(transfer)
+        }
+        let name: String =
+            switch outcome.status {
+            case _ where transfer.replayed: "replayed"
+            case .completed: "ok"
+            case .pending: "pending"
+            case .refunded: "refunded"
+            }
+        money.transferFinished(kind: .offNet, outcome: name)
+        return outcome
     }
 
     /// Steps 2 and 3 for a pending debit: asks for the credit and settles what the answer allows.
@@ -110,7 +129,7 @@ public final class OffNetBridge: OffNetTransfers {
         switch answer.state {
         case .credited:
             do {
-                let posted = try await money.completeOffNet(transfer.transferID)
+                let posted = try await money.completeOffNet(transfer.transferID, recipientName: answer.recipientName)
                 Counter(label: "sika_offnet_completed_total", dimensions: [("provider", transfer.destination)]).increment()
                 return OffNetOutcome(status: .completed, transfer: posted)
             } catch {

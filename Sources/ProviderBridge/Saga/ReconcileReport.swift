@@ -14,6 +14,9 @@ public struct ReconcileReport: Sendable, Hashable, CustomStringConvertible {
     public var unknownCredits: [ProviderTransfer] = []
     /// Transfers whose provider answer contradicts the ledger.
     public var conflicts: [String] = []
+    /// Providers that could not be asked at all (by operator id), with the last failure: nothing they
+    /// hold was settled or audited in this pass.
+    public var unreachable: [String: String] = [:]
 
     public init() {}
 
@@ -27,6 +30,7 @@ public struct ReconcileReport: Sendable, Hashable, CustomStringConvertible {
                 "UNKNOWN CREDIT \(credit.provider) key \(credit.idempotencyKey) to \(credit.recipient) amount \(credit.amount) from \(credit.source)")
         }
         for ref in conflicts { lines.append("CONFLICT \(ref)") }
+        for (provider, failure) in unreachable.sorted(by: { $0.key < $1.key }) { lines.append("UNREACHABLE \(provider): \(failure)") }
         return lines.joined(separator: "\n")
     }
 
@@ -38,5 +42,6 @@ public struct ReconcileReport: Sendable, Hashable, CustomStringConvertible {
         overdue += other.overdue
         unknownCredits += other.unknownCredits
         conflicts += other.conflicts
+        unreachable.merge(other.unreachable) { first, _ in first }
     }
 }

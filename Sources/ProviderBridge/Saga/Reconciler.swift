@@ -86,7 +86,11 @@ public struct Reconciler: Sendable {
             }
             report.merge(results)
         }
-        if options.auditWindow > 0 { report.unknownCredits = await unknownCredits(since: instant - options.auditWindow) }
+        if options.auditWindow > 0 {
+            let audit = await unknownCredits(since: instant - options.auditWindow)
+            report.unknownCredits = audit.unknown
+            report.unreachable.merge(audit.unreachable) { first, _ in first }
+        }
         Gauge(label: "sika_offnet_overdue").record(report.overdue.count)
         for credit in report.unknownCredits {
             Counter(label: "sika_offnet_unknown_credits_total", dimensions: [("provider", credit.provider)]).increment()
@@ -132,8 +136,8 @@ public struct Reconciler: Sendable {
             {
                 answer = found
             }
-        case .failed:
-            break
+        case .failed(let error, _, _):
+            report.unreachable[transfer.destination] = error.description
         }
         guard let answer else {
             report.stillPending = 1
@@ -154,24 +158,31 @@ public struct Reconciler: Sendable {
         return report
     }
 
-    /// Credits the providers made for us that match no transfer here, or one we refunded.
-    func unknownCredits(since: Int64) async -> [ProviderTransfer] {
+    /// Credits the providers made for us that match no transfer here, or one we refunded; and the
+    /// providers that could not be asked.
+    func unknownCredits(since: Int64) async -> (unknown: [ProviderTransfer], unreachable: [String: String]) {
         var unknown: [ProviderTransfer] = []
+        var unreachable: [String: String] = [:]
         let money = bridge.money
         for caller in bridge.allCallers {
-            guard
-                case .answered(let credits) = await caller.call(
-                    "list",
-                    { (provider: any Provider, timeout: Duration) async throws(ProviderError) in
-                        try await provider.credits(since: since, timeout: timeout)
-                    })
-            else { continue }
+            let listed = await caller.call(
+                "list",
+                { (provider: any Provider, timeout: Duration) async throws(ProviderError) in
+                    try await provider.credits(since: since, timeout: timeout)
+                })
+            let credits: [ProviderTransfer]
+            switch listed {
+            case .answered(let answer): credits = answer
+            case .failed(let error, _, _):
+                unreachable[caller.provider.operatorID] = error.description
+                continue
+            }
             for credit in credits where credit.state == .credited {
                 let ours = try? await money.offNetTransfer(providerKey: credit.idempotencyKey)
                 if ours == nil || ours?.state == .voided || ours?.amount != credit.amount { unknown.append(credit) }
             }
         }
-        return unknown
+        return (unknown, unreachable)
     }
 
     static func millis(_ duration: Duration) -> Int64 {

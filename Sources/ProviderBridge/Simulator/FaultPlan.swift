@@ -5,7 +5,8 @@ import Foundation
 /// Each decision is a function of the seed, the endpoint, the idempotency key and how many times that
 /// key was seen, never of arrival order, so a run with the same seed and the same requests meets the
 /// same faults however its calls interleave. Written on the command line as
-/// `seed=7,latency=5,jitter=20,error=0.05,timeout=0.02,reset=0.02,lost=0.02,duplicate=0.05,outage=200-260,hang=3000,hold=22899001122`.
+/// `seed=7,latency=5ms,jitter=20ms,5xx=0.05,timeout=0.02,reset=0.02,lost=0.02,duplicate=0.05,outage=200-260,hang=3s,hold=22899001122`
+/// (durations are milliseconds, or seconds with `s`; `ms` may be written).
 public struct FaultPlan: Sendable, Hashable {
     public var seed: UInt64 = 1
     /// Added to every answer, in milliseconds, plus up to `jitterMs` more.
@@ -54,10 +55,12 @@ public struct FaultPlan: Sendable, Hashable {
             let (key, value) = (parts[0], parts[1])
             switch key {
             case "seed": plan.seed = try integer(key, value).magnitude
-            case "latency": plan.latencyMs = Int(try integer(key, value))
-            case "jitter": plan.jitterMs = Int(try integer(key, value))
-            case "hang": plan.hangMs = Int(try integer(key, value))
-            case "error": plan.serverError = try probability(key, value)
+            case "latency": plan.latencyMs = try milliseconds(key, value)
+            case "jitter": plan.jitterMs = try milliseconds(key, value)
+            case "hang": plan.hangMs = try milliseconds(key, value)
+            case "5xx": plan.serverError = try probability(key, value)
+            // The old name: refused with the one spelling the documentation uses, rather than kept as a second one.
+            case "error": throw FaultPlanError("the server-error probability is spelled 5xx, e.g. 5xx=\(value)")
             case "timeout": plan.timeout = try probability(key, value)
             case "reset": plan.reset = try probability(key, value)
             case "lost": plan.lostResponse = try probability(key, value)
@@ -73,13 +76,28 @@ public struct FaultPlan: Sendable, Hashable {
             }
         }
         guard plan.serverError + plan.timeout + plan.reset + plan.lostResponse <= 1 else {
-            throw FaultPlanError("error + timeout + reset + lost must not exceed 1")
+            throw FaultPlanError("5xx + timeout + reset + lost must not exceed 1")
         }
         return plan
     }
 
     private static func integer(_ key: String, _ value: String) throws(FaultPlanError) -> Int64 {
         guard let number = Int64(value), number >= 0 else { throw FaultPlanError("\(key) must be a whole number >= 0") }
+        return number
+    }
+
+    /// A duration: `50` or `50ms` (milliseconds), `2s` or `0.5s` (seconds).
+    private static func milliseconds(_ key: String, _ value: String) throws(FaultPlanError) -> Int {
+        let invalid = FaultPlanError("\(key) must be a duration such as 50, 50ms or 2s, not '\(value)'")
+        if value.hasSuffix("ms") {
+            guard let number = Int(value.dropLast(2)), number >= 0 else { throw invalid }
+            return number
+        }
+        if value.hasSuffix("s") {
+            guard let seconds = Double(value.dropLast()), seconds >= 0, seconds <= 86_400, seconds.isFinite else { throw invalid }
+            return Int((seconds * 1000).rounded())
+        }
+        guard let number = Int(value), number >= 0 else { throw invalid }
         return number
     }
 

@@ -11,7 +11,7 @@ import Testing
 /// Every wait here is an `await` (a short `Task.sleep` between looks), never a blocking sleep or `poll`:
 /// tests run on Swift's cooperative pool, two threads on a two-core machine, and a test that blocks one of
 /// them stalls every other test of the process.
-final class ServeProcess {
+final class LimitedServeProcess {
     /// What the child printed, appended by a reading thread.
     final class Output: Sendable {
         let text = Mutex("")
@@ -40,7 +40,7 @@ final class ServeProcess {
     var stderr: String { (try? String(contentsOf: directory.appending(path: "stderr.log"), encoding: .utf8)) ?? "" }
 
     /// Starts `sika serve --demo` on a fresh database; with `fileLimit`, under `ulimit -n` (soft and hard) of that.
-    static func start(_ extra: [String] = [], fileLimit: Int? = nil) async throws -> ServeProcess {
+    static func start(_ extra: [String] = [], fileLimit: Int? = nil) async throws -> LimitedServeProcess {
         let directory = FileManager.default.temporaryDirectory.appending(path: "sika-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let providers = try freePortPair()
@@ -80,7 +80,7 @@ final class ServeProcess {
             if text.contains("Try: nc"), let match = text.firstMatch(of: /Line protocol on [0-9.]+:(\d+), HTTP on http:\/\/[0-9.]+:(\d+)/),
                 let line = Int(match.1), let http = Int(match.2)
             {
-                return ServeProcess(process: process, directory: directory, linePort: line, httpPort: http, output: output)
+                return LimitedServeProcess(process: process, directory: directory, linePort: line, httpPort: http, output: output)
             }
             try await Task.sleep(for: .milliseconds(50))
         }
