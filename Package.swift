@@ -20,7 +20,11 @@ let package = Package(
         .library(name: "Sessions", targets: ["Sessions"]),
         .library(name: "ScriptTargets", targets: ["ScriptTargets"]),
         .library(name: "ProviderBridge", targets: ["ProviderBridge"]),
-        .library(name: "Gateway", targets: ["Gateway"]),
+        .library(name: "GatewayCore", targets: ["GatewayCore"]),
+        .library(name: "LineFront", targets: ["LineFront"]),
+        .library(name: "USSDFront", targets: ["USSDFront"]),
+        .library(name: "JSONAPI", targets: ["JSONAPI"]),
+        .library(name: "Serve", targets: ["Serve"]),
         .library(name: "SMPP", targets: ["SMPP"]),
         .library(name: "SMTP", targets: ["SMTP"]),
     ],
@@ -106,27 +110,85 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The protocol-neutral gateway: the step runner, per-session ordering and backpressure (a pure state
+        // machine), SMS delivery to any front's sink, credentials, connection caps, metrics.
         .target(
-            name: "Gateway",
+            name: "GatewayCore",
             dependencies: [
-                "Operators",
-                "Ledger",
-                "MobileMoney",
-                "MenuEngine",
-                "Sessions",
-                "SessionScripts",
+                "Operators", "Ledger", "MobileMoney", "MenuEngine", "Sessions",
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "JWTKit", package: "jwt-kit"),
+            ],
+            swiftSettings: strict
+        ),
+        // The operators' line protocol: codec, connection handler and listener; a client and a script target.
+        .target(
+            name: "LineFront",
+            dependencies: [
+                "GatewayCore", "Operators", "Ledger", "Sessions", "SessionScripts",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        // What every HTTP front shares on the one HTTP listener: the request context with the client's address.
+        .target(
+            name: "HTTPServerSupport",
+            dependencies: [
+                "GatewayCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // The aggregators' USSD callback (POST /ussd), with /health and /metrics.
+        .target(
+            name: "USSDFront",
+            dependencies: [
+                "GatewayCore", "HTTPServerSupport", "Ledger", "Sessions", "MenuEngine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strict
+        ),
+        // The JSON API for apps: JWT sessions, transactions, history, balances, off-net, cards, admin.
+        .target(
+            name: "JSONAPI",
+            dependencies: [
+                "HTTPServerSupport", "Operators", "Ledger", "MobileMoney", "Sessions",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // Everything `sika serve` runs as one service group: the fronts on their listeners, SMS delivery,
+        // the idle-session sweeper, and whatever other services the process adds.
+        .target(
+            name: "Serve",
+            dependencies: [
+                "GatewayCore", "LineFront", "HTTPServerSupport", "USSDFront", "JSONAPI", "Sessions",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
@@ -190,8 +252,7 @@ let package = Package(
                 "SessionScripts",
                 "Sessions",
                 "ProviderBridge",
-                "Gateway",
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "GatewayCore", "LineFront", "JSONAPI", "Serve", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -214,6 +275,7 @@ let package = Package(
         ),
         // Counts SQLite syncs at the VFS level, so a test can prove that commits really reach the disk.
         .target(name: "SyncCountingVFS", path: "Tests/SyncCountingVFS", linkerSettings: [.linkedLibrary("sqlite3")]),
+        .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "MenuEngine", "Sessions"], swiftSettings: strict),
         .testTarget(
             name: "LedgerTests", dependencies: ["Ledger", "LedgerSQLite", "Operators", "TestSupport", "SyncCountingVFS"],
             swiftSettings: strict),
@@ -241,7 +303,8 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "ProviderBridge", "Sessions", "ScriptTargets", "SessionScripts", "MobileMoney", "Ledger", "LedgerSQLite", "MenuEngine",
+                "GatewayCore", "LineFront", "USSDFront", "JSONAPI", "Serve", "HTTPServerSupport", "ProviderBridge", "Sessions", "ScriptTargets",
+                "SessionScripts", "MobileMoney", "Ledger", "LedgerSQLite", "MenuEngine",
                 "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -273,8 +336,8 @@ let package = Package(
         .executableTarget(
             name: "SikaBench",
             dependencies: [
-                "CommandSupport", "Operators", "Ledger", "LedgerSQLite", "MobileMoney", "MenuEngine", "Sessions", "ProviderBridge", "Gateway",
-                "SikaResources",
+                "CommandSupport", "Operators", "Ledger", "LedgerSQLite", "MobileMoney", "MenuEngine", "Sessions", "ProviderBridge", "GatewayCore",
+                "LineFront", "Serve", "SikaResources",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -326,7 +389,7 @@ let package = Package(
         .testTarget(
             name: "SikaTests",
             dependencies: [
-                "sika", "sika-torture", "Ledger", "LedgerSQLite", "MobileMoney", "Operators", "TestSupport", "ProviderBridge", "Gateway",
+                "sika", "sika-torture", "Ledger", "LedgerSQLite", "MobileMoney", "Operators", "TestSupport", "ProviderBridge", "LineFront",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -335,7 +398,7 @@ let package = Package(
         .testTarget(
             name: "ConformanceTests",
             dependencies: [
-                "Gateway", "Sessions", "MobileMoney", "Ledger", "Operators", "TestSupport",
+                "GatewayCore", "LineFront", "JSONAPI", "Serve", "Sessions", "MobileMoney", "Ledger", "Operators", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

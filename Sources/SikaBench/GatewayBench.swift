@@ -1,12 +1,14 @@
 import ArgumentParser
 import CommandSupport
 import Foundation
-import Gateway
+import GatewayCore
 import Ledger
+import LineFront
 import Logging
 import MenuEngine
 import MobileMoney
 import Operators
+import Serve
 import Sessions
 import SikaResources
 import Synchronization

@@ -1,8 +1,9 @@
 import ArgumentParser
 import CommandSupport
 import Foundation
-import Gateway
+import GatewayCore
 import Ledger
+import LineFront
 import Operators
 import SikaResources
 
@@ -23,7 +24,7 @@ struct PhoneCommand: AsyncParsableCommand {
     @Option(help: "Operator data, to find the operator owning the number (default: that of $SIKA_HOME, else built in).") var operators: String?
 
     func validate() throws {
-        guard ClientLine.isMSISDN(Substring(msisdn)) else { throw ValidationError("\(msisdn) is not an MSISDN (E.164 digits without +)") }
+        guard WireIdentifiers.isMSISDN(Substring(msisdn)) else { throw ValidationError("\(msisdn) is not an MSISDN (E.164 digits without +)") }
         _ = try HostPort(connect)
     }
 

@@ -1,9 +1,10 @@
 import ArgumentParser
 import CommandSupport
 import Foundation
-import Gateway
+import GatewayCore
 import Ledger
 import LedgerSQLite
+import LineFront
 import MobileMoney
 import Operators
 import ScriptTargets

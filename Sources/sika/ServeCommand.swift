@@ -1,13 +1,15 @@
 import ArgumentParser
 import CommandSupport
 import Foundation
-import Gateway
+import GatewayCore
+import JSONAPI
 import Ledger
 import Logging
 import MobileMoney
 import NIOSSL
 import ProviderBridge
 import ScriptTargets
+import Serve
 import Sessions
 import SikaResources
 

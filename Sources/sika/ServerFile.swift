@@ -1,5 +1,5 @@
 import Foundation
-import Gateway
+import GatewayCore
 import MobileMoney
 
 /// `<db>.tokens`: what a client on the same machine needs to reach a running `sika serve` without

@@ -1,9 +1,11 @@
 import Foundation
-import Gateway
+import GatewayCore
+import JSONAPI
 import Ledger
 import Logging
 import MobileMoney
 import Operators
+import Serve
 import ServiceLifecycle
 import Sessions
 import TestSupport
@@ -74,7 +76,7 @@ final class ConformanceWorld: Sendable {
 
     /// One adapter per front, all on this world.
     func fronts() -> [any ConformanceFront] {
-        [LineFront(port: linePort), CallbackFront(port: httpPort), APIFront(port: httpPort)]
+        [LineProtocolFront(port: linePort), CallbackFront(port: httpPort), APIFront(port: httpPort)]
     }
 
     func balance(_ msisdn: String) async throws -> Int64 {

@@ -1,9 +1,10 @@
 import Crypto
 import Foundation
-import Gateway
+import HTTPServerSupport
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import JSONAPI
 import Logging
 import MobileMoney
 import TestSupport

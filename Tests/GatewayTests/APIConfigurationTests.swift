@@ -1,5 +1,5 @@
 import Foundation
-import Gateway
+import JSONAPI
 import MobileMoney
 import Testing
 

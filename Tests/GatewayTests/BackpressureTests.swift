@@ -3,7 +3,7 @@ import NIOCore
 import NIOEmbedded
 import Testing
 
-@testable import Gateway
+@testable import LineFront
 
 /// Counts the reads that reach the transport, to see when the handler holds them back.
 final class ReadCounter: ChannelOutboundHandler, Sendable {

@@ -1,6 +1,7 @@
 import Testing
 
-@testable import Gateway
+@testable import GatewayCore
+@testable import LineFront
 
 @Suite struct ClientLineTests {
     func refusal(_ line: String) -> GatewayError? {
@@ -45,12 +46,12 @@ import Testing
     }
 
     @Test func sessionIDsAcceptOneToSixtyFourOfTheDocumentedCharacters() {
-        #expect(ClientLine.isSessionID("A-Za-z0-9._:"))
-        #expect(ClientLine.isSessionID(Substring(String(repeating: "a", count: 64))))
-        #expect(!ClientLine.isSessionID(Substring(String(repeating: "a", count: 65))))
-        #expect(!ClientLine.isSessionID(""))
-        #expect(!ClientLine.isSessionID("é"))
-        #expect(!ClientLine.isSessionID("a b"))
+        #expect(WireIdentifiers.isSessionID("A-Za-z0-9._:"))
+        #expect(WireIdentifiers.isSessionID(Substring(String(repeating: "a", count: 64))))
+        #expect(!WireIdentifiers.isSessionID(Substring(String(repeating: "a", count: 65))))
+        #expect(!WireIdentifiers.isSessionID(""))
+        #expect(!WireIdentifiers.isSessionID("é"))
+        #expect(!WireIdentifiers.isSessionID("a b"))
     }
 
     @Test func serverLinesRenderWithEscapesAndParseBack() {

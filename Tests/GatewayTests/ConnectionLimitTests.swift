@@ -3,7 +3,7 @@ import NIOCore
 import NIOPosix
 import Testing
 
-@testable import Gateway
+@testable import GatewayCore
 
 /// Connection caps, refusals at accept time, and idle timeouts, on the real listeners over real sockets.
 @Suite(.serialized) struct ConnectionLimitTests {

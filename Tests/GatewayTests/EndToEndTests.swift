@@ -6,7 +6,8 @@ import Sessions
 import Synchronization
 import Testing
 
-@testable import Gateway
+@testable import GatewayCore
+@testable import LineFront
 
 /// The real servers on ephemeral ports, driven over TCP.
 @Suite(.serialized) struct EndToEndTests {

@@ -9,7 +9,7 @@ import ScriptTargets
 import Sessions
 import TestSupport
 
-@testable import Gateway
+@testable import GatewayCore
 
 let repository = Repository.root
 

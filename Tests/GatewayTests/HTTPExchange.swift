@@ -1,6 +1,6 @@
 import Foundation
 
-@testable import Gateway
+@testable import GatewayCore
 
 /// One HTTP/1.1 request on its own connection (`Connection: close`), from a chosen source address.
 struct HTTPExchange {

@@ -9,7 +9,8 @@ import Sessions
 import Synchronization
 import Testing
 
-@testable import Gateway
+@testable import GatewayCore
+@testable import USSDFront
 
 @Suite struct HTTPFrontTests {
     func app(_ core: GatewayCore) -> some ApplicationProtocol {

@@ -10,7 +10,8 @@ import Sessions
 import Synchronization
 import Testing
 
-@testable import Gateway
+@testable import GatewayCore
+@testable import USSDFront
 
 /// Plays session scripts through `POST /ussd` the way an aggregator calls it: the whole history in `text`.
 final class HTTPScriptTarget: ScriptTarget {

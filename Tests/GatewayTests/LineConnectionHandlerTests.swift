@@ -3,8 +3,6 @@ import NIOCore
 import NIOEmbedded
 import Testing
 
-@testable import Gateway
-
 /// Each verb and each error code of the line protocol, on an in-memory channel with the real session
 /// manager and ledger behind it.
 @Suite struct LineConnectionHandlerTests {

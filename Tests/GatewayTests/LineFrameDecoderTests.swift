@@ -3,7 +3,7 @@ import NIOEmbedded
 import NIOTestUtils
 import Testing
 
-@testable import Gateway
+@testable import LineFront
 
 @Suite struct LineFrameDecoderTests {
     func line(_ text: String) -> LineFrame { .line(ByteBuffer(string: text)) }

@@ -2,7 +2,8 @@ import NIOCore
 import NIOEmbedded
 import Synchronization
 
-@testable import Gateway
+@testable import GatewayCore
+@testable import LineFront
 
 /// One line-protocol connection on an in-memory channel: the real decoder, encoder and handler, no socket.
 struct LineHarness {

@@ -2,7 +2,8 @@ import NIOCore
 import NIOEmbedded
 import Testing
 
-@testable import Gateway
+@testable import GatewayCore
+@testable import LineFront
 
 /// Mobile-originated SMS obey the same flow control as session steps: they count as work in flight,
 /// and a client that does not read its replies is not read either.

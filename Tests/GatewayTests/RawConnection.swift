@@ -2,8 +2,6 @@ import NIOCore
 import NIOPosix
 import Synchronization
 
-@testable import Gateway
-
 /// A bare TCP connection for tests, from a chosen source address (Linux loopback accepts all of 127/8, so
 /// `127.0.0.2` is another client): collects every byte the server sends and knows when the server closed.
 /// It reads as fast as bytes come, and never writes unless told to.

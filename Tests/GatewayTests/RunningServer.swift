@@ -3,7 +3,10 @@ import NIOCore
 import NIOPosix
 import ServiceLifecycle
 
-@testable import Gateway
+@testable import GatewayCore
+@testable import JSONAPI
+@testable import LineFront
+@testable import Serve
 
 /// The real servers (line listener, HTTP, SMS dispatch, sweeper) on ephemeral ports, in this process.
 struct RunningServer {

@@ -9,7 +9,9 @@ import ServiceLifecycle
 import Sessions
 import Testing
 
-@testable import Gateway
+@testable import GatewayCore
+@testable import LineFront
+@testable import Serve
 
 /// Graceful shutdown with a step really in flight: an off-net transfer whose credit Flooz holds until
 /// the test lets it go. The server must stop accepting, refuse new sessions, wait for that step, and

@@ -7,7 +7,7 @@ import SwiftASN1
 import Testing
 import X509
 
-@testable import Gateway
+@testable import LineFront
 
 /// A certificate for `localhost`, signed by its own key, made by the test: nothing on disk, nothing shared.
 struct SelfSignedCertificate {

@@ -8,7 +8,8 @@ import Sessions
 import Synchronization
 import Testing
 
-@testable import Gateway
+@testable import GatewayCore
+@testable import USSDFront
 
 /// `POST /ussd`: aggregator credentials, the binding of a session id to its caller, and replay after END.
 @Suite struct USSDCallbackTests {

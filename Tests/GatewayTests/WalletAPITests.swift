@@ -1,8 +1,9 @@
 import Foundation
-import Gateway
+import HTTPServerSupport
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import JSONAPI
 import Ledger
 import Logging
 import MobileMoney

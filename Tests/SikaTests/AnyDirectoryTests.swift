@@ -1,5 +1,5 @@
 import Foundation
-import Gateway
+import LineFront
 import Testing
 
 extension SubprocessTests {

@@ -1,0 +1,139 @@
+import Ledger
+import Logging
+import MobileMoney
+import Synchronization
+
+/// Pushes the SMS outbox to whatever reaches the operators' phones: each batch goes to one ready
+/// ``SMSSink`` of the operator owning the recipients (round robin among them), and what the sink
+/// handed over is marked delivered.
+///
+/// The outbox is the ledger's table, so messages for an operator with no sink simply stay there and go
+/// out when one connects, in this process or after a restart. Delivery is at least once: a crash
+/// between the hand-over and `markDelivered` sends that message again.
+public final class SMSDispatcher: Sendable {
+    /// Identifies a connected sink, to disconnect it.
+    public struct Registration: Sendable, Hashable {
+        let id: Int
+        let operatorID: String
+    }
+
+    private struct Sink {
+        let id: Int
+        let sink: any SMSSink
+    }
+
+    private struct State {
+        var nextID = 0
+        var sinks: [String: [Sink]] = [:]
+        var roundRobin = 0
+        /// Written but not yet confirmed: not to be picked again by the next look at the outbox.
+        var inFlight: Set<OutboxMessage.ID> = []
+        var deliveries = 0
+        var dirty = true
+    }
+
+    private let money: MobileMoney
+    private let metrics: GatewayMetrics
+    private let pollInterval: Duration
+    private let batchSize: Int
+    private let logger: Logger
+    private let state = Mutex(State())
+
+    public init(money: MobileMoney, metrics: GatewayMetrics, pollInterval: Duration = .milliseconds(500), batchSize: Int = 256, logger: Logger) {
+        self.money = money
+        self.metrics = metrics
+        self.pollInterval = pollInterval
+        self.batchSize = batchSize
+        self.logger = logger
+    }
+
+    /// A sink of `sink.operatorID` can take SMS from now on.
+    public func connect(_ sink: any SMSSink) -> Registration {
+        state.withLock { state in
+            state.nextID += 1
+            state.sinks[sink.operatorID, default: []].append(Sink(id: state.nextID, sink: sink))
+            state.dirty = true
+            return Registration(id: state.nextID, operatorID: sink.operatorID)
+        }
+    }
+
+    /// The sink is gone: nothing more is handed to it (a batch already handed over completes).
+    public func disconnect(_ registration: Registration) {
+        state.withLock { $0.sinks[registration.operatorID]?.removeAll { $0.id == registration.id } }
+    }
+
+    /// Sinks connected for `operatorID`.
+    public func sinkCount(operatorID: String) -> Int { state.withLock { $0.sinks[operatorID]?.count ?? 0 } }
+
+    /// Something may have been written to the outbox: look soon rather than at the next poll.
+    public func nudge() { state.withLock { $0.dirty = true } }
+
+    /// Delivers until cancelled.
+    public func run() async {
+        var lastPass = ContinuousClock.now
+        while !Task.isCancelled {
+            let due = state.withLock { state in
+                defer { state.dirty = false }
+                return state.dirty
+            }
+            if due || ContinuousClock.now - lastPass >= pollInterval {
+                lastPass = .now
+                await pass()
+            }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    /// One look at the outbox for every connected operator; deliveries run in the background.
+    public func pass() async {
+        let operators = state.withLock { $0.sinks.filter { !$0.value.isEmpty }.map(\.key) }
+        var waiting = 0
+        for operatorID in operators {
+            let messages: [OutboxMessage]
+            do {
+                messages = try await money.ledger.undeliveredSMS(operatorID: operatorID, limit: batchSize)
+            } catch {
+                logger.error("cannot read the SMS outbox", metadata: ["error": "\(error)"])
+                return
+            }
+            waiting += messages.count
+            let pick = state.withLock { state -> ([OutboxMessage], Sink)? in
+                let fresh = messages.filter { !state.inFlight.contains($0.id) }
+                let writable = state.sinks[operatorID, default: []].filter { $0.sink.isReady }
+                guard !fresh.isEmpty, !writable.isEmpty else { return nil }
+                state.roundRobin &+= 1
+                state.inFlight.formUnion(fresh.map(\.id))
+                state.deliveries += 1
+                return (fresh, writable[state.roundRobin % writable.count])
+            }
+            if let pick {
+                Task { await self.deliver(pick.0, via: pick.1) }
+            }
+        }
+        metrics.smsQueued.set(Int64(waiting))
+    }
+
+    /// Waits (at most `timeout`) for the deliveries under way: part of a graceful shutdown.
+    public func drain(timeout: Duration) async {
+        let deadline = ContinuousClock.now + timeout
+        while state.withLock({ $0.deliveries > 0 }), ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
+    private func deliver(_ batch: [OutboxMessage], via sink: Sink) async {
+        let handedOver = await sink.sink.deliver(batch)
+        let delivered = batch.map(\.id).filter(Set(handedOver).contains)
+        do {
+            try await money.ledger.markDelivered(delivered)
+            metrics.smsDelivered.increment(by: Int64(delivered.count))
+        } catch {
+            logger.error("cannot mark SMS delivered; they will be sent again", metadata: ["error": "\(error)"])
+        }
+        state.withLock {
+            $0.inFlight.subtract(batch.map(\.id))
+            $0.deliveries -= 1
+            if delivered.count < batch.count { $0.dirty = true }
+        }
+    }
+}

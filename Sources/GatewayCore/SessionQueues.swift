@@ -1,0 +1,140 @@
+/// The sessions one connection multiplexes (a line-protocol connection, an SMPP bind), as a value: it
+/// keeps each session's steps in order — one running, the next ones waiting behind it — while different
+/// sessions run concurrently, and says when the connection may be read (backpressure).
+///
+/// A pure state machine: each call takes an event and returns the actions for the connection's handler
+/// to perform (start a step, write an answer, release sessions). It never touches a channel, so it is
+/// tested without sockets, and every front that multiplexes sessions runs the same rules.
+public struct SessionQueues: Sendable {
+    /// How much one connection may hold.
+    public struct Limits: Sendable, Hashable {
+        /// Live sessions at once; a new one beyond it is `429`.
+        public var sessions: Int
+        /// Steps waiting behind a session's running one; more are `429`.
+        public var queuedPerSession: Int
+        /// Work (steps, mobile-originated SMS) in flight before the connection stops being read.
+        public var inFlight: Int
+
+        public init(sessions: Int, queuedPerSession: Int, inFlight: Int) {
+            self.sessions = sessions
+            self.queuedPerSession = queuedPerSession
+            self.inFlight = inFlight
+        }
+    }
+
+    /// What the connection's handler must do.
+    public enum Action: Sendable, Equatable {
+        /// Run `step` of the session stored under `key`, then report it with ``finished(_:step:outcome:at:)``.
+        case start(session: String, key: String, step: SessionStep)
+        /// Write the outcome of a step: a screen, the last screen, or a refusal.
+        case answer(session: String, key: String, outcome: StepOutcome)
+        /// Refuse a line for `session`: it is unknown, over, or has too much waiting.
+        case refuse(GatewayError)
+        /// Release these sessions in the session manager: nobody will answer them any more.
+        case release(keys: [String])
+    }
+
+    private struct Slot: Sendable {
+        let key: String
+        var queue: [SessionStep] = []
+        var running = false
+        var lastActivity: ContinuousClock.Instant
+    }
+
+    public let limits: Limits
+    private var slots: [String: Slot] = [:]
+    /// Steps and other work (mobile-originated SMS) under way.
+    public private(set) var inFlight = 0
+    private var open = true
+
+    public init(limits: Limits) { self.limits = limits }
+
+    /// Live sessions of the connection.
+    public var sessionCount: Int { slots.count }
+
+    /// Whether the connection may be read: its peer reads what we write, and not too much is in flight.
+    public func mayRead(writable: Bool) -> Bool { writable && inFlight < limits.inFlight }
+
+    /// A new session: refused if its id is live on this connection or the connection holds too many.
+    public mutating func begin(session: String, key: String, step: SessionStep, at now: ContinuousClock.Instant) -> [Action] {
+        guard slots[session] == nil else { return [.refuse(GatewayError(.conflict, session: session, "session \(session) already exists"))] }
+        guard slots.count < limits.sessions else {
+            return [.refuse(GatewayError(.rateLimited, session: session, "too many live sessions on this connection"))]
+        }
+        slots[session] = Slot(key: key, lastActivity: now)
+        return enqueue(step, session: session)
+    }
+
+    /// A later line of a session: queued behind its running step.
+    public mutating func enqueue(_ step: SessionStep, session: String) -> [Action] {
+        guard var slot = slots[session] else {
+            return [.refuse(GatewayError(.unknownSession, session: session, "no session \(session)"))]
+        }
+        guard slot.queue.count < limits.queuedPerSession else {
+            return [.refuse(GatewayError(.rateLimited, session: session, "too many lines waiting for session \(session)"))]
+        }
+        slot.queue.append(step)
+        slots[session] = slot
+        return pump(session)
+    }
+
+    /// A step came back. The session goes on with its next step, or is over (its last screen, an abort,
+    /// a refused start, an expiry): then what waited behind it is refused.
+    public mutating func finished(_ session: String, step: SessionStep, outcome: StepOutcome, at now: ContinuousClock.Instant) -> [Action] {
+        inFlight -= 1
+        guard var slot = slots[session] else { return [] }
+        slot.running = false
+        slot.lastActivity = now
+        let over: Bool
+        switch outcome {
+        case .reply(let reply): over = reply.isFinal
+        case .aborted: over = true
+        case .refused(let error):
+            // A refused start leaves no session; a 404 means it expired. Other refusals (a bad answer) keep it.
+            if case .begin = step { over = true } else { over = error.code == .unknownSession }
+        }
+        guard open else {
+            // The connection went away while the step ran: nobody will see the answer.
+            slots[session] = nil
+            return over ? [] : [.release(keys: [slot.key])]
+        }
+        var actions: [Action] = [.answer(session: session, key: slot.key, outcome: outcome)]
+        if over {
+            slots[session] = nil
+            actions += slot.queue.map { _ in .refuse(GatewayError(.unknownSession, session: session, "session \(session) is over")) }
+        } else {
+            slots[session] = slot
+            actions += pump(session)
+        }
+        return actions
+    }
+
+    /// Other work that holds the connection (a mobile-originated SMS waiting for its reply) started or ended.
+    public mutating func otherWorkStarted() { inFlight += 1 }
+    public mutating func otherWorkFinished() { inFlight -= 1 }
+
+    /// The connection closed: idle sessions are released now, running ones when their step comes back.
+    public mutating func close() -> [Action] {
+        open = false
+        let idle = slots.filter { !$0.value.running }
+        for id in idle.keys { slots[id] = nil }
+        return idle.isEmpty ? [] : [.release(keys: idle.values.map(\.key).sorted())]
+    }
+
+    /// Sessions with no step since `deadline` are forgotten (the session manager expires them too).
+    public mutating func expire(idleSince deadline: ContinuousClock.Instant) -> [Action] {
+        let idle = slots.filter { !$0.value.running && $0.value.queue.isEmpty && $0.value.lastActivity <= deadline }
+        guard !idle.isEmpty else { return [] }
+        for id in idle.keys { slots[id] = nil }
+        return [.release(keys: idle.values.map(\.key).sorted())]
+    }
+
+    private mutating func pump(_ session: String) -> [Action] {
+        guard var slot = slots[session], !slot.running, !slot.queue.isEmpty else { return [] }
+        let step = slot.queue.removeFirst()
+        slot.running = true
+        slots[session] = slot
+        inFlight += 1
+        return [.start(session: session, key: slot.key, step: step)]
+    }
+}

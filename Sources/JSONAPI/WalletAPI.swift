@@ -1,0 +1,406 @@
+import Crypto
+import Foundation
+import HTTPServerSupport
+import HTTPTypes
+import Hummingbird
+import JWTKit
+import Ledger
+import Logging
+import MobileMoney
+import Operators
+import Sessions
+
+/// The JSON API for apps (`/api/…`) and its admin endpoints, as routes to add to a Hummingbird router.
+///
+/// Subscribers authenticate with their PIN once (`POST /api/auth/token`, which counts toward the
+/// lockout) and then carry a short-lived HS256 token whose subject is their MSISDN; a token only
+/// ever acts on its own wallet. Admin endpoints take a separate bearer credential.
+public struct WalletAPI: Sendable {
+    /// Every route, for the OpenAPI check: method and path template.
+    public static let routes: [(method: String, path: String)] = [
+        ("POST", "/api/auth/token"),
+        ("POST", "/api/transactions"),
+        ("GET", "/api/transactions/{phoneNumber}"),
+        ("POST", "/api/verify-balance"),
+        ("POST", "/api/transfer"),
+        ("GET", "/api/transfers/{id}"),
+        ("POST", "/api/cards"),
+        ("GET", "/api/cards/{phoneNumber}"),
+        ("POST", "/api/admin/cashin"),
+        ("POST", "/api/admin/reversals"),
+        ("POST", "/api/admin/subscribers/{phoneNumber}/block"),
+        ("POST", "/api/admin/subscribers/{phoneNumber}/unblock"),
+        ("POST", "/api/admin/demo/reset"),
+        ("GET", "/openapi.yaml"),
+    ]
+
+    let money: MobileMoney
+    let configuration: APIConfiguration
+    let keys: JWTKeyCollection
+    let perSubscriber: TokenBucketLimiter
+    let perClient: TokenBucketLimiter
+    let openAPIDocument: String
+    let logger: Logger
+    let cardVault: CardVault?
+    let offNet: (any OffNetTransfers)?
+    /// Restores the demo world (`POST /api/admin/demo/reset`); set by `sika serve --demo` only, else the endpoint answers 403.
+    public var demoRestore: (@Sendable () async throws -> DemoWorld.RestoreReport)?
+
+    /// The OpenAPI document this API serves at `/openapi.yaml`.
+    public var openAPIDocumentText: String { openAPIDocument }
+
+    /// - Parameter cardVault: the keys that seal linked card numbers; without it, card endpoints answer 503.
+    /// - Parameter offNet: the provider bridge; without it `/api/transfer` answers 503.
+    public init(
+        money: MobileMoney, configuration: APIConfiguration, openAPIDocument: String, cardVault: CardVault? = nil,
+        offNet: (any OffNetTransfers)? = nil, logger: Logger = Logger(label: "sika.api")
+    ) async {
+        self.money = money
+        self.cardVault = cardVault
+        self.offNet = offNet
+        self.configuration = configuration
+        self.openAPIDocument = openAPIDocument
+        self.logger = logger
+        keys = JWTKeyCollection()
+        await keys.add(hmac: HMACKey(key: SymmetricKey(data: configuration.jwtSecret)), digestAlgorithm: .sha256)
+        perSubscriber = TokenBucketLimiter(
+            capacity: configuration.perSubscriberBurst, refillPerSecond: configuration.perSubscriberPerSecond, maxKeys: configuration.rateLimitKeys)
+        perClient = TokenBucketLimiter(
+            capacity: configuration.perClientBurst, refillPerSecond: configuration.perClientPerSecond, maxKeys: configuration.rateLimitKeys)
+    }
+
+    /// Adds the API's routes and its per-client rate limit to `router`. The limit keys on the context's
+    /// `clientAddress`, so each client has its own bucket (`HTTPFront.router` resolves it behind trusted proxies).
+    public func register(on router: Router<SikaRequestContext>) {
+        let api = self
+        router.get("/openapi.yaml") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: api.openAPIDocument)))
+        }
+        let group = router.group("api")
+            .add(middleware: RequestLogMiddleware<SikaRequestContext>(logger: logger))
+            .add(middleware: ClientRateLimitMiddleware(limiter: perClient))
+        group.post("auth/token") { request, _ in try await api.issueToken(request) }
+        group.post("transactions") { request, _ in try await api.createTransaction(request) }
+        group.get("transactions/:phoneNumber") { request, context in try await api.history(request, context) }
+        group.post("verify-balance") { request, _ in try await api.verifyBalance(request) }
+        group.post("transfer") { request, _ in try await api.offNetTransfer(request) }
+        group.get("transfers/:id") { request, context in try await api.offNetStatus(request, context) }
+        group.post("cards") { request, _ in try await api.linkCard(request) }
+        group.get("cards/:phoneNumber") { request, context in try await api.listCards(request, context) }
+        group.post("admin/cashin") { request, _ in try await api.cashIn(request) }
+        group.post("admin/reversals") { request, _ in try await api.reverse(request) }
+        group.post("admin/subscribers/:phoneNumber/block") { request, context in try await api.setBlocked(request, context, true) }
+        group.post("admin/subscribers/:phoneNumber/unblock") { request, context in try await api.setBlocked(request, context, false) }
+        group.post("admin/demo/reset") { request, _ in try await api.restoreDemoWorld(request) }
+    }
+
+    // MARK: Subscribers
+
+    func issueToken(_ request: Request) async throws -> Response {
+        var body = try await JSONBody(request)
+        let msisdn = body.msisdn("phoneNumber")
+        let pin = body.pin("pin")
+        try body.validate()
+        try limit(msisdn!)
+        let subscriber = try await mapped { try await money.verifyPin(msisdn: msisdn!, pin: pin!) }
+        let now = Date()
+        let lifetime = Double(configuration.tokenLifetime.components.seconds)
+        let token = try await keys.sign(
+            SessionToken(sub: .init(value: subscriber.msisdn.digits), exp: .init(value: now.addingTimeInterval(lifetime)), iat: .init(value: now)))
+        return try json(.ok, ["token": .string(token), "tokenType": .string("Bearer"), "expiresIn": .integer(Int64(lifetime))])
+    }
+
+    func createTransaction(_ request: Request) async throws -> Response {
+        let subject = try await authenticate(request)
+        var body = try await JSONBody(request)
+        let sender = body.msisdn("senderPhoneNumber")
+        let receiver = body.msisdn("receiverPhoneNumber")
+        let amount = body.amount("amount")
+        let pin = body.pin("pin")
+        if let sender, sender == receiver { body.fail("receiverPhoneNumber", "must differ from senderPhoneNumber") }
+        let key = Self.idempotencyKey(request, &body, required: false)
+        try body.validate()
+        guard sender == subject else { throw APIError.forbidden }
+        try limit(subject)
+        let result = try await mapped {
+            try await money.transfer(
+                from: sender!, to: receiver!, amount: amount!, pin: pin!, idempotencyKey: "api:\(subject):\(key ?? UUID().uuidString)")
+        }
+        return try json(result.replayed ? .ok : .created, Self.transfer(result))
+    }
+
+    func history(_ request: Request, _ context: some RequestContext) async throws -> Response {
+        let subject = try await authenticate(request)
+        let number = try Self.pathMSISDN(context)
+        guard number.digits == subject else { throw APIError.forbidden }
+        try limit(subject)
+        var problems: [String: String] = [:]
+        let limitText = request.uri.queryParameters.get("limit")
+        let pageSize = limitText.map { Int($0) ?? 0 } ?? 20
+        if !(1...100).contains(pageSize) { problems["limit"] = "must be 1 to 100" }
+        let cursorText = request.uri.queryParameters.get("cursor")
+        let cursor = cursorText.flatMap { Int64($0) }
+        if cursorText != nil && (cursor ?? 0) <= 0 { problems["cursor"] = "must be a cursor from a previous page" }
+        if !problems.isEmpty { throw APIError.validation(problems) }
+        let entries = try await mapped { try await money.history(msisdn: subject, limit: pageSize, before: cursor) }
+        let items: [JSONOut] = entries.map { entry in
+            .object([
+                "id": .integer(entry.transfer.id), "reference": .string(entry.reference), "kind": .string(entry.transfer.kind.rawValue),
+                "amount": .integer(entry.signedAmount), "fee": .integer(entry.fee), "counterparty": .string(entry.counterpartyLabel),
+                "counterpartyPhoneNumber": entry.counterpartyMSISDN.map(JSONOut.string) ?? .null,
+                "counterpartyNetwork": entry.counterpartyNetwork.map(JSONOut.string) ?? .null,
+                "balanceAfter": .integer(entry.balanceAfter), "createdAt": .string(Self.timestamp(entry.transfer.createdAt)),
+            ])
+        }
+        let next: JSONOut = entries.count == pageSize ? .string(String(entries.last!.transfer.id)) : .null
+        return try json(.ok, ["items": .array(items), "nextCursor": next])
+    }
+
+    func verifyBalance(_ request: Request) async throws -> Response {
+        let subject = try await authenticate(request)
+        var body = try await JSONBody(request)
+        let msisdn = body.msisdn("phoneNumber")
+        let amount = body.amount("amount")
+        try body.validate()
+        guard msisdn == subject else { throw APIError.forbidden }
+        try limit(subject)
+        let balance = try await mapped { try await money.walletBalance(msisdn: subject) }
+        guard balance >= amount! else {
+            throw APIError(
+                .unprocessableContent, "insufficient_funds", "the balance does not cover this amount", fields: ["amount": "above the balance"])
+        }
+        return try json(.ok, ["sufficient": .bool(true), "balance": .integer(balance)])
+    }
+
+    /// An off-net transfer through the provider bridge: 201 when the other network credited at once,
+    /// 202 with the pending state when its answer is not known yet (follow it at `/api/transfers/{id}`).
+    func offNetTransfer(_ request: Request) async throws -> Response {
+        let subject = try await authenticate(request)
+        var body = try await JSONBody(request)
+        let sender = body.msisdn("senderPhoneNumber")
+        let receiver = body.msisdn("receiverPhoneNumber")
+        let amount = body.amount("amount")
+        let pin = body.pin("pin")
+        let from = body.string("fromService", maxLength: 16)
+        let to = body.string("toService", maxLength: 16)
+        let catalog = money.catalog
+        if let sender, let from, catalog.operatorOwning(msisdn: sender)?.id != from {
+            body.fail("fromService", "must be the sender's network (\(catalog.operatorOwning(msisdn: sender)?.id ?? "none"))")
+        }
+        if let receiver, let to, catalog.operatorOwning(msisdn: receiver)?.id != to {
+            body.fail("toService", "must be the receiver's network (\(catalog.operatorOwning(msisdn: receiver)?.id ?? "none"))")
+        }
+        if let from, let to, from == to { body.fail("toService", "must differ from fromService: use /api/transactions on one network") }
+        let key = Self.idempotencyKey(request, &body, required: false)
+        try body.validate()
+        guard sender == subject else { throw APIError.forbidden }
+        try limit(subject)
+        guard let offNet else { throw APIError(.serviceUnavailable, "offnet_unavailable", "transfers to other networks are not configured") }
+        let outcome = try await mapped {
+            try await offNet.send(
+                from: sender!, to: receiver!, amount: amount!, pin: pin!, idempotencyKey: "api:\(subject):\(key ?? UUID().uuidString)")
+        }
+        var object = Self.offNet(outcome.transfer)
+        object["status"] = .string(outcome.status.rawValue)
+        if let reason = outcome.reason { object["reason"] = .string(reason) }
+        let status: HTTPResponse.Status =
+            switch outcome.status {
+            case .completed: outcome.transfer.replayed ? .ok : .created
+            case .pending: .accepted
+            case .refunded: .ok
+            }
+        return try json(status, object)
+    }
+
+    func offNetStatus(_ request: Request, _ context: some RequestContext) async throws -> Response {
+        let subject = try await authenticate(request)
+        guard let id = context.parameters.get("id").flatMap(Int64.init), id > 0 else {
+            throw APIError.validation(["id": "must be a transfer id"])
+        }
+        // Someone else's transfer answers exactly like a missing one: ids are not an oracle.
+        guard let transfer = try await mapped({ try await money.offNetTransfer(id: id) }), transfer.sender == subject else {
+            throw APIError(.notFound, "unknown_transfer", "no such transfer")
+        }
+        return try json(.ok, Self.offNet(transfer))
+    }
+
+    static func offNet(_ transfer: OffNetTransfer) -> [String: JSONOut] {
+        [
+            "id": .integer(transfer.transferID), "reference": .string(transfer.providerKey), "amount": .integer(transfer.amount),
+            "fee": .integer(transfer.fee), "balance": .integer(transfer.balance), "state": .string(transfer.state.rawValue),
+            "fromService": .string(transfer.home), "toService": .string(transfer.destination),
+            "receiverPhoneNumber": .string(transfer.recipient), "createdAt": .string(timestamp(transfer.createdAt)),
+        ]
+    }
+
+    func linkCard(_ request: Request) async throws -> Response {
+        let subject = try await authenticate(request)
+        var body = try await JSONBody(request)
+        let msisdn = body.msisdn("phoneNumber")
+        let number = body.string("cardNumber", maxLength: 23)
+        let month = body.integer("expiryMonth", in: 1...12)
+        let year = body.integer("expiryYear", in: 2000...2100)
+        let cvv = body.string("cvv", maxLength: 4)
+        try body.validate()
+        guard msisdn == subject else { throw APIError.forbidden }
+        try limit(subject)
+        guard let vault = cardVault else { throw APIError(.serviceUnavailable, "cards_disabled", "card linking is not configured") }
+        let card = try await mapped {
+            try await money.linkCard(msisdn: subject, number: number!, expiryMonth: Int(month!), expiryYear: Int(year!), cvv: cvv!, vault: vault)
+        }
+        return try json(.created, Self.card(card))
+    }
+
+    func listCards(_ request: Request, _ context: some RequestContext) async throws -> Response {
+        let subject = try await authenticate(request)
+        let number = try Self.pathMSISDN(context)
+        guard number.digits == subject else { throw APIError.forbidden }
+        let cards = try await mapped { try await money.cards(msisdn: subject) }
+        return try json(.ok, ["items": .array(cards.map { .object(Self.card($0)) })])
+    }
+
+    static func card(_ card: LinkedCard) -> [String: JSONOut] {
+        [
+            "id": .integer(card.id), "last4": .string(card.last4), "expiryMonth": .integer(Int64(card.expiryMonth)),
+            "expiryYear": .integer(Int64(card.expiryYear)),
+        ]
+    }
+
+    // MARK: Admin
+
+    func cashIn(_ request: Request) async throws -> Response {
+        try authenticateAdmin(request)
+        var body = try await JSONBody(request)
+        let msisdn = body.msisdn("phoneNumber")
+        let amount = body.amount("amount")
+        let agent = body.string("agentCode", required: false, maxLength: 6)
+        let key = Self.idempotencyKey(request, &body, required: true) ?? ""
+        try body.validate()
+        let result = try await mapped { try await money.cashIn(to: msisdn!, amount: amount!, agentCode: agent, idempotencyKey: "admin:\(key)") }
+        logger.notice("admin cash-in", metadata: ["ref": "\(result.reference)", "amount": "\(result.amount)"])
+        return try json(result.replayed ? .ok : .created, Self.transfer(result))
+    }
+
+    func reverse(_ request: Request) async throws -> Response {
+        try authenticateAdmin(request)
+        var body = try await JSONBody(request)
+        let reference = body.string("reference", maxLength: 32)
+        if let reference, TransferReference(reference) == nil { body.fail("reference", "must be a receipt reference like TM261127.000123") }
+        try body.validate()
+        let result = try await mapped { try await money.reverse(reference: reference!) }
+        return try json(result.replayed ? .ok : .created, Self.transfer(result))
+    }
+
+    func setBlocked(_ request: Request, _ context: some RequestContext, _ blocked: Bool) async throws -> Response {
+        try authenticateAdmin(request)
+        let number = try Self.pathMSISDN(context)
+        try await mapped { try await money.setBlocked(msisdn: number.digits, blocked) }
+        return try json(.ok, ["phoneNumber": .string(number.digits), "status": .string(blocked ? "blocked" : "active")])
+    }
+
+    // MARK: Helpers
+
+    /// The MSISDN a valid session token speaks for.
+    func authenticate(_ request: Request) async throws -> String {
+        guard let token = Self.bearer(request) else { throw APIError.unauthorized }
+        do {
+            return try await keys.verify(token, as: SessionToken.self).sub.value
+        } catch {
+            throw APIError.unauthorized
+        }
+    }
+
+    func authenticateAdmin(_ request: Request) throws {
+        guard let token = Self.bearer(request),
+            // Compare MACs of both: constant time, whatever the lengths.
+            HMAC<SHA256>.authenticationCode(for: Data(token.utf8), using: SymmetricKey(data: configuration.jwtSecret))
+                == HMAC<SHA256>.authenticationCode(for: Data(configuration.adminToken.utf8), using: SymmetricKey(data: configuration.jwtSecret))
+        else { throw APIError.unauthorized }
+    }
+
+    /// The `phoneNumber` path parameter, normalised.
+    static func pathMSISDN(_ context: some RequestContext) throws -> MSISDN {
+        guard let number = context.parameters.get("phoneNumber").flatMap(MSISDN.init) else {
+            throw APIError.validation(["phoneNumber": "must be a Togolese mobile number"])
+        }
+        return number
+    }
+
+    /// The `Idempotency-Key` header, checked (1 to 128 characters) with the body's other fields.
+    static func idempotencyKey(_ request: Request, _ body: inout JSONBody, required: Bool) -> String? {
+        let key = request.headers[.idempotencyKey]
+        if key == nil && !required { return nil }
+        guard let key, !key.isEmpty, key.utf8.count <= 128 else {
+            body.fail("Idempotency-Key", required ? "required for admin money movements (1 to 128 characters)" : "must be 1 to 128 characters")
+            return nil
+        }
+        return key
+    }
+
+    static func bearer(_ request: Request) -> String? {
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { return nil }
+        let token = header.dropFirst("Bearer ".count).trimmingCharacters(in: .whitespaces)
+        return token.isEmpty ? nil : token
+    }
+
+    func limit(_ msisdn: String) throws {
+        if let wait = perSubscriber.take(msisdn) {
+            throw APIError(.tooManyRequests, "rate_limited", "too many requests for this account", headers: [.retryAfter: String(wait)])
+        }
+    }
+
+    @discardableResult
+    func mapped<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as MobileMoneyError {
+            throw APIError(error)
+        }
+    }
+
+    func json(_ status: HTTPResponse.Status, _ object: [String: JSONOut]) throws -> Response {
+        let data = try JSONEncoder().encode(JSONOut.object(object))
+        return Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func transfer(_ result: TransferResult) -> [String: JSONOut] {
+        [
+            "id": .integer(result.transferID), "reference": .string(result.reference), "amount": .integer(result.amount),
+            "fee": .integer(result.fee), "balance": .integer(result.balance), "state": .string(result.state),
+            "createdAt": .string(timestamp(result.createdAt)),
+        ]
+    }
+
+    static func timestamp(_ millis: Int64) -> String {
+        Date(timeIntervalSince1970: Double(millis) / 1000).formatted(.iso8601)
+    }
+}
+
+extension HTTPField.Name {
+    static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
+}
+
+/// JSON to send: a closed set of shapes, so every answer is predictable for the OpenAPI document.
+enum JSONOut: Encodable {
+    case integer(Int64)
+    case string(String)
+    case bool(Bool)
+    case null
+    case array([JSONOut])
+    case object([String: JSONOut])
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .integer(let value): try container.encode(value)
+        case .string(let value): try container.encode(value)
+        case .bool(let value): try container.encode(value)
+        case .null: try container.encodeNil()
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
+        }
+    }
+}

@@ -1,0 +1,181 @@
+import GatewayCore
+import Ledger
+import MenuEngine
+import Sessions
+
+/// The aggregator USSD callback on top of the shared session manager.
+///
+/// Aggregators send the whole history each time (`text` = all answers joined by `*`); the engine wants
+/// the newest answer only. So each session remembers the `text` already consumed and the new input is
+/// what follows it. A request repeating the consumed `text` is an aggregator retry and gets the last
+/// screen again instead of a second step.
+///
+/// A session id is bound at its first request to who sent it: the operator of the aggregator's
+/// credential, the phone number and the service code. Any later request under that id from someone
+/// else is `409`, so nobody reads or drives another phone's session by reusing its id. Once a session
+/// is over its id is retained (``EndedSessionStore``) for the retention window: the request that ended
+/// it gets its final screen again, byte for byte, any other `text` is `409`, and an expired one is
+/// `404`. It never starts a new session, which would replay the answers as a shortcut.
+public actor USSDCallback {
+    /// The reply: HTTP status and a `text/plain` body starting `CON ` or `END `.
+    public struct Response: Sendable, Hashable {
+        public let status: Int
+        public let body: String
+    }
+
+    /// Who a session belongs to, fixed at its first request.
+    private struct Caller: Hashable {
+        let operatorID: String?
+        let msisdn: String
+        let serviceCode: String
+
+        init(operatorID: String?, msisdn: String, serviceCode: String) {
+            self.operatorID = operatorID
+            self.msisdn = msisdn
+            self.serviceCode = serviceCode
+        }
+
+        init(_ ended: EndedSession) {
+            self.init(operatorID: ended.operatorID, msisdn: ended.msisdn, serviceCode: ended.serviceCode)
+        }
+    }
+
+    private struct Conversation {
+        let key: String
+        let caller: Caller
+        var consumed: String
+        var lastReply: String
+        var busy: Bool
+        var lastActivity: ContinuousClock.Instant
+    }
+
+    private let core: GatewayCore
+    private let ended: any EndedSessionStore
+    private var conversations: [String: Conversation] = [:]
+    private var lastSweep = ContinuousClock.now
+
+    /// - Parameter ended: where ended sessions are retained; by default in memory, for the configuration's
+    ///   `endedRetention` and up to its `maxRetainedEndedSessions`.
+    public init(core: GatewayCore, ended: (any EndedSessionStore)? = nil) {
+        self.core = core
+        self.ended =
+            ended
+            ?? MemoryEndedSessionStore(retention: core.configuration.endedRetention, capacity: core.configuration.maxRetainedEndedSessions)
+    }
+
+    /// Answers one callback request.
+    /// - Parameter operatorID: the operator the request's aggregator credential named; nil when authentication is off.
+    public func handle(_ form: USSDForm, operatorID: String?) async -> Response {
+        forgetIdle()
+        let id = form.sessionId
+        let text = form.text ?? ""
+        let msisdn = form.phoneNumber.hasPrefix("+") ? String(form.phoneNumber.dropFirst()) : form.phoneNumber
+        guard WireIdentifiers.isSessionID(Substring(id)) else { return refusal(.malformed, "bad sessionId") }
+        guard WireIdentifiers.isMSISDN(Substring(msisdn)) else { return refusal(.malformed, "bad phoneNumber") }
+        guard let serviceCode = try? DialString.normalize(form.serviceCode) else { return refusal(.malformed, "bad serviceCode") }
+        let caller = Caller(operatorID: operatorID, msisdn: msisdn, serviceCode: serviceCode)
+        let step: SessionStep
+        var conversation: Conversation
+        if let existing = conversations[id] {
+            conversation = existing
+            guard conversation.caller == caller else { return refusal(.conflict, "session \(id) belongs to another caller") }
+            guard !conversation.busy else { return refusal(.conflict, "a reply for this session is still pending") }
+            if text == conversation.consumed { return Response(status: 200, body: conversation.lastReply) }
+            let prefix = conversation.consumed.isEmpty ? "" : conversation.consumed + "*"
+            guard text.hasPrefix(prefix), text.count > prefix.count else {
+                return refusal(.malformed, "text does not continue this session's answers")
+            }
+            step = .reply(input: String(text.dropFirst(prefix.count)))
+        } else if let over = ended.lookup(id) {
+            return replay(over, id: id, caller: caller, text: text)
+        } else {
+            // Answers typed with the dial (`*145#` with text `1*96112233`) are the shortcut `*145*1*96112233#`.
+            let dial = text.isEmpty ? serviceCode : "\(serviceCode.dropLast())*\(text)#"
+            do throws(GatewayError) {
+                let admitted = try core.admit(session: id, msisdn: msisdn, dial: dial, operator: operatorID.flatMap(core.catalog.operator))
+                step = .begin(msisdn: msisdn, dial: admitted)
+            } catch {
+                return refusal(error.code, error.message)
+            }
+            conversation = Conversation(key: "http/\(id)", caller: caller, consumed: "", lastReply: "", busy: true, lastActivity: .now)
+        }
+        conversation.busy = true
+        conversations[id] = conversation
+        let outcome = await core.perform(step, key: conversation.key)
+        conversation.busy = false
+        conversation.lastActivity = .now
+        switch outcome {
+        case .reply(let reply):
+            let body = (reply.isFinal ? "END " : "CON ") + reply.text
+            conversation.consumed = text
+            conversation.lastReply = body
+            if reply.isFinal {
+                conversations[id] = nil
+                retain(conversation, id: id, text: text, outcome: .ended(reply: body))
+            } else {
+                conversations[id] = conversation
+            }
+            return Response(status: 200, body: body)
+        case .aborted:
+            conversations[id] = nil
+            retain(conversation, id: id, text: text, outcome: .ended(reply: "END"))
+            return Response(status: 200, body: "END")
+        case .refused(let error):
+            if case .begin = step {
+                // It never started: nothing to retain, a retry may start it.
+                conversations[id] = nil
+            } else if error.code == .unknownSession {
+                conversations[id] = nil
+                retain(conversation, id: id, text: conversation.consumed, outcome: .expired)
+            } else {
+                conversations[id] = conversation
+            }
+            let mapped = GatewayCore.gatewayError(error, session: id, key: conversation.key)
+            return refusal(mapped.code, mapped.message)
+        }
+    }
+
+    /// Live callback sessions.
+    public var count: Int { conversations.count }
+
+    /// Ended sessions retained for replay.
+    public var retainedCount: Int { ended.count }
+
+    /// A request under the id of a session that is over.
+    private func replay(_ over: EndedSession, id: String, caller: Caller, text: String) -> Response {
+        guard Caller(over) == caller else { return refusal(.conflict, "session \(id) belongs to another caller") }
+        switch over.outcome {
+        case .expired:
+            return refusal(.unknownSession, "session \(id) expired")
+        case .ended(let reply):
+            guard text == over.text else { return refusal(.conflict, "session \(id) has ended") }
+            return Response(status: 200, body: reply)
+        }
+    }
+
+    private func retain(_ conversation: Conversation, id: String, text: String, outcome: EndedSession.Outcome) {
+        let caller = conversation.caller
+        ended.retain(
+            EndedSession(
+                operatorID: caller.operatorID, msisdn: caller.msisdn, serviceCode: caller.serviceCode, text: text, outcome: outcome),
+            id: id)
+    }
+
+    private func refusal(_ code: GatewayError.Code, _ message: String) -> Response {
+        core.metrics.refused(code)
+        return Response(status: code.rawValue, body: "END \(message)")
+    }
+
+    /// Drops conversations idle past the timeout (the session manager forgets their sessions too) and
+    /// retains their ids as expired, so that a late request gets `404` rather than a new session.
+    private func forgetIdle() {
+        let now = ContinuousClock.now
+        guard now - lastSweep >= .seconds(1) else { return }
+        lastSweep = now
+        let timeout = core.configuration.idleTimeout
+        for (id, conversation) in conversations where !conversation.busy && now - conversation.lastActivity >= timeout {
+            conversations[id] = nil
+            retain(conversation, id: id, text: conversation.consumed, outcome: .expired)
+        }
+    }
+}
