@@ -45,6 +45,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         .target(
@@ -216,6 +217,10 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // glibc's posix_spawn file actions that Swift's Glibc module does not show.
+        .target(name: "CSpawn"),
+        // Child processes without Foundation.Process (whose run() crashes now and then on Linux, see ChildProcess).
+        .target(name: "ChildProcess", dependencies: ["CSpawn"], swiftSettings: strict),
         .target(
             name: "CommandSupport",
             dependencies: [
@@ -339,6 +344,7 @@ let package = Package(
                 "CommandSupport", "Operators", "Ledger", "LedgerSQLite", "MobileMoney", "MenuEngine", "Sessions", "ProviderBridge", "GatewayCore",
                 "LineFront", "Serve", "SikaResources",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"), "ChildProcess",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -368,7 +374,7 @@ let package = Package(
         .testTarget(
             name: "SMTPTests",
             dependencies: [
-                "SMTP",
+                "SMTP", "ChildProcess",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -389,7 +395,8 @@ let package = Package(
         .testTarget(
             name: "SikaTests",
             dependencies: [
-                "sika", "sika-torture", "Ledger", "LedgerSQLite", "MobileMoney", "Operators", "TestSupport", "ProviderBridge", "LineFront",
+                "sika", "sika-torture", "ChildProcess", "Ledger", "LedgerSQLite", "MobileMoney", "Operators", "TestSupport", "ProviderBridge",
+                "LineFront",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

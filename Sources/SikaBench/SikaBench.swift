@@ -11,6 +11,9 @@ struct SikaBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sika-bench",
         abstract: "Measure throughput and latency against in-run baselines (build with -c release).",
-        subcommands: [LedgerBench.self, EngineBench.self, GatewayBench.self, OffNetBench.self, LimiterBench.self]
+        subcommands: [
+            LedgerBench.self, EngineBench.self, GatewayBench.self, OpenLoopBench.self, SweepBench.self, OffNetBench.self, LimiterBench.self,
+            OpenLoopServer.self,
+        ]
     )
 }

@@ -9,7 +9,11 @@ import Testing
 
 /// The client against aiosmtpd, over real loopback sockets: plain, STARTTLS with a certificate the fixture made,
 /// implicit TLS, AUTH PLAIN and LOGIN, a 451 then success, a 550. The received bytes are read back from disk.
-@Suite(.serialized) struct InteropTests {
+@Suite(
+    .serialized,
+    .enabled(if: AiosmtpdFixture.isAvailable, "needs aiosmtpd and cryptography: python3 -m pip install aiosmtpd cryptography")
+)
+struct InteropTests {
     static func configuration(_ fixture: AiosmtpdFixture, tls: SMTPConfiguration.TLSPolicy, trust: Bool = true) throws -> SMTPConfiguration {
         var configuration = SMTPConfiguration(
             host: "127.0.0.1", port: fixture.port, tlsPolicy: tls, heloName: "client.sika.test",

@@ -8,7 +8,9 @@ import Testing
 /// The client against Postfix, a real relay: STARTTLS with the relay's own certificate, AUTH PLAIN and LOGIN, several
 /// messages on one connection, a 451 and a 550 from its restriction tables, a refused password. Delivered messages
 /// are read from the relay's Maildir.
-@Suite(.serialized, .enabled(if: PostfixFixture.isAvailable, "needs root and Debian's postfix, sasl2-bin, libsasl2-modules"))
+@Suite(
+    .serialized,
+    .enabled(if: PostfixFixture.isAvailable, "needs root and Debian's postfix, sasl2-bin, libsasl2-modules: sudo bash scripts/smtp-test-deps.sh"))
 struct PostfixInteropTests {
     static func configuration(_ fixture: PostfixFixture, password: String = PostfixFixture.password) throws -> SMTPConfiguration {
         var configuration = SMTPConfiguration(

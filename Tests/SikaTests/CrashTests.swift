@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 import Ledger
 import LedgerSQLite
@@ -29,7 +30,7 @@ let repository = Repository.root
         defer { try? FileManager.default.removeItem(at: dir) }
         let db = dir.appending(path: "crash.sqlite").path
 
-        let child = Process()
+        let child = ChildProcess()
         child.executableURL = tortureBinary
         child.arguments = [
             "ledger", "--db", db, "--operators", repository.appending(path: "menus/operators.yaml").path, "--callers", "16",
@@ -70,7 +71,7 @@ let repository = Repository.root
 
 @Suite(.serialized) struct CommandLineTests {
     func run(_ arguments: [String], env: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = sikaBinary
         process.arguments = arguments
         process.currentDirectoryURL = repository

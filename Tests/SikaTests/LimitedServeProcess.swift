@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 import Synchronization
 import Testing
@@ -19,13 +20,13 @@ final class LimitedServeProcess {
 
     static let tokens = ["SIKA_TOKEN_TMONEY": "tm-serve-test-token", "SIKA_TOKEN_FLOOZ": "fl-serve-test-token"]
 
-    let process: Process
+    let process: ChildProcess
     let directory: URL
     let linePort: Int
     let httpPort: Int
     private let output: Output
 
-    private init(process: Process, directory: URL, linePort: Int, httpPort: Int, output: Output) {
+    private init(process: ChildProcess, directory: URL, linePort: Int, httpPort: Int, output: Output) {
         self.process = process
         self.directory = directory
         self.linePort = linePort
@@ -49,7 +50,7 @@ final class LimitedServeProcess {
                 "serve", "--demo", "--db", directory.appending(path: "serve.sqlite").path, "--line-port", "0", "--http-port", "0",
                 "--provider-port", "\(providers)",
             ] + extra
-        let process = Process()
+        let process = ChildProcess()
         if let fileLimit {
             process.executableURL = URL(fileURLWithPath: "/bin/bash")
             process.arguments = ["-c", "ulimit -n \(fileLimit) && exec \"$0\" \"$@\"", sikaBinary.path] + arguments
@@ -104,7 +105,7 @@ final class LimitedServeProcess {
     }
 
     /// SIGTERM, as an operator stops it; returns how it ended.
-    func stop() async -> (reason: Process.TerminationReason, status: Int32) {
+    func stop() async -> (reason: ChildProcess.TerminationReason, status: Int32) {
         if process.isRunning { process.terminate() }
         while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
         process.waitUntilExit()

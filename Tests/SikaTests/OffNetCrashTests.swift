@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 import Testing
 
@@ -6,7 +7,7 @@ import Testing
 /// every pending debit, and the books must balance to the franc.
 @Suite(.serialized) struct OffNetCrashTests {
     func sika(_ arguments: [String], binary: URL = sikaBinary) throws -> (status: Int32, out: String) {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = binary
         process.arguments = arguments
         process.currentDirectoryURL = repository
@@ -26,7 +27,7 @@ import Testing
         let db = dir.appending(path: "crash.sqlite").path
         let operators = repository.appending(path: "menus/operators.yaml").path
 
-        let child = Process()
+        let child = ChildProcess()
         child.executableURL = tortureBinary
         child.arguments = [
             "offnet", "--db", db, "--operators", operators, "--transfers", "3000", "--concurrency", "48", "--seed", "11",

@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 import Testing
 
@@ -5,7 +6,7 @@ import Testing
 @Suite(.serialized) struct ServeCallbackTests {
     /// A running `sika serve` child and what it printed.
     final class Server {
-        let process = Process()
+        let process = ChildProcess()
         let directory: URL
         private(set) var printed = ""
         private let output = Pipe()
@@ -63,7 +64,7 @@ import Testing
 
     /// Runs a shell command line (the documentation's curl lines) and returns its stdout.
     func shell(_ command: String, env: [String: String] = [:]) throws -> String {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", command]
         process.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
@@ -147,7 +148,7 @@ import Testing
         let directory = FileManager.default.temporaryDirectory.appending(path: "sika-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = sikaBinary
         process.currentDirectoryURL = repository
         process.arguments = ["serve", "--db", directory.appending(path: "s.sqlite").path, "--line-port", "0", "--http-port", "0"]
@@ -165,7 +166,7 @@ import Testing
     }
 
     @Test func theRetentionWindowIsAFlagOfServeAndMustBePositive() throws {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = sikaBinary
         process.currentDirectoryURL = repository
         process.arguments = ["serve", "--ended-retention", "0"]
@@ -178,7 +179,7 @@ import Testing
         #expect(process.terminationStatus == 64)
         #expect(message.contains("--ended-retention must be positive"))
 
-        let help = Process()
+        let help = ChildProcess()
         help.executableURL = sikaBinary
         help.arguments = ["serve", "--help"]
         let out = Pipe()

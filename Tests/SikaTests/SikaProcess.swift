@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import ChildProcess
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -24,7 +25,7 @@ func sika(_ arguments: [String], in directory: URL, env: [String: String] = [:])
 }
 
 private func runSika(_ arguments: [String], in directory: URL, env: [String: String]) throws -> SikaRun {
-    let process = Process()
+    let process = ChildProcess()
     niced(process, arguments)
     process.currentDirectoryURL = directory
     var environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
@@ -55,7 +56,7 @@ private func runSika(_ arguments: [String], in directory: URL, env: [String: Str
 /// Runs the binary at the lowest CPU priority, through `nice`: these children (a server replaying 38
 /// scripts, a whole in-process script suite) would otherwise take the cores from the suite's
 /// timing-sensitive in-process tests. Their own waits are generous failure bounds, so slower is fine.
-func niced(_ process: Process, _ arguments: [String]) {
+func niced(_ process: ChildProcess, _ arguments: [String]) {
     let nice = URL(fileURLWithPath: "/usr/bin/nice")
     if FileManager.default.isExecutableFile(atPath: nice.path) {
         process.executableURL = nice
@@ -133,7 +134,7 @@ struct CommandLineFailure: Error, CustomStringConvertible {
 
 /// `sika serve` running as a subprocess on free ports, with its output collected as it comes.
 final class ServeProcess: Sendable {
-    let process: Process
+    let process: ChildProcess
     let linePort: Int
     let httpPort: Int
     let providerPort: Int
@@ -153,7 +154,7 @@ final class ServeProcess: Sendable {
         -> ServeProcess
     {
         let providerPort = try freePorts(2)
-        let process = Process()
+        let process = ChildProcess()
         niced(process, ["serve"] + arguments + ["--line-port", "0", "--http-port", "0", "--provider-port", String(providerPort)])
         process.currentDirectoryURL = directory
         var environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
@@ -188,7 +189,7 @@ final class ServeProcess: Sendable {
             "sika serve did not start: \(output.text) \(errors.text)")
     }
 
-    private init(process: Process, linePort: Int, httpPort: Int, providerPort: Int, output: Buffer, errors: Buffer) {
+    private init(process: ChildProcess, linePort: Int, httpPort: Int, providerPort: Int, output: Buffer, errors: Buffer) {
         self.process = process
         self.linePort = linePort
         self.httpPort = httpPort

@@ -3,8 +3,11 @@ import Testing
 
 /// aiosmtpd (a server nobody here wrote) run as a subprocess by `Tests/Interop/smtp_fixture.py` on a port the
 /// kernel picks. The fixture writes each accepted message to a temporary directory that the test reads.
-/// It needs `python3 -m pip install aiosmtpd`; without it the interop tests fail, saying so.
+/// It needs `python3 -m pip install aiosmtpd cryptography`; without them the interop suite is skipped, saying so
+/// (and fails in CI, see `TestPeers`).
 final class AiosmtpdFixture {
+    static let isAvailable = TestPeers.required || TestPeers.python(imports: ["aiosmtpd", "cryptography"])
+
     struct Received {
         /// The DATA content as the server got it, dot-stuffing removed by the server.
         let content: [UInt8]

@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 
 /// A Python fixture from `Tests/SMTPInterop` run as a subprocess: it prints one line `READY …` when it serves, and
@@ -5,7 +6,7 @@ import Foundation
 final class FixtureProcess {
     /// The words after READY.
     let ready: [String]
-    private let process: Process
+    private let process: ChildProcess
     private let input: Pipe
 
     static func script(_ name: String) -> String {
@@ -14,7 +15,7 @@ final class FixtureProcess {
     }
 
     init(script: String, arguments: [String], hint: String) async throws {
-        process = Process()
+        process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", Self.script(script)] + arguments
         input = Pipe()

@@ -1,0 +1,122 @@
+import ArgumentParser
+import Foundation
+import Histogram
+import Ledger
+import LineFront
+import Synchronization
+
+/// `sika-bench open-loop`: per-step latency under a realistic load. Sessions arrive at a fixed rate whatever the
+/// server does (an open loop, so latency is not Little's law of a closed loop), each user thinks a seeded 1–3 s
+/// between the 7 steps of a transfer journey, and thousands of sessions are open at once. The server runs in its
+/// own process (`open-loop-server`), so its CPU seconds and resident memory are its own.
+struct OpenLoopBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "open-loop", abstract: "Step latency (HDR p50/p99/p99.9) at a fixed offered step rate, users thinking between steps.")
+
+    @Option(help: "Offered steps per second (7 steps per session, so sessions arrive at a seventh of it).") var rate: Double = 2000
+    @OptionGroup var options: OpenLoopOptions
+
+    mutating func validate() throws {
+        if options.smoke { rate = 300 }
+        guard rate > 0 else { throw ValidationError("--rate must be positive") }
+    }
+
+    func run() async throws {
+        let result = try await Self.measure(rate: rate, options)
+        print(result.header)
+        print(result.row)
+        print(result.memory)
+        print(result.verified)
+    }
+
+    /// Seven phone steps after the dial: send money, on-net, number, amount, confirm, PIN.
+    static func inputs(recipient: String) -> [String] { ["1", "1", String(recipient.dropFirst(3)), "100", "1", BenchWorld.pin] }
+
+    /// One run at `rate` offered steps/s against a fresh server process.
+    static func measure(rate: Double, _ options: OpenLoopOptions) async throws -> OpenLoopResult {
+        let dir = try BenchWorld.directory("open-loop")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let server = try BenchChild(arguments: ["open-loop-server", "--wallets", "\(options.wallets)", "--directory", dir.path])
+        let port = try server.listeningPort()
+        let probe = ProcessProbe(pid: server.pid)
+        var clients: [LineClient] = []
+        for _ in 0..<options.connections {
+            let client = try await LineClient.connect(host: "127.0.0.1", port: port)
+            try await client.hello(operatorID: "tmoney", token: "bench")
+            clients.append(client)
+        }
+        let numbers = BenchWorld.numbers(options.wallets)
+        let sessionRate = rate / 7
+        let sessions = max(1, Int(sessionRate * options.duration))
+        // The window opens once a session that arrived at the start has had time to finish (6 thinks at the
+        // longest), so it holds only the steady state: every step in it was offered at `rate`.
+        let warmUp = Duration.seconds(6 * options.thinkMax)
+        let start = ContinuousClock.now + .milliseconds(100)
+        let window = (start + warmUp)..<(start + .seconds(options.duration))
+        guard window.lowerBound < window.upperBound else {
+            throw ValidationError("--duration must exceed 6 × --think-max (\(6 * options.thinkMax) s) so that a steady state is measured")
+        }
+        let recorder = StepRecorder(window: window)
+        let idleRSS = probe.residentMiB() ?? 0
+        let monitor = Task { try await recorder.monitor(probe) }
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<sessions {
+                let arrival = start + .seconds(Double(index) / sessionRate)
+                try await Task.sleep(until: arrival, clock: .continuous)
+                let client = clients[index % clients.count]
+                let sender = numbers[index % numbers.count]
+                let recipient = numbers[(index + 1) % numbers.count]
+                var random = SplitMix64(seed: options.seed ^ UInt64(index) &* 0x9E37_79B9_7F4A_7C15)
+                let thinks = (0..<6).map { _ in Double.random(in: options.thinkMin...options.thinkMax, using: &random) }
+                group.addTask {
+                    recorder.opened()
+                    defer { recorder.closed() }
+                    try await Self.journey(
+                        client: client, id: "o\(index)", sender: sender, inputs: inputs(recipient: recipient), thinks: thinks, recorder: recorder)
+                }
+            }
+            try await group.waitForAll()
+        }
+        monitor.cancel()
+        let steady = recorder.snapshot()
+
+        // Memory per open session: the same server, `hold` sessions left waiting at the main menu.
+        let beforeHold = probe.residentMiB() ?? 0
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<options.hold {
+                let client = clients[index % clients.count]
+                let sender = numbers[index % numbers.count]
+                group.addTask { _ = try await client.begin(session: "h\(index)", msisdn: sender, dial: "*145#") }
+            }
+            try await group.waitForAll()
+        }
+        let heldRSS = probe.residentMiB() ?? 0
+        for client in clients { await client.close() }
+        let verified = try server.finish()
+        return OpenLoopResult(
+            offered: rate, window: (window.upperBound - window.lowerBound).seconds, steady: steady, idleRSS: idleRSS,
+            beforeHold: beforeHold, held: options.hold, heldRSS: heldRSS, verified: verified)
+    }
+
+    /// One user's transfer journey: dial, then six answers, each after its think time.
+    static func journey(client: LineClient, id: String, sender: String, inputs: [String], thinks: [Double], recorder: StepRecorder) async throws {
+        var sent = ContinuousClock.now
+        var answer = try await client.begin(session: id, msisdn: sender, dial: "*145#")
+        recorder.record(sent: sent, answered: .now)
+        for (input, think) in zip(inputs, thinks) {
+            guard case .screen = answer else {
+                recorder.failed()
+                return
+            }
+            try await Task.sleep(for: .seconds(think))
+            sent = .now
+            answer = try await client.reply(session: id, input: input)
+            recorder.record(sent: sent, answered: .now)
+        }
+        guard case .end(_, let text) = answer, text.contains("reussi") else {
+            recorder.failed()
+            return
+        }
+    }
+}

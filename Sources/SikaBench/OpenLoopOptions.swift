@@ -1,0 +1,22 @@
+import ArgumentParser
+
+/// What shapes an open-loop run: how fast sessions arrive, how long users think, how long it lasts.
+struct OpenLoopOptions: ParsableArguments {
+    @Option(help: "Seconds during which new sessions arrive (the measured window starts once the first sessions finish).")
+    var duration: Double = 40
+    @Option(help: "Shortest think time between two steps of one user, seconds.") var thinkMin: Double = 1
+    @Option(help: "Longest think time between two steps of one user, seconds.") var thinkMax: Double = 3
+    @Option(help: "Seed of the think times.") var seed: UInt64 = 1
+    @Option(help: "Line connections (operator gateways) the sessions are spread over.") var connections: Int = 8
+    @Option(help: "Funded wallets; each journey sends 100 FCFA from one to the next.") var wallets: Int = 2000
+    @Option(help: "Idle sessions opened after the run to measure the server's memory per open session.") var hold: Int = 10_000
+    @Flag(help: "Tiny counts and millisecond think times: proves the bench runs and verifies clean (CI), measures nothing.")
+    var smoke = false
+
+    mutating func validate() throws {
+        if smoke { (duration, thinkMin, thinkMax, connections, wallets, hold) = (1.5, 0.01, 0.03, 2, 16, 200) }
+        guard duration > 0, thinkMin >= 0, thinkMax >= thinkMin, connections > 0, wallets > 1, hold >= 0 else {
+            throw ValidationError("durations and counts must be positive, --think-max at least --think-min")
+        }
+    }
+}

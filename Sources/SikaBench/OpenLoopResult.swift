@@ -1,0 +1,34 @@
+import Foundation
+
+/// What one open-loop run measured, formatted as a row of the sweep's table.
+struct OpenLoopResult {
+    let offered: Double
+    /// Seconds of the measured (steady-state) window.
+    let window: Double
+    let steady: StepRecorder.State
+    let idleRSS: Double
+    let beforeHold: Double
+    let held: Int
+    let heldRSS: Double
+    let verified: String
+
+    var achieved: Double { Double(steady.steps) / window }
+    func percentile(_ p: Double) -> Double { Double(steady.histogram.valueAtPercentile(p)) / 1000 }
+    var p99: Double { percentile(99) }
+    var cpuPerThousand: Double { steady.steps == 0 ? 0 : steady.cpuSeconds / (Double(steady.steps) / 1000) }
+
+    var header: String {
+        "offered/s  achieved/s     p50 ms    p99 ms  p99.9 ms    max ms  open sessions  server CPU s/1000 steps  server RSS MiB  failed"
+    }
+    var row: String {
+        String(
+            format: "%9.0f  %10.0f  %9.2f %9.2f %9.2f %9.2f  %13d  %23.3f  %14.0f  %6d", offered, achieved, percentile(50), p99, percentile(99.9),
+            Double(steady.histogram.max) / 1000, steady.peakOpen, cpuPerThousand, steady.peakRSS, steady.failures)
+    }
+    var memory: String {
+        let perSession = held == 0 ? 0 : (heldRSS - beforeHold) * 1024 / Double(held)
+        return String(
+            format: "server RSS: %.0f MiB idle, %.0f MiB before holding, %.0f MiB with %d open idle sessions (%.2f kB each)", idleRSS, beforeHold,
+            heldRSS, held, perSession)
+    }
+}

@@ -1,0 +1,57 @@
+import ArgumentParser
+import CommandSupport
+import Foundation
+import GatewayCore
+import LineFront
+import Logging
+import Operators
+import Serve
+import Sessions
+import SikaResources
+
+/// `sika-bench open-loop-server`: the server side of the open-loop bench, in its own process so that the load
+/// generator's CPU and memory are not counted as the server's. Builds a bench world, serves the line protocol
+/// on an ephemeral loopback port, prints `LISTENING <port>`, and serves until its standard input closes; then
+/// shuts down gracefully, verifies the ledger and prints `VERIFIED <durability>`.
+struct OpenLoopServer: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "open-loop-server", abstract: "The server half of `sika-bench open-loop` (started by it).", shouldDisplay: false)
+
+    @Option(help: "Funded wallets.") var wallets: Int = 2000
+    @Option(help: "Directory for the ledger.") var directory: String
+
+    func run() async throws {
+        CommandLogging.bootstrap(defaultLevel: .warning)
+        let catalog = try OperatorCatalog.load(from: SikaHome().operators)
+        let menus = try SessionManager.loadMenus(directory: SikaHome().menus, catalog: catalog)
+        let world = try await BenchWorld.make(
+            path: URL(fileURLWithPath: directory).appending(path: "open-loop.sqlite").path, catalog: catalog, wallets: wallets)
+        var configuration = GatewayConfiguration()
+        configuration.linePort = 0
+        configuration.httpPort = 0
+        configuration.tokens = OperatorTokens(tokens: ["tmoney": "bench"])
+        // Thousands of sessions think for seconds: none may be swept as idle during a run.
+        configuration.idleTimeout = .seconds(600)
+        configuration.maxSessionsPerConnection = 65_536
+        configuration.maxStepsInFlightPerConnection = 65_536
+        var logger = Logger(label: "sika.bench.server")
+        logger.logLevel = .warning
+        let core = GatewayCore(sessions: SessionManager(menus: menus, money: world.money), configuration: configuration, logger: logger)
+        let server = SikaServer(core: core, logger: logger)
+        let group = try server.serviceGroup()
+        let serving = Task { try await group.run() }
+        let (port, _) = try await server.waitUntilListening()
+        Self.say("LISTENING \(port)")
+        // The parent closes our standard input when the run is over.
+        await Task.detached { _ = FileHandle.standardInput.readDataToEndOfFile() }.value
+        await group.triggerGracefulShutdown()
+        try await serving.value
+        guard try await world.money.ledger.verify().isClean else { throw ValidationError("ledger does not verify") }
+        Self.say("VERIFIED \(try await world.money.ledger.writerDurability())")
+    }
+
+    /// One line to the parent, unbuffered (`print` buffers when standard output is a pipe).
+    static func say(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+}
