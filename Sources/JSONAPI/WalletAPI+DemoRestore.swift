@@ -3,12 +3,11 @@ import Hummingbird
 import MobileMoney
 
 extension WalletAPI {
-    /// `POST /api/admin/demo/reset` (admin): puts the demo world back as `fixtures/demo-world.yaml`
+    /// `POST /api/admin/demo/reset` (admin, behind ``AdminAuthMiddleware``): puts the demo world back as `fixtures/demo-world.yaml`
     /// describes it (balances by adjustments against issuance, PINs, locks, daily counters, session-start
     /// limits), so each session script replayed against a live `sika serve --demo` starts from the same
     /// world. Refused with 403 `demo_only` unless the server runs with `--demo`.
-    func restoreDemoWorld(_ request: Request) async throws -> Response {
-        try authenticateAdmin(request)
+    func restoreDemoWorld() async throws -> Response {
         guard let demoRestore else {
             throw APIError(.forbidden, "demo_only", "the demo world can be restored only on a server started with --demo")
         }

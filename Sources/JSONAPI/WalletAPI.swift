@@ -14,7 +14,9 @@ import Sessions
 ///
 /// Subscribers authenticate with their PIN once (`POST /api/auth/token`, which counts toward the
 /// lockout) and then carry a short-lived HS256 token whose subject is their MSISDN; a token only
-/// ever acts on its own wallet. Admin endpoints take a separate bearer credential.
+/// ever acts on its own wallet. Admin endpoints take a separate bearer credential. Both are checked
+/// once, by the middleware of the route groups (``routeGroups(on:)``), and every request body is
+/// decoded into its endpoint's ``JSONRequest`` type before a handler acts on it.
 public struct WalletAPI: Sendable {
     /// Every route, for the OpenAPI check: method and path template.
     public static let routes: [(method: String, path: String)] = [
@@ -69,8 +71,23 @@ public struct WalletAPI: Sendable {
             capacity: configuration.perClientBurst, refillPerSecond: configuration.perClientPerSecond, maxKeys: configuration.rateLimitKeys)
     }
 
-    /// Adds the API's routes and its per-client rate limit to `router`. The limit keys on the context's
-    /// `clientAddress`, so each client has its own bucket (`HTTPFront.router` resolves it behind trusted proxies).
+    /// The API's route groups under `/api` on `router`, each behind the request log and the per-client rate
+    /// limit (keyed on the context's `clientAddress`, which `HTTPFront.router` resolves behind trusted
+    /// proxies). Authentication happens once, in the groups' middleware: a route added to `subscriber` runs
+    /// only for a valid session token and reads its subject from the context; one added to `admin` (under
+    /// `/api/admin`) only for the admin credential.
+    public func routeGroups(on router: Router<SikaRequestContext>) -> APIRouteGroups {
+        let api = router.group("api")
+            .add(middleware: RequestLogMiddleware<SikaRequestContext>(logger: logger))
+            .add(middleware: ClientRateLimitMiddleware(limiter: perClient))
+            .group(context: APIRequestContext.self)
+        return APIRouteGroups(
+            open: api,
+            subscriber: api.group().add(middleware: SubscriberAuthMiddleware(keys: keys)).group(context: SubscriberRequestContext.self),
+            admin: api.group("admin").add(middleware: AdminAuthMiddleware(configuration: configuration)).group(context: AdminRequestContext.self))
+    }
+
+    /// Adds the API's routes (``routes``) to `router`, in their groups (see ``routeGroups(on:)``).
     public func register(on router: Router<SikaRequestContext>) {
         let api = self
         router.get("/openapi.yaml") { _, _ in
@@ -78,33 +95,32 @@ public struct WalletAPI: Sendable {
                 status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: api.openAPIDocument)))
         }
-        let group = router.group("api")
-            .add(middleware: RequestLogMiddleware<SikaRequestContext>(logger: logger))
-            .add(middleware: ClientRateLimitMiddleware(limiter: perClient))
-        group.post("auth/token") { request, _ in try await api.issueToken(request) }
-        group.post("transactions") { request, _ in try await api.createTransaction(request) }
-        group.get("transactions/:phoneNumber") { request, context in try await api.history(request, context) }
-        group.post("verify-balance") { request, _ in try await api.verifyBalance(request) }
-        group.post("transfer") { request, _ in try await api.offNetTransfer(request) }
-        group.get("transfers/:id") { request, context in try await api.offNetStatus(request, context) }
-        group.post("cards") { request, _ in try await api.linkCard(request) }
-        group.get("cards/:phoneNumber") { request, context in try await api.listCards(request, context) }
-        group.post("admin/cashin") { request, _ in try await api.cashIn(request) }
-        group.post("admin/reversals") { request, _ in try await api.reverse(request) }
-        group.post("admin/subscribers/:phoneNumber/block") { request, context in try await api.setBlocked(request, context, true) }
-        group.post("admin/subscribers/:phoneNumber/unblock") { request, context in try await api.setBlocked(request, context, false) }
-        group.post("admin/demo/reset") { request, _ in try await api.restoreDemoWorld(request) }
+        let groups = routeGroups(on: router)
+        groups.open.post("auth/token") { request, _ in try await api.issueToken(request) }
+
+        let subscriber = groups.subscriber
+        subscriber.post("transactions") { request, context in try await api.createTransaction(request, context) }
+        subscriber.get("transactions/:phoneNumber") { request, context in try await api.history(request, context) }
+        subscriber.post("verify-balance") { request, context in try await api.verifyBalance(request, context) }
+        subscriber.post("transfer") { request, context in try await api.offNetTransfer(request, context) }
+        subscriber.get("transfers/:id") { _, context in try await api.offNetStatus(context) }
+        subscriber.post("cards") { request, context in try await api.linkCard(request, context) }
+        subscriber.get("cards/:phoneNumber") { _, context in try await api.listCards(context) }
+
+        let admin = groups.admin
+        admin.post("cashin") { request, _ in try await api.cashIn(request) }
+        admin.post("reversals") { request, _ in try await api.reverse(request) }
+        admin.post("subscribers/:phoneNumber/block") { _, context in try await api.setBlocked(context, true) }
+        admin.post("subscribers/:phoneNumber/unblock") { _, context in try await api.setBlocked(context, false) }
+        admin.post("demo/reset") { _, _ in try await api.restoreDemoWorld() }
     }
 
     // MARK: Subscribers
 
     func issueToken(_ request: Request) async throws -> Response {
-        var body = try await JSONBody(request)
-        let msisdn = body.msisdn("phoneNumber")
-        let pin = body.pin("pin")
-        try body.validate()
-        try limit(msisdn!)
-        let subscriber = try await mapped { try await money.verifyPin(msisdn: msisdn!, pin: pin!) }
+        let body = try await TokenRequest.decode(from: request, catalog: money.catalog)
+        try limit(body.phoneNumber)
+        let subscriber = try await mapped { try await money.verifyPin(msisdn: body.phoneNumber, pin: body.pin) }
         let now = Date()
         let lifetime = Double(configuration.tokenLifetime.components.seconds)
         let token = try await keys.sign(
@@ -112,27 +128,21 @@ public struct WalletAPI: Sendable {
         return try json(.ok, ["token": .string(token), "tokenType": .string("Bearer"), "expiresIn": .integer(Int64(lifetime))])
     }
 
-    func createTransaction(_ request: Request) async throws -> Response {
-        let subject = try await authenticate(request)
-        var body = try await JSONBody(request)
-        let sender = body.msisdn("senderPhoneNumber")
-        let receiver = body.msisdn("receiverPhoneNumber")
-        let amount = body.amount("amount")
-        let pin = body.pin("pin")
-        if let sender, sender == receiver { body.fail("receiverPhoneNumber", "must differ from senderPhoneNumber") }
-        let key = Self.idempotencyKey(request, &body, required: false)
-        try body.validate()
-        guard sender == subject else { throw APIError.forbidden }
+    func createTransaction(_ request: Request, _ context: SubscriberRequestContext) async throws -> Response {
+        let body = try await TransactionRequest.decode(from: request, catalog: money.catalog)
+        let subject = context.subject.msisdn
+        guard body.senderPhoneNumber == subject else { throw APIError.forbidden }
         try limit(subject)
         let result = try await mapped {
             try await money.transfer(
-                from: sender!, to: receiver!, amount: amount!, pin: pin!, idempotencyKey: "api:\(subject):\(key ?? UUID().uuidString)")
+                from: body.senderPhoneNumber, to: body.receiverPhoneNumber, amount: body.amount, pin: body.pin,
+                idempotencyKey: "api:\(subject):\(body.idempotencyKey ?? UUID().uuidString)")
         }
         return try json(result.replayed ? .ok : .created, Self.transfer(result))
     }
 
-    func history(_ request: Request, _ context: some RequestContext) async throws -> Response {
-        let subject = try await authenticate(request)
+    func history(_ request: Request, _ context: SubscriberRequestContext) async throws -> Response {
+        let subject = context.subject.msisdn
         let number = try Self.pathMSISDN(context)
         guard number.digits == subject else { throw APIError.forbidden }
         try limit(subject)
@@ -154,20 +164,19 @@ public struct WalletAPI: Sendable {
                 "balanceAfter": .integer(entry.balanceAfter), "createdAt": .string(Self.timestamp(entry.transfer.createdAt)),
             ])
         }
-        let next: JSONOut = entries.count == pageSize ? .string(String(entries.last!.transfer.id)) : .null
+        // A full page may have a next one; a short page is the last.
+        var next = JSONOut.null
+        if entries.count == pageSize, let last = entries.last { next = .string(String(last.transfer.id)) }
         return try json(.ok, ["items": .array(items), "nextCursor": next])
     }
 
-    func verifyBalance(_ request: Request) async throws -> Response {
-        let subject = try await authenticate(request)
-        var body = try await JSONBody(request)
-        let msisdn = body.msisdn("phoneNumber")
-        let amount = body.amount("amount")
-        try body.validate()
-        guard msisdn == subject else { throw APIError.forbidden }
+    func verifyBalance(_ request: Request, _ context: SubscriberRequestContext) async throws -> Response {
+        let body = try await BalanceCheckRequest.decode(from: request, catalog: money.catalog)
+        let subject = context.subject.msisdn
+        guard body.phoneNumber == subject else { throw APIError.forbidden }
         try limit(subject)
         let balance = try await mapped { try await money.walletBalance(msisdn: subject) }
-        guard balance >= amount! else {
+        guard balance >= body.amount else {
             throw APIError(
                 .unprocessableContent, "insufficient_funds", "the balance does not cover this amount", fields: ["amount": "above the balance"])
         }
@@ -176,31 +185,16 @@ public struct WalletAPI: Sendable {
 
     /// An off-net transfer through the provider bridge: 201 when the other network credited at once,
     /// 202 with the pending state when its answer is not known yet (follow it at `/api/transfers/{id}`).
-    func offNetTransfer(_ request: Request) async throws -> Response {
-        let subject = try await authenticate(request)
-        var body = try await JSONBody(request)
-        let sender = body.msisdn("senderPhoneNumber")
-        let receiver = body.msisdn("receiverPhoneNumber")
-        let amount = body.amount("amount")
-        let pin = body.pin("pin")
-        let from = body.string("fromService", maxLength: 16)
-        let to = body.string("toService", maxLength: 16)
-        let catalog = money.catalog
-        if let sender, let from, catalog.operatorOwning(msisdn: sender)?.id != from {
-            body.fail("fromService", "must be the sender's network (\(catalog.operatorOwning(msisdn: sender)?.id ?? "none"))")
-        }
-        if let receiver, let to, catalog.operatorOwning(msisdn: receiver)?.id != to {
-            body.fail("toService", "must be the receiver's network (\(catalog.operatorOwning(msisdn: receiver)?.id ?? "none"))")
-        }
-        if let from, let to, from == to { body.fail("toService", "must differ from fromService: use /api/transactions on one network") }
-        let key = Self.idempotencyKey(request, &body, required: false)
-        try body.validate()
-        guard sender == subject else { throw APIError.forbidden }
+    func offNetTransfer(_ request: Request, _ context: SubscriberRequestContext) async throws -> Response {
+        let body = try await OffNetTransferRequest.decode(from: request, catalog: money.catalog)
+        let subject = context.subject.msisdn
+        guard body.senderPhoneNumber == subject else { throw APIError.forbidden }
         try limit(subject)
         guard let offNet else { throw APIError(.serviceUnavailable, "offnet_unavailable", "transfers to other networks are not configured") }
         let outcome = try await mapped {
             try await offNet.send(
-                from: sender!, to: receiver!, amount: amount!, pin: pin!, idempotencyKey: "api:\(subject):\(key ?? UUID().uuidString)")
+                from: body.senderPhoneNumber, to: body.receiverPhoneNumber, amount: body.amount, pin: body.pin,
+                idempotencyKey: "api:\(subject):\(body.idempotencyKey ?? UUID().uuidString)")
         }
         var object = Self.offNet(outcome.transfer)
         object["status"] = .string(outcome.status.rawValue)
@@ -214,13 +208,12 @@ public struct WalletAPI: Sendable {
         return try json(status, object)
     }
 
-    func offNetStatus(_ request: Request, _ context: some RequestContext) async throws -> Response {
-        let subject = try await authenticate(request)
+    func offNetStatus(_ context: SubscriberRequestContext) async throws -> Response {
         guard let id = context.parameters.get("id").flatMap(Int64.init), id > 0 else {
             throw APIError.validation(["id": "must be a transfer id"])
         }
         // Someone else's transfer answers exactly like a missing one: ids are not an oracle.
-        guard let transfer = try await mapped({ try await money.offNetTransfer(id: id) }), transfer.sender == subject else {
+        guard let transfer = try await mapped({ try await money.offNetTransfer(id: id) }), transfer.sender == context.subject.msisdn else {
             throw APIError(.notFound, "unknown_transfer", "no such transfer")
         }
         return try json(.ok, Self.offNet(transfer))
@@ -235,26 +228,22 @@ public struct WalletAPI: Sendable {
         ]
     }
 
-    func linkCard(_ request: Request) async throws -> Response {
-        let subject = try await authenticate(request)
-        var body = try await JSONBody(request)
-        let msisdn = body.msisdn("phoneNumber")
-        let number = body.string("cardNumber", maxLength: 23)
-        let month = body.integer("expiryMonth", in: 1...12)
-        let year = body.integer("expiryYear", in: 2000...2100)
-        let cvv = body.string("cvv", maxLength: 4)
-        try body.validate()
-        guard msisdn == subject else { throw APIError.forbidden }
+    func linkCard(_ request: Request, _ context: SubscriberRequestContext) async throws -> Response {
+        let body = try await CardLinkRequest.decode(from: request, catalog: money.catalog)
+        let subject = context.subject.msisdn
+        guard body.phoneNumber == subject else { throw APIError.forbidden }
         try limit(subject)
         guard let vault = cardVault else { throw APIError(.serviceUnavailable, "cards_disabled", "card linking is not configured") }
         let card = try await mapped {
-            try await money.linkCard(msisdn: subject, number: number!, expiryMonth: Int(month!), expiryYear: Int(year!), cvv: cvv!, vault: vault)
+            try await money.linkCard(
+                msisdn: subject, number: body.cardNumber, expiryMonth: body.expiryMonth, expiryYear: body.expiryYear, cvv: body.cvv,
+                vault: vault)
         }
         return try json(.created, Self.card(card))
     }
 
-    func listCards(_ request: Request, _ context: some RequestContext) async throws -> Response {
-        let subject = try await authenticate(request)
+    func listCards(_ context: SubscriberRequestContext) async throws -> Response {
+        let subject = context.subject.msisdn
         let number = try Self.pathMSISDN(context)
         guard number.digits == subject else { throw APIError.forbidden }
         let cards = try await mapped { try await money.cards(msisdn: subject) }
@@ -268,33 +257,25 @@ public struct WalletAPI: Sendable {
         ]
     }
 
-    // MARK: Admin
+    // MARK: Admin (every handler here runs behind AdminAuthMiddleware)
 
     func cashIn(_ request: Request) async throws -> Response {
-        try authenticateAdmin(request)
-        var body = try await JSONBody(request)
-        let msisdn = body.msisdn("phoneNumber")
-        let amount = body.amount("amount")
-        let agent = body.string("agentCode", required: false, maxLength: 6)
-        let key = Self.idempotencyKey(request, &body, required: true) ?? ""
-        try body.validate()
-        let result = try await mapped { try await money.cashIn(to: msisdn!, amount: amount!, agentCode: agent, idempotencyKey: "admin:\(key)") }
+        let body = try await CashInRequest.decode(from: request, catalog: money.catalog)
+        let result = try await mapped {
+            try await money.cashIn(
+                to: body.phoneNumber, amount: body.amount, agentCode: body.agentCode, idempotencyKey: "admin:\(body.idempotencyKey)")
+        }
         logger.notice("admin cash-in", metadata: ["ref": "\(result.reference)", "amount": "\(result.amount)"])
         return try json(result.replayed ? .ok : .created, Self.transfer(result))
     }
 
     func reverse(_ request: Request) async throws -> Response {
-        try authenticateAdmin(request)
-        var body = try await JSONBody(request)
-        let reference = body.string("reference", maxLength: 32)
-        if let reference, TransferReference(reference) == nil { body.fail("reference", "must be a receipt reference like TM261127.000123") }
-        try body.validate()
-        let result = try await mapped { try await money.reverse(reference: reference!) }
+        let body = try await ReversalRequest.decode(from: request, catalog: money.catalog)
+        let result = try await mapped { try await money.reverse(reference: body.reference) }
         return try json(result.replayed ? .ok : .created, Self.transfer(result))
     }
 
-    func setBlocked(_ request: Request, _ context: some RequestContext, _ blocked: Bool) async throws -> Response {
-        try authenticateAdmin(request)
+    func setBlocked(_ context: AdminRequestContext, _ blocked: Bool) async throws -> Response {
         let number = try Self.pathMSISDN(context)
         try await mapped { try await money.setBlocked(msisdn: number.digits, blocked) }
         return try json(.ok, ["phoneNumber": .string(number.digits), "status": .string(blocked ? "blocked" : "active")])
@@ -302,47 +283,12 @@ public struct WalletAPI: Sendable {
 
     // MARK: Helpers
 
-    /// The MSISDN a valid session token speaks for.
-    func authenticate(_ request: Request) async throws -> String {
-        guard let token = Self.bearer(request) else { throw APIError.unauthorized }
-        do {
-            return try await keys.verify(token, as: SessionToken.self).sub.value
-        } catch {
-            throw APIError.unauthorized
-        }
-    }
-
-    func authenticateAdmin(_ request: Request) throws {
-        guard let token = Self.bearer(request),
-            // Compare MACs of both: constant time, whatever the lengths.
-            HMAC<SHA256>.authenticationCode(for: Data(token.utf8), using: SymmetricKey(data: configuration.jwtSecret))
-                == HMAC<SHA256>.authenticationCode(for: Data(configuration.adminToken.utf8), using: SymmetricKey(data: configuration.jwtSecret))
-        else { throw APIError.unauthorized }
-    }
-
     /// The `phoneNumber` path parameter, normalised.
     static func pathMSISDN(_ context: some RequestContext) throws -> MSISDN {
         guard let number = context.parameters.get("phoneNumber").flatMap(MSISDN.init) else {
             throw APIError.validation(["phoneNumber": "must be a Togolese mobile number"])
         }
         return number
-    }
-
-    /// The `Idempotency-Key` header, checked (1 to 128 characters) with the body's other fields.
-    static func idempotencyKey(_ request: Request, _ body: inout JSONBody, required: Bool) -> String? {
-        let key = request.headers[.idempotencyKey]
-        if key == nil && !required { return nil }
-        guard let key, !key.isEmpty, key.utf8.count <= 128 else {
-            body.fail("Idempotency-Key", required ? "required for admin money movements (1 to 128 characters)" : "must be 1 to 128 characters")
-            return nil
-        }
-        return key
-    }
-
-    static func bearer(_ request: Request) -> String? {
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { return nil }
-        let token = header.dropFirst("Bearer ".count).trimmingCharacters(in: .whitespaces)
-        return token.isEmpty ? nil : token
     }
 
     func limit(_ msisdn: String) throws {
@@ -377,10 +323,6 @@ public struct WalletAPI: Sendable {
     static func timestamp(_ millis: Int64) -> String {
         Date(timeIntervalSince1970: Double(millis) / 1000).formatted(.iso8601)
     }
-}
-
-extension HTTPField.Name {
-    static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
 }
 
 /// JSON to send: a closed set of shapes, so every answer is predictable for the OpenAPI document.
