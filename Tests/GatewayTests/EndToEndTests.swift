@@ -24,14 +24,14 @@ import Testing
             let money = world.money
             // SMS checks wait for exactly what the outbox holds for the script (as `script run --connect` does with
             // the ledger at hand), not for a quiet spell that a loaded machine can outlast.
-            let mark = try await money.ledger.lastOutboxID()
+            let mark = try await money.lastOutboxID()
             let target = try await LineScriptTarget.connect(
                 host: "127.0.0.1", port: running.linePort, catalog: GatewayWorld.catalog, tokens: GatewayWorld.tokens,
                 balances: { msisdn in
                     guard let subscriber = try await money.subscriber(msisdn) else { return nil }
                     return try await money.ledger.account(id: subscriber.accountID)?.balance
                 },
-                sentSince: { msisdn in try await money.ledger.sentSMS(to: msisdn, after: mark) })
+                sentSince: { msisdn in try await money.sentSMS(to: msisdn, after: mark) })
             let result = await ScriptRunner { target }.run(script)
             if !result.passed { Issue.record("\(result)") }
             await target.close()
