@@ -23,9 +23,9 @@ struct OpenLoopBench: AsyncParsableCommand {
 
     func run() async throws {
         let result = try await Self.measure(rate: rate, options)
+        if options.hold > 0 { print(result.memory) }
         print(result.header)
         print(result.row)
-        print(result.memory)
         print(result.verified)
     }
 
@@ -46,6 +46,25 @@ struct OpenLoopBench: AsyncParsableCommand {
             clients.append(client)
         }
         let numbers = BenchWorld.numbers(options.wallets)
+        // Memory per open session, on the fresh server before the load (after it, the allocator keeps what the
+        // run used and the difference means nothing): `hold` sessions left waiting at the main menu, then hung up.
+        let idleRSS = probe.residentMiB() ?? 0
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<options.hold {
+                let client = clients[index % clients.count]
+                let sender = numbers[index % numbers.count]
+                group.addTask { _ = try await client.begin(session: "h\(index)", msisdn: sender, dial: "*145#") }
+            }
+            try await group.waitForAll()
+        }
+        let heldRSS = probe.residentMiB() ?? 0
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<options.hold {
+                let client = clients[index % clients.count]
+                group.addTask { try await client.abort(session: "h\(index)") }
+            }
+            try await group.waitForAll()
+        }
         let sessionRate = rate / 7
         let sessions = max(1, Int(sessionRate * options.duration))
         // The window opens once a session that arrived at the start has had time to finish (6 thinks at the
@@ -57,7 +76,6 @@ struct OpenLoopBench: AsyncParsableCommand {
             throw ValidationError("--duration must exceed 6 × --think-max (\(6 * options.thinkMax) s) so that a steady state is measured")
         }
         let recorder = StepRecorder(window: window)
-        let idleRSS = probe.residentMiB() ?? 0
         let monitor = Task { try await recorder.monitor(probe) }
 
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -81,22 +99,11 @@ struct OpenLoopBench: AsyncParsableCommand {
         monitor.cancel()
         let steady = recorder.snapshot()
 
-        // Memory per open session: the same server, `hold` sessions left waiting at the main menu.
-        let beforeHold = probe.residentMiB() ?? 0
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for index in 0..<options.hold {
-                let client = clients[index % clients.count]
-                let sender = numbers[index % numbers.count]
-                group.addTask { _ = try await client.begin(session: "h\(index)", msisdn: sender, dial: "*145#") }
-            }
-            try await group.waitForAll()
-        }
-        let heldRSS = probe.residentMiB() ?? 0
         for client in clients { await client.close() }
         let verified = try server.finish()
         return OpenLoopResult(
-            offered: rate, window: (window.upperBound - window.lowerBound).seconds, steady: steady, idleRSS: idleRSS,
-            beforeHold: beforeHold, held: options.hold, heldRSS: heldRSS, verified: verified)
+            offered: rate, window: (window.upperBound - window.lowerBound).seconds, steady: steady, idleRSS: idleRSS, held: options.hold,
+            heldRSS: heldRSS, verified: verified)
     }
 
     /// One user's transfer journey: dial, then six answers, each after its think time.

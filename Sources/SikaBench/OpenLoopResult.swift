@@ -7,7 +7,6 @@ struct OpenLoopResult {
     let window: Double
     let steady: StepRecorder.State
     let idleRSS: Double
-    let beforeHold: Double
     let held: Int
     let heldRSS: Double
     let verified: String
@@ -26,9 +25,9 @@ struct OpenLoopResult {
             Double(steady.histogram.max) / 1000, steady.peakOpen, cpuPerThousand, steady.peakRSS, steady.failures)
     }
     var memory: String {
-        let perSession = held == 0 ? 0 : (heldRSS - beforeHold) * 1024 / Double(held)
+        let perSession = held == 0 ? 0 : (heldRSS - idleRSS) * 1024 / Double(held)
         return String(
-            format: "server RSS: %.0f MiB idle, %.0f MiB before holding, %.0f MiB with %d open idle sessions (%.2f kB each)", idleRSS, beforeHold,
-            heldRSS, held, perSession)
+            format: "server RSS (fresh server, before the load): %.0f MiB idle, %.0f MiB with %d open idle sessions (%.2f kB each)", idleRSS, heldRSS,
+            held, perSession)
     }
 }

@@ -21,12 +21,14 @@ struct SweepBench: AsyncParsableCommand {
         var verified: [String] = []
         for (index, rate) in rates.enumerated() {
             var runOptions = options
-            // Memory per session is the same at every rate: measure it once, after the last run.
-            if index < rates.count - 1 { runOptions.hold = 0 }
+            // Memory per session is the same at every rate: measure it once, on the first server.
+            if index > 0 { runOptions.hold = 0 }
             let result = try await OpenLoopBench.measure(rate: rate, runOptions)
-            if index == 0 { print(result.header) }
+            if index == 0 {
+                if runOptions.hold > 0 { print(result.memory) }
+                print(result.header)
+            }
             print(result.row)
-            if index == rates.count - 1, runOptions.hold > 0 { print(result.memory) }
             if result.p99 < targetP99, result.steady.failures == 0, result.achieved >= 0.95 * rate { best = max(best ?? 0, rate) }
             verified.append(result.verified)
         }
