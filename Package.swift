@@ -64,6 +64,8 @@ let package = Package(
             dependencies: [
                 "Ledger",
                 "Operators",
+                "MenuEngine",
+                "SikaResources",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
@@ -291,7 +293,7 @@ let package = Package(
         .testTarget(
             name: "MobileMoneyTests",
             dependencies: [
-                "MobileMoney", "Ledger", "Operators", "TestSupport", .product(name: "Yams", package: "Yams"),
+                "MobileMoney", "MenuEngine", "Ledger", "Operators", "TestSupport", .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),

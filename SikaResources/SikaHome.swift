@@ -29,7 +29,7 @@ public struct SikaHome: Sendable {
         Bundle.module.url(forResource: "menus", withExtension: nil)?.deletingLastPathComponent() ?? Bundle.module.bundleURL
     }
 
-    /// `menus/`: the service menus, `actions.yaml` and `operators.yaml`.
+    /// `menus/`: the shared wallet menu, `actions.yaml`, `operators.yaml` and the SMS notices (`receipts.yaml`).
     public var menus: URL { root.appending(path: "menus", directoryHint: .isDirectory) }
     /// `menus/operators.yaml`: numbering, limits and tariffs.
     public var operators: URL { menus.appending(path: "operators.yaml") }

@@ -46,7 +46,7 @@ public struct StoreOptions: ParsableArguments, Sendable {
         let pepper = try PinPepper.load(
             environment: ProcessInfo.processInfo.environment, keyFile: keyFile ?? databasePath + ".key", createIfMissing: createKey)
         let ledger = try await Ledger.openSQLite(path: databasePath, catalog: try catalog(), options: ledgerOptions)
-        return MobileMoney(ledger: ledger, pepper: pepper)
+        return MobileMoney(ledger: ledger, pepper: pepper, receipts: try Receipts.loadShipped())
     }
 }
 

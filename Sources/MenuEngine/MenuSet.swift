@@ -2,9 +2,10 @@ import Foundation
 
 /// Every USSD service loaded from a menus directory, looked up by dial string or id.
 ///
-/// A directory holds one YAML file per service (a top-level `service:` key), the host action
-/// catalog (`actions.yaml`, a top-level `actions:` key) and possibly other data (operators.yaml),
-/// which is ignored here.
+/// A directory holds the service menus: shared menus (a top-level `menu:` key) that the operators of
+/// `operators.yaml` run with their own values (see ``SharedMenus``), and possibly services of their own
+/// (a top-level `service:` key); the host action catalog (`actions.yaml`, a top-level `actions:` key); and
+/// other data (the notices of `receipts.yaml`, which ``NoticeBook`` loads), ignored here.
 public struct MenuSet: Sendable {
     let services: [CompiledService]
     private let byCode: [String: Int]
@@ -31,6 +32,8 @@ public struct MenuSet: Sendable {
         throws(MenuError)
     {
         var definitions: [ServiceDefinition] = []
+        var shared: [ServiceDefinition] = []
+        var operators: [OperatorEntry] = []
         var catalog: ActionCatalog?
         var diagnostics: [Diagnostic] = []
         for file in files {
@@ -38,10 +41,15 @@ public struct MenuSet: Sendable {
             diagnostics += found
             switch parsed {
             case .service(let definition): definitions.append(definition)
+            case .sharedMenu(let definition): shared.append(definition)
             case .actions(let actions): catalog = actions
-            case .other, nil: break
+            case .operators(let entries): operators += entries
+            case .notices, .other, nil: break
             }
         }
+        let instances = SharedMenus.instantiate(shared, operators: operators, rules: rules)
+        definitions += instances.services
+        diagnostics += instances.diagnostics
         var services: [CompiledService] = []
         var byCode: [String: Int] = [:]
         var byID: [String: Int] = [:]

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MenuEngine
+import MobileMoney
 import SikaResources
 
 /// `sika menus …`: tools for menu authors.
@@ -16,7 +17,8 @@ struct Menus: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Report every mistake in a menus directory, with file and line.",
             discussion: """
-                Loads every YAML file of the directory (the service menus, actions.yaml, operators.yaml) and \
+                Loads every YAML file of the directory (the shared menu each operator runs, actions.yaml, \
+                operators.yaml, the SMS notices of receipts.yaml, checked against the notices sika sends) and \
                 prints one line per finding as `file:line: error|warning: message`, then a summary. \
                 Exits non-zero when any error is found; warnings alone do not fail.
                 """
@@ -38,7 +40,7 @@ struct Menus: AsyncParsableCommand {
 
         func run() async throws {
             let url = directory.map { URL(filePath: $0, directoryHint: .isDirectory) } ?? SikaHome().menus
-            let report = MenuLinter().lint(directory: url)
+            let report = MenuLinter(notices: Receipts.requirements).lint(directory: url)
             for diagnostic in report.diagnostics {
                 // Diagnostics name files inside the directory; show them as the user typed the directory.
                 let file =

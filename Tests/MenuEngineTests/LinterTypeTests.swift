@@ -4,9 +4,10 @@ import Testing
 @testable import MenuEngine
 
 /// Every field of a menu file has a type, and the linter says so at the line, for the first value
-/// it meets of the wrong shape: each case edits one line of the shipped T-Money menu.
+/// it meets of the wrong shape: each case edits one line of the shipped wallet menu (which both operators
+/// run) or of the operator data that fills it.
 @Suite struct LinterTypeTests {
-    static let files = ["tmoney.yaml", "flooz.yaml", "actions.yaml", "operators.yaml"].map { name in
+    static let files = ["wallet.yaml", "actions.yaml", "operators.yaml", "receipts.yaml"].map { name in
         (name: name, yaml: (try? String(contentsOf: EngineFixtures.menusDirectory.appending(path: name), encoding: .utf8)) ?? "")
     }
 
@@ -32,7 +33,6 @@ import Testing
         ("attempts: 3", "attempts: three", "attempts must be a whole number, not 'three'"),
         ("attempts: 3", #"attempts: "3""#, #"attempts must be a whole number, not the text "3""#),
         ("attempts: 3", "attempts: 0", "attempts must be between 1 and 10"),
-        ("amount: { min: 100, max: 500000 }", "amount: { min: 100, max: true }", "limits.amount.max must be a whole number"),
         // Booleans are true or false.
         ("paged: true", "paged: sometimes", "paged must be true or false, not 'sometimes'"),
         // Names where a name goes, and never an empty value.
@@ -47,10 +47,10 @@ import Testing
         (#"navigation: { back: "0", home: "00", next: "98" }"#, "navigation: 5", "navigation must be a mapping, not '5'"),
         // A key given twice would silently lose its first value.
         ("  back: { fr: \"0. Retour\", en: \"0. Back\" }\n", "  back: { fr: \"0. Retour\", en: \"0. Back\" }\n  back: x\n", "duplicate key 'back'"),
-        ("currency: FCFA", "currency: FCFA\ncolour: blue", "unknown key 'colour' in the service"),
+        ("currency: FCFA", "currency: FCFA\ncolour: blue", "unknown key 'colour' in the shared menu"),
     ])
     func aValueOfTheWrongTypeIsAnErrorAtItsLine(old: String, new: String, message: String) async throws {
-        let (errors, line) = try await Self.lint("tmoney.yaml", replacing: old, with: new)
+        let (errors, line) = try await Self.lint("wallet.yaml", replacing: old, with: new)
         let matching = errors.filter { $0.message.contains(message) }
         #expect(!matching.isEmpty, "\(new): \(errors.map(\.description))")
         // The finding points at the edited line (or the next: a YAML error is noticed after the fact).
@@ -62,6 +62,23 @@ import Testing
         #expect(twice.contains { $0.message.contains("lists 'ok' twice") }, "\(twice.map(\.description))")
         let (list, _) = try await Self.lint("actions.yaml", replacing: "arguments: [msisdn, amount]", with: "arguments: msisdn")
         #expect(list.contains { $0.message.contains("must be a list") }, "\(list.map(\.description))")
+    }
+
+    @Test(arguments: [
+        // The values operators.yaml gives the shared menu are typed too (the first operator is T-Money).
+        ("maxTransfer: 500000", "maxTransfer: true", "limits.maxTransfer of operator 'tmoney' must be a whole number"),
+        ("minTransfer: 100", "minTransfer: 0", "limits.minTransfer of operator 'tmoney' must be between 1"),
+        ("    menu: wallet\n", "    menu: [wallet]\n", "menu of operator 'tmoney' must be a plain value, not a list"),
+        ("    menu: wallet\n", "    menu: purse\n", "operator 'tmoney' runs menu 'purse', which no file declares"),
+        ("peer: flooz", "peer: moov", "peer of operator 'tmoney' must be another operator's id, not 'moov'"),
+        (#"ussdCode: "*145#""#, #"ussdCode: "145""#, #"ussdCode of operator 'tmoney' must look like "*145#""#),
+    ])
+    func anOperatorValueOfTheWrongTypeIsAnErrorAtItsLine(old: String, new: String, message: String) async throws {
+        let (errors, line) = try await Self.lint("operators.yaml", replacing: old, with: new)
+        let matching = errors.filter { $0.message.contains(message) }
+        #expect(!matching.isEmpty, "\(new): \(errors.map(\.description))")
+        // At the edited line, or at the operator's first line for what concerns the whole entry.
+        #expect(matching.contains { $0.location.file == "operators.yaml" && ($0.location.line == line || $0.location.line < line) })
     }
 
     @Test func theShippedMenusAreStillClean() async throws {

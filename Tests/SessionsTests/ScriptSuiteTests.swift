@@ -25,10 +25,10 @@ let repository = URL(filePath: #filePath).deletingLastPathComponent().deletingLa
         let dir = FileManager.default.temporaryDirectory.appending(path: "broken-menus-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        for name in ["tmoney.yaml", "flooz.yaml", "actions.yaml", "operators.yaml"] {
+        for name in ["wallet.yaml", "actions.yaml", "operators.yaml", "receipts.yaml"] {
             try FileManager.default.copyItem(at: repository.appending(path: "menus/\(name)"), to: dir.appending(path: name))
         }
-        let path = dir.appending(path: "tmoney.yaml")
+        let path = dir.appending(path: "wallet.yaml")
         let original = try String(contentsOf: path, encoding: .utf8)
         let broken = original.replacingOccurrences(of: "Frais:", with: "Frais :")
         #expect(broken != original)

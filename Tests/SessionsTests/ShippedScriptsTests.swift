@@ -48,7 +48,8 @@ import Yams
         let floozOnlyWithOtherData: Set<String> = ["recipient_blocked", "limit_exceeded", "account_blocked"]
         var missing: [String] = []
         for service in ["tmoney", "flooz"] {
-            let yaml = try String(contentsOf: Repository.url("menus/\(service).yaml"), encoding: .utf8)
+            // Both operators run the shared wallet menu.
+            let yaml = try String(contentsOf: Repository.url("menus/wallet.yaml"), encoding: .utf8)
             let screens = try #require((try Yams.load(yaml: yaml) as? [String: Any])?["screens"] as? [String: [String: Any]])
             hostOnly.formUnion(service == "flooz" ? floozOnlyWithOtherData : [])
             for (id, screen) in screens where !["router", "action"].contains(screen["type"] as? String) && !hostOnly.contains(id) {
@@ -65,7 +66,7 @@ import Yams
         for name in try FileManager.default.contentsOfDirectory(atPath: Repository.url("menus").path) {
             try FileManager.default.copyItem(at: Repository.url("menus/\(name)"), to: copy.appending(path: name))
         }
-        let file = copy.appending(path: "tmoney.yaml")
+        let file = copy.appending(path: "wallet.yaml")
         let original = try String(contentsOf: file, encoding: .utf8)
         let broken = original.replacingOccurrences(of: "Frais: {{fee | money}}", with: "Frais: {{total | money}}")
         #expect(broken != original)

@@ -26,12 +26,12 @@ extension SubprocessTests {
             defer { dir.remove() }
             let home = dir.url.appending(path: "home")
             try FileManager.default.createDirectory(at: home.appending(path: "menus"), withIntermediateDirectories: true)
-            for name in ["tmoney.yaml", "flooz.yaml", "actions.yaml", "operators.yaml"] {
+            for name in ["wallet.yaml", "actions.yaml", "operators.yaml", "receipts.yaml"] {
                 try FileManager.default.copyItem(at: repository.appending(path: "menus/\(name)"), to: home.appending(path: "menus/\(name)"))
             }
-            let broken = try String(contentsOf: home.appending(path: "menus/tmoney.yaml"), encoding: .utf8)
+            let broken = try String(contentsOf: home.appending(path: "menus/wallet.yaml"), encoding: .utf8)
                 .replacingOccurrences(of: "next: send_amount", with: "next: nowhere")
-            try broken.write(to: home.appending(path: "menus/tmoney.yaml"), atomically: true, encoding: .utf8)
+            try broken.write(to: home.appending(path: "menus/wallet.yaml"), atomically: true, encoding: .utf8)
             let lint = try await sika(["menus", "lint"], in: dir.url, env: ["SIKA_HOME": home.path])
             #expect(lint.status == 1 && lint.out.contains("'nowhere', which does not exist"), "\(lint.out)")
         }

@@ -7,7 +7,10 @@ import Yams
 /// mistakes, dangling screen references, unknown actions, arguments, outcomes and validators,
 /// missing translations, unknown shared texts, variables shown or passed where some path has not
 /// set them yet, PIN variables shown on a screen, characters outside GSM 03.38, and amount limits
-/// that disagree with `operators.yaml`.
+/// that disagree with `operators.yaml`. A shared menu is checked as each operator runs it, with the
+/// values `operators.yaml` gives it; an `{{operator.KEY}}` or `{{peer.KEY}}` it cannot fill is an error.
+/// The notices file is checked by ``NoticeLint``'s rules (unknown or missing notices given the host's
+/// ``NoticeRequirements``, undeclared variables, missing languages, characters outside GSM 03.38).
 ///
 /// Warnings (worth a look, harmless at run time): unreachable screens; action outcomes that a
 /// screen does not route (they go to the screen's `otherwise`, else the service's `fallback`, so
@@ -18,8 +21,14 @@ import Yams
 /// Variable widths assumed for the 182 estimate: `money` 14, `local` 8, names 20, numbers 11,
 /// references 14, other amounts 7, anything else 12, `statement` a full page.
 public struct MenuLinter: Sendable {
-    /// A linter.
-    public init() {}
+    /// What the host sends, when known: makes missing, unknown and ill-fed notices errors.
+    public let notices: NoticeRequirements?
+
+    /// A linter; give it `notices` (the host's ``NoticeRequirements``) to check the notices file against
+    /// what the host really sends.
+    public init(notices: NoticeRequirements? = nil) {
+        self.notices = notices
+    }
 
     /// Lints every YAML file of `directory`.
     public func lint(directory: URL) -> LintReport {
@@ -31,21 +40,46 @@ public struct MenuLinter: Sendable {
         }
     }
 
-    /// Lints these files (name, text); `actions.yaml` and `operators.yaml` are recognised by content.
+    /// Lints these files (name, text); menus, `actions.yaml`, `operators.yaml` and the notices file are
+    /// recognised by content. Shared menus are checked as each operator runs them, with its values.
     public func lint(files: [(name: String, yaml: String)]) -> LintReport {
         var diagnostics: [Diagnostic] = []
         var services: [ServiceDefinition] = []
+        var shared: [ServiceDefinition] = []
+        var operators: [OperatorEntry] = []
+        var noticeFiles: [NoticeFile] = []
         var catalog: ActionCatalog?
-        var operatorLimits: [String: (min: Int64?, max: Int64?)] = [:]
         for file in files {
             let (parsed, found) = MenuFileParser.parse(yaml: file.yaml, file: file.name)
             diagnostics += found
             switch parsed {
             case .service(let service): services.append(service)
+            case .sharedMenu(let menu): shared.append(menu)
             case .actions(let actions): catalog = actions
-            case .other: operatorLimits.merge(Self.operatorLimits(file.yaml), uniquingKeysWith: { first, _ in first })
-            case nil: break
+            case .operators(let entries): operators += entries
+            case .notices(let notices): noticeFiles.append(notices)
+            case .other, nil: break
             }
+        }
+        var operatorLimits: [String: (min: Int64?, max: Int64?)] = [:]
+        for entry in operators {
+            if let code = entry.code, operatorLimits[code] == nil { operatorLimits[code] = (entry.minTransfer, entry.maxTransfer) }
+        }
+        let standalone = Set(services.map(\.id))
+        let instances = SharedMenus.instantiate(shared, operators: operators, rules: .plain)
+        services += instances.services
+        diagnostics += instances.diagnostics
+        for file in noticeFiles {
+            var lint = NoticeLint(file: file, requirements: notices)
+            lint.run()
+            diagnostics += lint.diagnostics
+        }
+        if let notices, noticeFiles.isEmpty, let first = files.first {
+            let keys = notices.notices.keys.sorted().joined(separator: ", ")
+            diagnostics.append(
+                Diagnostic(
+                    .error, .missingNotice, at: SourceLocation(file: first.name, line: 0),
+                    "no notices file (top-level 'notices:') beside the menus; the host sends \(keys)"))
         }
         if catalog == nil, let first = services.first {
             diagnostics.append(Diagnostic(.error, .unknownAction, at: first.location, "no actions.yaml (top-level 'actions:') beside the menus"))
@@ -66,7 +100,7 @@ public struct MenuLinter: Sendable {
             var linter = ServiceLint(service: service, catalog: catalog ?? ActionCatalog(actions: []))
             linter.run()
             diagnostics += linter.diagnostics
-            if let limits = operatorLimits[service.code] {
+            if standalone.contains(service.id), let limits = operatorLimits[service.code] {
                 let location = service.limitsLocation ?? service.location
                 if let min = limits.min, service.amountMinimum != min {
                     diagnostics.append(
@@ -86,21 +120,6 @@ public struct MenuLinter: Sendable {
         var seen = Set<Diagnostic>()
         diagnostics = diagnostics.filter { seen.insert($0).inserted }
         return LintReport(diagnostics: diagnostics, fileCount: files.count)
-    }
-
-    /// Transfer limits by USSD code, read from an `operators.yaml` (empty for other files).
-    static func operatorLimits(_ yaml: String) -> [String: (min: Int64?, max: Int64?)] {
-        guard let root = try? Yams.compose(yaml: yaml), let operators = root.mapping?.value("operators")?.sequence else { return [:] }
-        var result: [String: (min: Int64?, max: Int64?)] = [:]
-        for entry in operators {
-            guard let mapping = entry.mapping, let code = mapping.value("ussdCode")?.scalar?.string else { continue }
-            let limits = mapping.value("limits")?.mapping
-            result[code] = (
-                limits?.value("minTransfer")?.scalar.flatMap { Int64($0.string) },
-                limits?.value("maxTransfer")?.scalar.flatMap { Int64($0.string) }
-            )
-        }
-        return result
     }
 }
 

@@ -29,6 +29,14 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
         case screenTooLong = "screen-too-long"
         case limitsMismatch = "limits-mismatch"
         case duplicateService = "duplicate-service"
+        /// A shared menu's `{{operator.KEY}}` or `{{peer.KEY}}` that operators.yaml does not supply.
+        case unknownValue = "unknown-value"
+        /// A notice or phrase the host never sends.
+        case unknownNotice = "unknown-notice"
+        /// A notice or phrase the host sends that the notices file lacks.
+        case missingNotice = "missing-notice"
+        /// A notice text using a variable its entry does not declare, or declaring one the host does not pass.
+        case unknownVariable = "unknown-variable"
     }
 
     /// Error or warning.

@@ -21,4 +21,13 @@ struct LocalizedText: Sendable {
     var all: [(language: String, template: Template, location: SourceLocation)] {
         templates.sorted { $0.key < $1.key }.map { ($0.key, $0.value, locations[$0.key] ?? location) }
     }
+
+    /// The same text with each language's template transformed (`transform` gets the language and where it is).
+    func mapTemplates(_ transform: (String, Template, SourceLocation) -> Template) -> LocalizedText {
+        var copy = self
+        for (language, template) in templates {
+            copy.templates[language] = transform(language, template, locations[language] ?? location)
+        }
+        return copy
+    }
 }

@@ -5,9 +5,15 @@ import Yams
 enum MenuFile: Sendable {
     /// A USSD service (a file with a top-level `service:` key).
     case service(ServiceDefinition)
+    /// A shared menu (a top-level `menu:` key), run by the operators whose entry names it.
+    case sharedMenu(ServiceDefinition)
     /// The host action catalog (a file with a top-level `actions:` key).
     case actions(ActionCatalog)
-    /// Something else (operators.yaml): not the engine's business.
+    /// The operator data (a top-level `operators:` key): the engine reads which menu each runs and its values.
+    case operators([OperatorEntry])
+    /// The SMS notices (a top-level `notices:` key), see ``NoticeFile``.
+    case notices(NoticeFile)
+    /// Something else: not the engine's business.
     case other
 }
 
@@ -32,6 +38,9 @@ enum MenuFile: Sendable {
 ///     options:
 ///       - { label: { fr: "Envoyer de l'argent", en: "Send money" }, next: send }
 /// ```
+/// A shared menu has `menu: wallet` instead of `service:`, `name:`, `code:` and `limits:`: each operator
+/// whose entry in `operators.yaml` says `menu: wallet` runs it with its own values (see ``SharedMenus``).
+///
 /// Screen types: `menu` (options), `input` (text, validate, var, next), `confirm` (text, next,
 /// cancel), `action` (action, args, on, otherwise), `router` (routes of `when` + `next`), `end`.
 /// Any screen may have `footer:`, `set:` (assignments on entry) and `paged: true`.
@@ -40,6 +49,8 @@ enum MenuFileParser {
         "service", "name", "code", "languages", "start", "home", "fallback", "navigation", "limits", "currency",
         "attempts", "texts", "screens",
     ]
+    /// A shared menu's keys: the service's, less what each operator supplies.
+    static let sharedMenuKeys = serviceKeys.subtracting(["service", "name", "code", "limits"]).union(["menu"])
     static let commonScreenKeys: Set<String> = ["type", "text", "footer", "set", "paged"]
     static let screenKeys: [String: Set<String>] = [
         "menu": ["options"],
@@ -59,9 +70,20 @@ enum MenuFileParser {
             let service = reader.service(root, mapping)
             return (service.map(MenuFile.service), reader.diagnostics)
         }
+        if mapping.value("menu") != nil {
+            let menu = reader.service(root, mapping, shared: true)
+            return (menu.map(MenuFile.sharedMenu), reader.diagnostics)
+        }
         if mapping.value("actions") != nil {
             let catalog = reader.actionCatalog(root)
             return (catalog.map(MenuFile.actions), reader.diagnostics)
+        }
+        if mapping.value("operators") != nil {
+            return (.operators(reader.operatorEntries(root)), reader.diagnostics)
+        }
+        if mapping.value("notices") != nil {
+            let notices = reader.noticeFile(root, mapping)
+            return (notices.map(MenuFile.notices), reader.diagnostics)
         }
         return (.other, reader.diagnostics)
     }
@@ -73,11 +95,14 @@ extension NodeReader {
         return ScreenDefinition.Reference(id: id, location: location(node))
     }
 
-    mutating func service(_ root: Node, _ mapping: Node.Mapping) -> ServiceDefinition? {
-        checkKeys(mapping, allowed: MenuFileParser.serviceKeys, in: "the service")
-        let id = requiredIdentifier(mapping, "service", in: root, "the service")
-        let code = requiredString(mapping, "code", in: root, "the service")
-        if let code, !(code.hasPrefix("*") && code.hasSuffix("#") && code.dropFirst().dropLast().allSatisfy(\.isNumber)) {
+    /// A service file, or with `shared` a shared menu (its id from `menu:`, its code and limits left for
+    /// each operator to fill in).
+    mutating func service(_ root: Node, _ mapping: Node.Mapping, shared: Bool = false) -> ServiceDefinition? {
+        let what = shared ? "the shared menu" : "the service"
+        checkKeys(mapping, allowed: shared ? MenuFileParser.sharedMenuKeys : MenuFileParser.serviceKeys, in: what)
+        let id = requiredIdentifier(mapping, shared ? "menu" : "service", in: root, what)
+        let code = shared ? "*0#" : requiredString(mapping, "code", in: root, what)
+        if !shared, let code, !ServiceDefinition.isUSSDCode(code) {
             error(.structure, mapping.value("code"), "code must look like \"*145#\", not '\(code)'")
         }
         var languages: [String] = []
@@ -93,7 +118,7 @@ extension NodeReader {
         }
         if languages.isEmpty { error(.structure, mapping.value("languages"), "languages must name at least one language") }
         let start = reference(mapping.value("start"), "start")
-        if mapping.value("start") == nil { error(.structure, root, "the service needs 'start:' (its first screen)") }
+        if mapping.value("start") == nil { error(.structure, root, "\(what) needs 'start:' (its first screen)") }
 
         var navigation = Navigation()
         if let node = mapping.value("navigation"), let nav = self.mapping(node, "navigation") {
@@ -137,7 +162,7 @@ extension NodeReader {
                 if let screen = screen(screenID, key: key, value) { screens.append(screen) }
             }
         } else if mapping.value("screens") == nil {
-            error(.structure, root, "the service needs 'screens:'")
+            error(.structure, root, "\(what) needs 'screens:'")
         }
         checkNavigation(navigation, against: screens, at: mapping.value("navigation") ?? root)
         guard let id, let code, let start else { return nil }

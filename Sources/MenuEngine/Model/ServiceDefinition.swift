@@ -33,4 +33,9 @@ struct ServiceDefinition: Sendable {
     func screen(_ id: String) -> ScreenDefinition? {
         screens.first { $0.id == id }
     }
+
+    /// Whether `code` is a USSD code such as `*145#`.
+    static func isUSSDCode(_ code: String) -> Bool {
+        code.hasPrefix("*") && code.hasSuffix("#") && code.count > 2 && code.dropFirst().dropLast().allSatisfy(\.isNumber)
+    }
 }

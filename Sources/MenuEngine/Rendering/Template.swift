@@ -146,6 +146,16 @@ struct Template: Sendable, Hashable {
         return Template(segments: Self.merged(result))
     }
 
+    /// This template with every variable that `resolve` answers for replaced by that literal text, so
+    /// values fixed when the menus load (a shared menu's `{{operator.name}}`) cost nothing per step.
+    func substituting(_ resolve: (VariableReference) -> String?) -> Template {
+        let result = segments.map { segment -> Segment in
+            if case .variable(let reference) = segment, let text = resolve(reference) { return .literal(text) }
+            return segment
+        }
+        return Template(segments: Self.merged(result))
+    }
+
     /// Appends the rendered text to `output`.
     func render(into output: inout String, context: RenderContext) {
         for segment in segments {

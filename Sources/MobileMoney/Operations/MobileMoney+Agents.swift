@@ -53,7 +53,7 @@ extension MobileMoney {
             if !receipt.replayed {
                 try self.notify(
                     tx, number,
-                    Receipt.cashIn(
+                    self.receipts.cashIn(
                         .init(
                             amount: amount, counterparty: sourceName, balance: receipt.creditBalanceAfter, reference: receipt.reference,
                             at: receipt.transfer.createdAt), me.language),
@@ -94,7 +94,7 @@ extension MobileMoney {
             if !receipt.replayed {
                 try self.notify(
                     tx, number,
-                    Receipt.cashOut(
+                    self.receipts.cashOut(
                         .init(
                             amount: amount, fee: receipt.fee, counterparty: agent.label, balance: receipt.debitBalanceAfter,
                             reference: receipt.reference, at: receipt.transfer.createdAt), me.language),

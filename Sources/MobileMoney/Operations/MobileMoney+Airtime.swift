@@ -28,7 +28,7 @@ extension MobileMoney {
                 let at = receipt.transfer.createdAt
                 try self.notify(
                     tx, number,
-                    Receipt.airtimeBought(
+                    self.receipts.airtimeBought(
                         .init(
                             amount: amount, counterparty: target.digits, balance: receipt.debitBalanceAfter, reference: receipt.reference,
                             at: at), me.language),
@@ -37,7 +37,7 @@ extension MobileMoney {
                     let language = try SubscriberRecord.fetch(tx.rows, target)?.language ?? .fr
                     try self.notify(
                         tx, target,
-                        Receipt.airtimeReceived(
+                        self.receipts.airtimeReceived(
                             .init(
                                 amount: amount, counterparty: Subscriber.shortName(me.name), counterpartyMSISDN: number.digits, balance: 0,
                                 reference: receipt.reference, at: at), language),

@@ -79,7 +79,7 @@ extension MobileMoney {
                 let party = Receipt.offNetParty(name: recipientName, msisdn: record.recipient, network: self.networkName(record.destination))
                 let facts = Receipt.Facts(
                     amount: main.amount, fee: main.fee, counterparty: party, balance: balance, reference: record.providerKey, at: tx.now)
-                try self.notify(tx, sender, Receipt.offNetSent(facts, me.language), transfer: main.id)
+                try self.notify(tx, sender, self.receipts.offNetSent(facts, me.language), transfer: main.id)
             }
             return record.with(state: .posted, balance: balance)
         }
@@ -103,7 +103,7 @@ extension MobileMoney {
                 let facts = Receipt.Facts(
                     amount: main.amount, fee: main.fee, counterparty: Receipt.offNetParty(name: nil, msisdn: record.recipient, network: network),
                     balance: balance, reference: record.providerKey, at: tx.now)
-                let body = Receipt.offNetRefunded(facts, network: network, reason: reason, me.language)
+                let body = self.receipts.offNetRefunded(facts, network: network, reason: reason, me.language)
                 try self.notify(tx, sender, body, transfer: main.id)
             }
             return record.with(state: .voided, balance: balance)
@@ -119,7 +119,7 @@ extension MobileMoney {
             if let sender = MSISDN(record.sender), let me = try SubscriberRecord.fetch(tx.rows, sender) {
                 let party = Receipt.offNetParty(name: nil, msisdn: record.recipient, network: self.networkName(record.destination))
                 let facts = Receipt.Facts(amount: main.amount, counterparty: party, balance: 0, reference: record.providerKey, at: main.createdAt)
-                try self.notify(tx, sender, Receipt.offNetPending(facts, me.language), transfer: main.id)
+                try self.notify(tx, sender, self.receipts.offNetPending(facts, me.language), transfer: main.id)
             }
             return true
         }

@@ -44,7 +44,8 @@ extension MobileMoney {
                                 amount: amount, counterparty: MSISDN(sender)?.digits ?? sender, balance: receipt.creditBalanceAfter,
                                 reference: key, at: tx.now)
                             try self.notify(
-                                tx, number, Receipt.offNetReceived(facts, network: self.networkName(source), them.language), transfer: transferID)
+                                tx, number, self.receipts.offNetReceived(facts, network: self.networkName(source), them.language),
+                                transfer: transferID)
                         } catch let error as LedgerError where error.code == .limitExceeded {
                             // Limits are checked before anything is written, so nothing of this credit remains.
                             refusal = MobileMoneyError.Code.limitExceeded.rawValue
@@ -110,7 +111,7 @@ extension MobileMoney {
             let facts = Receipt.Facts(
                 amount: existing.amount, counterparty: existing.source, balance: receipt.debitBalanceAfter, reference: key, at: tx.now)
             try self.notify(
-                tx, number, Receipt.offNetReversed(facts, network: self.networkName(source), them.language), transfer: receipt.transfer.id)
+                tx, number, self.receipts.offNetReversed(facts, network: self.networkName(source), them.language), transfer: receipt.transfer.id)
             return OffNetCredit(
                 operatorID: operatorID, key: key, source: source, recipient: existing.recipient, amount: existing.amount, state: .reversed,
                 code: nil, transferID: creditID, createdAt: existing.createdAt)

@@ -64,7 +64,7 @@ extension MobileMoney {
         if let msisdn = payer.msisdn.flatMap(MSISDN.init), let record = try SubscriberRecord.fetch(tx.rows, msisdn) {
             try notify(
                 tx, msisdn,
-                Receipt.reversalDebited(
+                self.receipts.reversalDebited(
                     .init(amount: original.amount, counterparty: original.reference, balance: payer.balance, reference: receipt.reference, at: at),
                     record.language),
                 transfer: receipt.transfer.id)
@@ -72,7 +72,7 @@ extension MobileMoney {
         if let msisdn = payee.msisdn.flatMap(MSISDN.init), let record = try SubscriberRecord.fetch(tx.rows, msisdn) {
             try notify(
                 tx, msisdn,
-                Receipt.reversalCredited(
+                self.receipts.reversalCredited(
                     .init(
                         amount: original.amount + refunded, counterparty: original.reference, balance: payee.balance, reference: receipt.reference,
                         at: at), record.language),

@@ -28,7 +28,7 @@ extension MobileMoney {
                 NewSubscriber(
                     msisdn: number.digits, operatorID: owner.id, accountID: account.id, name: name, language: language.rawValue, pinSalt: salt,
                     pinHash: hash, createdAt: tx.now))
-            try self.notify(tx, number, Receipt.welcome(name: name, language), transfer: nil)
+            try self.notify(tx, number, self.receipts.welcome(name: name, language), transfer: nil)
             return Subscriber(
                 msisdn: number, operatorID: owner.id, accountID: account.id, name: name, language: language, status: .active, kycTier: tier,
                 lockedUntil: nil)
@@ -66,7 +66,7 @@ extension MobileMoney {
             guard new != old else { throw MobileMoneyError(.samePin, "the new PIN is the old one") }
             guard !self.policy.isTrivial(new, for: number) else { throw MobileMoneyError(.trivialPin, "PIN too easy to guess") }
             try tx.rows.setPin(msisdn: number.digits, salt: salt, hash: hash)
-            try self.notify(tx, number, Receipt.pinChanged(at: tx.now, me.language), transfer: nil)
+            try self.notify(tx, number, self.receipts.pinChanged(at: tx.now, me.language), transfer: nil)
         }
         logger.info("PIN changed", metadata: ["msisdn": "\(number)"])
     }

@@ -41,11 +41,11 @@ extension MobileMoney {
                 accounts: (me.account, them.account))
             if !receipt.replayed {
                 let at = receipt.transfer.createdAt
-                let sent = Receipt.sent(
+                let sent = self.receipts.sent(
                     .init(
                         amount: amount, fee: receipt.fee, counterparty: them.name, counterpartyMSISDN: recipient.digits,
                         balance: receipt.debitBalanceAfter, reference: receipt.reference, at: at), me.language)
-                let received = Receipt.received(
+                let received = self.receipts.received(
                     .init(
                         amount: amount, counterparty: me.name, counterpartyMSISDN: sender.digits, balance: receipt.creditBalanceAfter,
                         reference: receipt.reference, at: at), them.language)

@@ -25,11 +25,18 @@ public final class MobileMoney: Sendable {
     let policy = PinPolicy()
     let options: Options
     let logger: Logger
+    /// The SMS texts (`menus/receipts.yaml`), loaded once.
+    public let receipts: Receipts
     /// Told the outcome of every movement (metrics); see `addTransferObserver`.
     let observers = Mutex<[any TransferObserver]>([])
 
-    public init(ledger: Ledger, pepper: PinPepper, options: Options = Options(), logger: Logger = Logger(label: "sika.money")) {
+    /// - Parameter receipts: the SMS texts; the shipped `menus/receipts.yaml` unless given.
+    public init(
+        ledger: Ledger, pepper: PinPepper, options: Options = Options(), logger: Logger = Logger(label: "sika.money"),
+        receipts: Receipts = .shipped
+    ) {
         self.ledger = ledger
+        self.receipts = receipts
         self.hasher = PinHasher(pepper: pepper)
         self.options = options
         self.logger = logger
