@@ -350,9 +350,10 @@ let package = Package(
         .testTarget(
             name: "SimulatorTests",
             dependencies: [
-                "Simulator", "SimulatorFront", "Serve", "GatewayCore", "HTTPServerSupport", "Sessions", "MobileMoney", "Ledger", "TestSupport",
+                "Simulator", "Serve", "GatewayCore", "Sessions", "MobileMoney", "Ledger", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -273,7 +273,8 @@ public final class SimulatedNetwork: Sendable {
             if let current = state.phones[index].session, state.sessions[current]?.busy == true {
                 throw SimulatorError(.busy, "\(current) is still waiting for its answer")
             }
-            let released = state.phones[index].session.flatMap { state.sessions.removeValue(forKey: $0)?.key }
+            let current = state.phones[index].session
+            let released = current.flatMap { state.sessions.removeValue(forKey: $0)?.key }
             state.nextSession += 1
             let session = "web-\(state.nextSession)"
             state.sessions[session] = Session(msisdn: msisdn, key: "simulator/\(session)", busy: true)
@@ -320,8 +321,9 @@ public final class SimulatedNetwork: Sendable {
         -> SimulatorExchange
     {
         let key = "simulator/\(session)"
+        let outcome = await core.perform(step, key: key)
         let answer: SimulatorExchange.Answer =
-            switch await core.perform(step, key: key) {
+            switch outcome {
             case .reply(let reply): reply.isFinal ? .end(reply.text) : .screen(reply.text)
             case .aborted: .aborted
             case .refused(let error): .refused(GatewayCore.gatewayError(error, session: session, key: key))

@@ -18,7 +18,7 @@ public enum SimulatorFront {
     /// Bodies are a few dozen bytes: a number, a dial string, an input.
     static let maxBody = 4 * 1024
     /// A comment line on the live stream this often, so that a watcher whose page went away is noticed and dropped.
-    static let heartbeat: Duration = .seconds(15)
+    public static let heartbeat: Duration = .seconds(15)
 
     /// Registers the page and the API; `network` nil means the simulator is off.
     public static func register(on router: Router<SikaRequestContext>, network: SimulatedNetwork?, heartbeat: Duration = heartbeat) {
@@ -182,7 +182,8 @@ public enum SimulatorFront {
     ) async throws -> Response {
         do {
             let network = try admitted(request, context, network)
-            guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else {
+            // A cross-origin POST with a form's or text's type needs no preflight; one with JSON's does. DELETE always does.
+            guard request.method != .post || request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else {
                 throw Refusal(status: .unsupportedMediaType, code: "json_required", message: "send Content-Type: application/json")
             }
             return try await body(network)
@@ -253,7 +254,7 @@ public enum SimulatorFront {
 
     static func asset(_ content: String, type: String) -> Response {
         var headers: HTTPFields = [.contentType: type, .cacheControl: "no-cache"]
-        headers[.contentSecurityPolicy] = contentSecurityPolicy
+        headers[HTTPField.Name("Content-Security-Policy")!] = contentSecurityPolicy
         headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: content)))
     }

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
 import Simulator
 import Testing
 
@@ -107,7 +108,11 @@ import Testing
         second.method = .GET
         let open = try await HTTPClient.shared.execute(second, timeout: .seconds(30))
         let drain = Task { for try await _ in open.body {} }
-        try await withTimeout(.seconds(10)) { try await harness.stop() }
+        let (group, task) = (harness.group, harness.task)
+        try await withTimeout(.seconds(10)) {
+            await group.triggerGracefulShutdown()
+            try await task.value
+        }
         drain.cancel()
     }
 

@@ -4,6 +4,7 @@ import GatewayCore
 import Logging
 import MobileMoney
 import NIOCore
+import NIOHTTP1
 import Serve
 import ServiceLifecycle
 import Sessions
