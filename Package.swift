@@ -182,7 +182,7 @@ let package = Package(
         // one SMS sink per operator. Protocol-neutral, so an SMPP front can fill the same inboxes.
         .target(
             name: "Simulator",
-            dependencies: ["GatewayCore", "MobileMoney", "Operators"],
+            dependencies: ["GatewayCore", "Ledger", "MobileMoney", "Operators"],
             swiftSettings: strict
         ),
         // The web simulator: the page (plain HTML/CSS/JS resources) and its JSON + server-sent events API.

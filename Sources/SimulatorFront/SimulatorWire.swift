@@ -18,6 +18,20 @@ enum SimulatorWire {
         let final: Bool
         let error: Refusal?
         let latencyMs: Double
+
+        enum CodingKeys: String, CodingKey { case session, request, answer, screen, final, error, latencyMs }
+
+        /// Absent values are written as `null`, as documented, rather than left out.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(session, forKey: .session)
+            try container.encode(request, forKey: .request)
+            try container.encode(answer, forKey: .answer)
+            try container.encode(screen, forKey: .screen)
+            try container.encode(final, forKey: .final)
+            try container.encode(error, forKey: .error)
+            try container.encode(latencyMs, forKey: .latencyMs)
+        }
     }
 
     struct Refusal: Encodable {
