@@ -25,6 +25,8 @@ let package = Package(
         .library(name: "USSDFront", targets: ["USSDFront"]),
         .library(name: "JSONAPI", targets: ["JSONAPI"]),
         .library(name: "Serve", targets: ["Serve"]),
+        .library(name: "Simulator", targets: ["Simulator"]),
+        .library(name: "SimulatorFront", targets: ["SimulatorFront"]),
         .library(name: "SMPP", targets: ["SMPP"]),
         .library(name: "SMTP", targets: ["SMTP"]),
     ],
@@ -179,12 +181,32 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The simulated mobile network behind the web phone: phones with inboxes, dialling through GatewayCore,
+        // one SMS sink per operator. Protocol-neutral, so an SMPP front can fill the same inboxes.
+        .target(
+            name: "Simulator",
+            dependencies: ["GatewayCore", "Ledger", "MobileMoney", "Operators"],
+            swiftSettings: strict
+        ),
+        // The web simulator: the page (plain HTML/CSS/JS resources) and its JSON + server-sent events API.
+        .target(
+            name: "SimulatorFront",
+            dependencies: [
+                "Simulator", "HTTPServerSupport", "GatewayCore", "LineFront",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("Web")],
+            swiftSettings: strict
+        ),
         // Everything `sika serve` runs as one service group: the fronts on their listeners, SMS delivery,
         // the idle-session sweeper, and whatever other services the process adds.
         .target(
             name: "Serve",
             dependencies: [
-                "GatewayCore", "LineFront", "HTTPServerSupport", "USSDFront", "JSONAPI", "Sessions",
+                "GatewayCore", "LineFront", "HTTPServerSupport", "USSDFront", "JSONAPI", "Sessions", "Simulator", "SimulatorFront",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -259,7 +281,7 @@ let package = Package(
                 "SessionScripts",
                 "Sessions",
                 "ProviderBridge",
-                "GatewayCore", "LineFront", "JSONAPI", "Serve", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "GatewayCore", "LineFront", "JSONAPI", "Serve", "Simulator", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -329,6 +351,18 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SimulatorTests",
+            dependencies: [
+                "Simulator", "Serve", "GatewayCore", "Sessions", "MobileMoney", "Ledger", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),

@@ -10,6 +10,8 @@ import NIOCore
 import NIOPosix
 import ServiceLifecycle
 import Sessions
+import Simulator
+import SimulatorFront
 import Synchronization
 import USSDFront
 
@@ -25,19 +27,24 @@ public final class SikaServer: Sendable {
     public let callback: USSDCallback
     private let additionalServices: [any Service]
     private let api: WalletAPI?
+    /// The simulated network of the web simulator; nil when it is off (its routes then answer `404 simulator_off`).
+    public let simulator: SimulatedNetwork?
     private let httpPort = Mutex<Int?>(nil)
     private let logger: Logger
     private let group: any EventLoopGroup
 
     /// - Parameters:
     ///   - api: the JSON API for apps, served under `/api` beside the USSD callback.
+    ///   - simulator: the web simulator's network, served at `/` and `/simulator/api` on the HTTP listener; its SMS
+    ///     sinks are connected when the service group is made.
     ///   - group: the event loops of both listeners' connections.
     public init(
-        core: GatewayCore, additionalServices: [any Service] = [], api: WalletAPI? = nil,
+        core: GatewayCore, additionalServices: [any Service] = [], api: WalletAPI? = nil, simulator: SimulatedNetwork? = nil,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger
     ) {
         self.core = core
         self.api = api
+        self.simulator = simulator
         self.group = group
         self.lineListener = LineListener(core: core, group: group)
         self.callback = USSDCallback(core: core)
@@ -53,6 +60,8 @@ public final class SikaServer: Sendable {
         let configuration = core.configuration
         let router = HTTPFront.router(core: core, callback: callback)
         api?.register(on: router)
+        SimulatorFront.register(on: router, network: simulator)
+        simulator?.connect()
         let http = Application(
             router: router,
             server: Self.httpServer(configuration: configuration, gate: core.httpConnections),

@@ -7,11 +7,13 @@ import Ledger
 import Logging
 import MobileMoney
 import NIOSSL
+import Operators
 import ProviderBridge
 import ScriptTargets
 import Serve
 import Sessions
 import SikaResources
+import Simulator
 
 /// `sika serve`: the line listener, the HTTP front and SMS delivery in one process.
 struct ServeCommand: AsyncParsableCommand {
@@ -46,6 +48,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds without a step after which a session expires.") var idleTimeout: Int = 180
     @Flag(help: "Seed the demo subscribers if missing, generate missing operator and aggregator tokens, and print them all.")
     var demo = false
+    @Flag(help: "Serve the web simulator (phones in the browser) at / on the HTTP listener; on with --demo. It answers loopback clients only.")
+    var simulator = false
     @Option(help: "Demo world used by --demo (default: fixtures/demo-world.yaml of $SIKA_HOME, else built in).") var world: String?
     @Option(help: "Seconds an ended POST /ussd session answers its final screen again (and refuses other requests under its id).")
     var endedRetention: Int = 600
@@ -171,8 +175,11 @@ struct ServeCommand: AsyncParsableCommand {
             startLimiter: TokenBucketLimiter(
                 capacity: sessionStartsPerMinute, refillPerSecond: Double(sessionStartsPerMinute) / 60, maxKeys: rateLimitKeys))
         let core = GatewayCore(sessions: sessions, configuration: configuration, metrics: metrics, logger: gatewayLogger)
-        if let demoWorld { api.api?.demoRestore = Self.demoRestore(demoWorld, money: money, offNet: offNet, sessions: sessions) }
-        let server = SikaServer(core: core, additionalServices: offNet.services, api: api.api, logger: logger)
+        let network = (demo || simulator) ? SimulatedNetwork(core: core, contacts: Self.contacts(demoWorld, catalog: money.catalog)) : nil
+        if let demoWorld {
+            api.api?.demoRestore = Self.demoRestore(demoWorld, money: money, offNet: offNet, sessions: sessions, simulator: network)
+        }
+        let server = SikaServer(core: core, additionalServices: offNet.services, api: api.api, simulator: network, logger: logger)
         let providers = money.catalog.operators.enumerated().map { "\($0.element.name) http://127.0.0.1:\(providerPort + $0.offset)" }
         let apiLine = api.line
         let ledgerPath = money.ledger.location
@@ -201,6 +208,10 @@ struct ServeCommand: AsyncParsableCommand {
             lines.append("Ledger \(ledgerPath): \(durability) (read back from the writer).")
             lines.append("Provider simulators: \(providers.joined(separator: ", ")).")
             lines.append(apiLine)
+            lines.append(
+                network == nil
+                    ? "Web simulator off (--simulator or --demo turns it on)."
+                    : "Web simulator: http://\(httpHost):\(http)/ (phones in the browser; answers clients on this machine only).")
             lines.append(connections)
             if showTokens {
                 for (op, token) in tokens.tokens.sorted(by: { $0.key < $1.key }) {
@@ -219,6 +230,15 @@ struct ServeCommand: AsyncParsableCommand {
             Self.say(lines.joined(separator: "\n"))
         }
         try await server.serviceGroup(handlingSignals: true).run()
+    }
+
+    /// The demo subscribers, offered by the web simulator's phone picker.
+    static func contacts(_ world: DemoWorld?, catalog: OperatorCatalog) -> [SimulatedNetwork.Contact] {
+        (world?.subscribers ?? []).compactMap { person in
+            catalog.operatorOwning(msisdn: person.msisdn).map {
+                SimulatedNetwork.Contact(msisdn: person.msisdn, name: person.name, operatorID: $0.id)
+            }
+        }
     }
 
     /// The connection caps and timeouts from the flags, over the defaults that fit the descriptor budget.

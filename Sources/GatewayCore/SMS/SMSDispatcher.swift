@@ -97,20 +97,40 @@ public final class SMSDispatcher: Sendable {
                 return
             }
             waiting += messages.count
-            let pick = state.withLock { state -> ([OutboxMessage], Sink)? in
+            let picks = state.withLock { state -> [([OutboxMessage], Sink)] in
                 let fresh = messages.filter { !state.inFlight.contains($0.id) }
                 let writable = state.sinks[operatorID, default: []].filter { $0.sink.isReady }
-                guard !fresh.isEmpty, !writable.isEmpty else { return nil }
+                guard !fresh.isEmpty, !writable.isEmpty else { return [] }
+                let picks = Self.route(fresh, among: writable, turn: state.roundRobin &+ 1)
                 state.roundRobin &+= 1
-                state.inFlight.formUnion(fresh.map(\.id))
-                state.deliveries += 1
-                return (fresh, writable[state.roundRobin % writable.count])
+                state.inFlight.formUnion(picks.flatMap { $0.0.map(\.id) })
+                state.deliveries += picks.count
+                return picks
             }
-            if let pick {
+            for pick in picks {
                 Task { await self.deliver(pick.0, via: pick.1) }
             }
         }
         metrics.smsQueued.set(Int64(waiting))
+    }
+
+    /// Which ready sink takes which messages: a number's messages go to a sink that claims it; the rest in one
+    /// batch to one sink, round robin among the ordinary sinks, or among the fallback ones when there are none.
+    private static func route(_ messages: [OutboxMessage], among sinks: [Sink], turn: Int) -> [([OutboxMessage], Sink)] {
+        var claimed: [Int: [OutboxMessage]] = [:]
+        var rest: [OutboxMessage] = []
+        for message in messages {
+            if let sink = sinks.first(where: { $0.sink.claims(msisdn: message.msisdn) }) {
+                claimed[sink.id, default: []].append(message)
+            } else {
+                rest.append(message)
+            }
+        }
+        var picks = sinks.compactMap { sink in claimed[sink.id].map { ($0, sink) } }
+        let ordinary = sinks.filter { !$0.sink.isFallback }
+        let pool = ordinary.isEmpty ? sinks : ordinary
+        if !rest.isEmpty { picks.append((rest, pool[turn % pool.count])) }
+        return picks
     }
 
     /// Waits (at most `timeout`) for the deliveries under way: part of a graceful shutdown.

@@ -14,4 +14,18 @@ public protocol SMSSink: AnyObject, Sendable {
     /// delivered, the others stay in the outbox for a later pass. Delivery is at least once: a crash
     /// between this and the mark sends a message again.
     func deliver(_ messages: [OutboxMessage]) async -> [OutboxMessage.ID]
+    /// Whether this sink reaches `msisdn` in particular (see the default below).
+    func claims(msisdn: String) -> Bool
+    /// Whether this sink takes only what no other sink of its operator takes (see the default below).
+    var isFallback: Bool { get }
+}
+
+extension SMSSink {
+    /// Whether this sink reaches `msisdn` in particular, so that the number's SMS go to it rather than to
+    /// any sink of the operator: the simulated network claims the phones open in the web simulator. None by default.
+    public func claims(msisdn: String) -> Bool { false }
+
+    /// A fallback sink takes only what no other ready sink of its operator takes (the simulated network
+    /// keeps SMS for numbers no phone is open for, while no gateway of the operator is connected). No by default.
+    public var isFallback: Bool { false }
 }

@@ -1,0 +1,109 @@
+import Foundation
+import GatewayCore
+import Ledger
+import Logging
+import Sessions
+import Simulator
+import Synchronization
+import TestSupport
+import Testing
+
+/// How the dispatcher shares an operator's SMS between the simulated network and the operator's own connections.
+@Suite struct SMSRoutingTests {
+    /// An operator's connection, recording what it was handed.
+    final class RecordingSink: SMSSink {
+        let operatorID: String
+        private let received = Mutex<[OutboxMessage]>([])
+
+        init(operatorID: String) { self.operatorID = operatorID }
+
+        var isReady: Bool { true }
+        var messages: [OutboxMessage] { received.withLock { $0 } }
+
+        func deliver(_ messages: [OutboxMessage]) async -> [OutboxMessage.ID] {
+            received.withLock { $0 += messages }
+            return messages.map(\.id)
+        }
+    }
+
+    static func core() async throws -> (GatewayCore, TestWorld) {
+        let world = try await TestWorld.make(markSeedSMSDelivered: true)
+        let core = GatewayCore(
+            sessions: SessionManager(menus: Shipped.menus, money: world.money), configuration: GatewayConfiguration(),
+            logger: .quiet("sika.simulator.test"))
+        return (core, world)
+    }
+
+    /// Kofi sends Ama 5 000 FCFA from his simulated phone.
+    static func transfer(_ network: SimulatedNetwork) async throws {
+        let session = try await network.dial("22890112233", "*145*1*1*90445566*5000#").session
+        _ = try await network.answer(session, "1")
+        let end = try await network.answer(session, "2580")
+        guard case .end(let text) = end.answer, text.contains("44 950 FCFA") else { throw SimulatorError(.malformed, "transfer failed: \(end)") }
+    }
+
+    static func deliverAll(_ core: GatewayCore) async {
+        await core.dispatcher.pass()
+        await core.dispatcher.drain(timeout: .seconds(5))
+    }
+
+    @Test func anOpenPhoneGetsItsSMSAndTheOperatorsConnectionTheOthers() async throws {
+        let (core, world) = try await Self.core()
+        let network = SimulatedNetwork(core: core)
+        network.connect()
+        let line = RecordingSink(operatorID: "tmoney")
+        _ = core.dispatcher.connect(line)
+        try await network.addPhone("22890112233")
+        try await Self.transfer(network)
+        await Self.deliverAll(core)
+        // Kofi's phone is open: his receipt is on it. Ama has none open: hers goes to the operator's connection.
+        #expect(try network.inbox("22890112233").count == 1)
+        #expect(try network.inbox("22890112233").first?.text.contains("44 950 FCFA") == true)
+        #expect(line.messages.map(\.msisdn) == ["22890445566"])
+        #expect(try await world.money.ledger.undeliveredSMS(operatorID: "tmoney", limit: 10).isEmpty)
+    }
+
+    @Test func withoutAConnectionTheNetworkKeepsSMSForAPhoneOpenedLater() async throws {
+        let (core, _) = try await Self.core()
+        let network = SimulatedNetwork(core: core)
+        network.connect()
+        try await network.addPhone("22890112233")
+        try await Self.transfer(network)
+        await Self.deliverAll(core)
+        try await network.addPhone("22890445566")
+        let inbox = try network.inbox("22890445566")
+        #expect(inbox.count == 1 && inbox[0].text.contains("30 000 FCFA") && !inbox[0].read)
+        #expect(network.phone("22890445566")?.unread == 1)
+        try network.markRead("22890445566")
+        #expect(network.phone("22890445566")?.unread == 0)
+        #expect(try network.inbox("22890445566").allSatisfy(\.read))
+    }
+
+    @Test func disconnectedTheNetworkTakesNothing() async throws {
+        let (core, world) = try await Self.core()
+        let network = SimulatedNetwork(core: core)
+        network.connect()
+        try await network.addPhone("22890112233")
+        network.disconnect()
+        try await Self.transfer(network)
+        await Self.deliverAll(core)
+        #expect(try network.inbox("22890112233").isEmpty)
+        #expect(try await world.money.ledger.undeliveredSMS(operatorID: "tmoney", limit: 10).count == 2)
+    }
+
+    @Test func dialingAgainHangsUpTheSessionUnderWay() async throws {
+        let (core, _) = try await Self.core()
+        let network = SimulatedNetwork(core: core)
+        try await network.addPhone("22890112233")
+        let first = try await network.dial("22890112233", "*145#")
+        #expect(network.phone("22890112233")?.session == first.session)
+        let second = try await network.dial("22890112233", "*145#")
+        #expect(second.session != first.session)
+        await #expect(throws: SimulatorError.self) { try await network.answer(first.session, "1") }
+        guard case .screen(let menu) = try await network.answer(second.session, "1").answer else {
+            Issue.record("no screen")
+            return
+        }
+        #expect(menu.hasPrefix("Envoyer de l'argent"))
+    }
+}
