@@ -38,7 +38,7 @@ enum MenuFile: Sendable {
 enum MenuFileParser {
     static let serviceKeys: Set<String> = [
         "service", "name", "code", "languages", "start", "home", "fallback", "navigation", "limits", "currency",
-        "attempts", "texts", "screens",
+        "attempts", "texts", "screens", "resume",
     ]
     static let commonScreenKeys: Set<String> = ["type", "text", "footer", "set", "paged"]
     static let screenKeys: [String: Set<String>] = [
@@ -140,8 +140,9 @@ extension NodeReader {
             error(.structure, root, "the service needs 'screens:'")
         }
         checkNavigation(navigation, against: screens, at: mapping.value("navigation") ?? root)
+        let resume = mapping.value("resume").flatMap { self.resume($0, languages: languages.isEmpty ? ["fr"] : languages) }
         guard let id, let code, let start else { return nil }
-        return ServiceDefinition(
+        var definition = ServiceDefinition(
             id: id,
             name: string(mapping.value("name"), "name") ?? id,
             code: code,
@@ -160,6 +161,8 @@ extension NodeReader {
             file: file,
             location: location(root)
         )
+        definition.resume = resume
+        return definition
     }
 
     /// The engine reads a navigation answer before the screen's own: one that is also a menu option's
