@@ -82,6 +82,9 @@ public final class GatewayCore: Sendable {
             case .abort:
                 try await sessions.abort(id: key)
                 outcome = .aborted
+            case .cancel:
+                try await sessions.cancel(id: key)
+                outcome = .aborted
             }
         } catch {
             return .refused(error)

@@ -4,6 +4,8 @@ public enum SessionStep: Sendable, Hashable {
     /// (`line`, `http`) bind the session, so that a resume is only offered to the same binding.
     case begin(msisdn: String, dial: String, operatorID: String? = nil, front: String = "line")
     case reply(input: String)
-    /// The phone or the network released the session (a drop: the session stays resumable).
+    /// The network released the session (a drop: the session stays resumable).
     case abort
+    /// The subscriber cancelled (hung up): the session is forgotten.
+    case cancel
 }

@@ -135,9 +135,9 @@ final class LineConnectionHandler: ChannelDuplexHandler {
         case .continue(let session, let input):
             _ = try authorizedOperator(session: session)
             perform(queues.enqueue(.reply(input: input), session: session))
-        case .abort(let session):
+        case .abort(let session, let cancelled):
             _ = try authorizedOperator(session: session)
-            perform(queues.enqueue(.abort, session: session))
+            perform(queues.enqueue(cancelled ? .cancel : .abort, session: session))
         case .sms(let msisdn, let shortCode, let text):
             try mobileOriginated(msisdn: msisdn, shortCode: shortCode, text: text)
         }

@@ -108,6 +108,14 @@ actor LiveSessions {
         return false
     }
 
+    /// The subscriber cancelled session `id`: forgotten, not suspended. Returns whether it was live.
+    func cancel(_ id: String) -> Bool {
+        endedByMoney[id] = nil
+        guard entries.removeValue(forKey: id) != nil else { return false }
+        store.delete(id: id)
+        return true
+    }
+
     /// A suspended session of `binding` still within its window, without taking it.
     func suspendedSession(for binding: SessionBinding, window: Duration) -> StoredSession? {
         guard let record = suspended[binding] else { return nil }

@@ -126,6 +126,11 @@ public final class SessionManager: Sendable {
         guard await live.drop(id) else { throw SessionError(.unknownSession, "no session \(id)") }
     }
 
+    /// The subscriber cancelled session `id` (hung up): it is forgotten, never offered back.
+    public func cancel(id: String) async throws(SessionError) {
+        guard await live.cancel(id) else { throw SessionError(.unknownSession, "no session \(id)") }
+    }
+
     /// Forgets idle sessions (they become resumable, like a drop) and resumable ones past their window;
     /// call it periodically. Returns how many live sessions were dropped.
     @discardableResult

@@ -111,6 +111,9 @@ final class HTTPScriptTarget: ScriptTarget {
     /// The callback convention has no release: the aggregator simply stops calling.
     func abort(session: String) async throws { await drop?(session) }
 
+    /// A phone hanging up: the aggregator just stops calling, and the session waits for its timeout.
+    func cancel(session: String) async throws {}
+
     func smsReceived(msisdn: String) async throws -> [String] {
         let first = firstMessage
         return try await money.ledger.read { rows in try rows.messages(to: msisdn, after: first).map(\.body) }
