@@ -135,6 +135,15 @@ actor LiveSessions {
         return current
     }
 
+    /// Forgets the suspended sessions of `msisdn`, and its ended ones waiting for a late drop.
+    func forgetSuspended(msisdn: String) {
+        for (binding, record) in suspended where binding.msisdn == msisdn {
+            suspended[binding] = nil
+            store.delete(id: record.id)
+        }
+        endedByMoney = endedByMoney.filter { $0.value.entry.msisdn != msisdn }
+    }
+
     /// The stored engine state of a live session, without taking it.
     func peek(_ id: String) -> MenuSession? { entries[id]?.session }
 

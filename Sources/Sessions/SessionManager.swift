@@ -131,6 +131,9 @@ public final class SessionManager: Sendable {
         guard await live.cancel(id) else { throw SessionError(.unknownSession, "no session \(id)") }
     }
 
+    /// Forgets every resumable session of `msisdn` (the demo reset between session scripts).
+    public func forgetResumable(msisdn: String) async { await live.forgetSuspended(msisdn: msisdn) }
+
     /// Forgets idle sessions (they become resumable, like a drop) and resumable ones past their window;
     /// call it periodically. Returns how many live sessions were dropped.
     @discardableResult

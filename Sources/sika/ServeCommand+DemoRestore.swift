@@ -9,7 +9,7 @@ extension ServeCommand {
     /// the live server starts from the seeded world: pending off-net transfers are settled first, through
     /// the real reconciler asked at once (held credits are fenced at the provider, then voided: money is
     /// never guessed), then the world file is restored (`DemoWorld.restore`), then the demo numbers get
-    /// their session-start allowance back.
+    /// their session-start allowance back and their resumable sessions are forgotten.
     static func demoRestore(
         _ world: DemoWorld, money: MobileMoney, offNet: ProviderNetwork, sessions: SessionManager
     ) -> @Sendable () async throws -> DemoWorld.RestoreReport {
@@ -22,7 +22,11 @@ extension ServeCommand {
         return {
             _ = await reconciler.reconcile()
             let report = try await world.restore(into: money)
-            for number in world.subscribers.map(\.msisdn) + report.removed { sessions.resetSessionStarts(msisdn: number) }
+            for number in world.subscribers.map(\.msisdn) + report.removed {
+                sessions.resetSessionStarts(msisdn: number)
+                // A session dropped before the restore belongs to a world that is gone: never offer it back.
+                await sessions.forgetResumable(msisdn: number)
+            }
             return report
         }
     }
