@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "MenuEngine", targets: ["MenuEngine"]),
         .library(name: "SessionScripts", targets: ["SessionScripts"]),
         .library(name: "Sessions", targets: ["Sessions"]),
+        .library(name: "SessionsSQLite", targets: ["SessionsSQLite"]),
         .library(name: "ScriptTargets", targets: ["ScriptTargets"]),
         .library(name: "ProviderBridge", targets: ["ProviderBridge"]),
         .library(name: "GatewayCore", targets: ["GatewayCore"]),
@@ -89,6 +90,12 @@ let package = Package(
         .target(
             name: "Sessions",
             dependencies: ["MenuEngine", "MobileMoney", "Ledger", "Operators"],
+            swiftSettings: strict
+        ),
+        // The durable session store: its own SQLite file beside the ledger's (the only other module with SQL).
+        .target(
+            name: "SessionsSQLite",
+            dependencies: ["Sessions", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         .target(
@@ -280,6 +287,7 @@ let package = Package(
                 "MenuEngine",
                 "SessionScripts",
                 "Sessions",
+                "SessionsSQLite",
                 "ProviderBridge",
                 "GatewayCore", "LineFront", "JSONAPI", "Serve", "Simulator", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -332,7 +340,8 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "GatewayCore", "LineFront", "USSDFront", "JSONAPI", "Serve", "HTTPServerSupport", "ProviderBridge", "Sessions", "ScriptTargets",
+                "GatewayCore", "LineFront", "USSDFront", "JSONAPI", "Serve", "HTTPServerSupport", "ProviderBridge", "Sessions", "SessionsSQLite",
+                "ScriptTargets",
                 "SessionScripts", "MobileMoney", "Ledger", "LedgerSQLite", "MenuEngine",
                 "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -369,7 +378,7 @@ let package = Package(
         .testTarget(
             name: "SessionsTests",
             dependencies: [
-                "Sessions", "ScriptTargets", "SessionScripts", "MenuEngine", "MobileMoney", "Ledger", "Operators", "TestSupport",
+                "Sessions", "SessionsSQLite", "ScriptTargets", "SessionScripts", "MenuEngine", "MobileMoney", "Ledger", "Operators", "TestSupport",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict),
@@ -377,7 +386,8 @@ let package = Package(
         .executableTarget(
             name: "SikaBench",
             dependencies: [
-                "CommandSupport", "Operators", "Ledger", "LedgerSQLite", "MobileMoney", "MenuEngine", "Sessions", "ProviderBridge", "GatewayCore",
+                "CommandSupport", "Operators", "Ledger", "LedgerSQLite", "MobileMoney", "MenuEngine", "Sessions", "SessionsSQLite", "ProviderBridge",
+                "GatewayCore",
                 "LineFront", "Serve", "SikaResources",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"), "ChildProcess",

@@ -73,14 +73,17 @@ public final class GatewayCore: Sendable {
         let outcome: StepOutcome
         do throws(SessionError) {
             switch step {
-            case .begin(let msisdn, let dial):
-                let reply = try await sessions.begin(id: key, msisdn: msisdn, dial: dial)
+            case .begin(let msisdn, let dial, let operatorID, let front):
+                let reply = try await sessions.begin(id: key, msisdn: msisdn, dial: dial, operatorID: operatorID, front: front)
                 metrics.sessionsStarted.increment()
                 outcome = .reply(reply)
             case .reply(let input):
                 outcome = .reply(try await sessions.reply(id: key, input: input))
             case .abort:
                 try await sessions.abort(id: key)
+                outcome = .aborted
+            case .cancel:
+                try await sessions.cancel(id: key)
                 outcome = .aborted
             }
         } catch {

@@ -93,15 +93,24 @@ public struct SessionQueues: Sendable {
             // A refused start leaves no session; a 404 means it expired. Other refusals (a bad answer) keep it.
             if case .begin = step { over = true } else { over = error.code == .unknownSession }
         }
+        var endedOnScreen = false
+        if case .reply(let reply) = outcome { endedOnScreen = reply.isFinal }
         guard open else {
-            // The connection went away while the step ran: nobody will see the answer.
+            // The connection went away while the step ran: nobody will see the answer. Released even when the
+            // step ended the session: its last screen (a money outcome) was never seen, which a resume shows.
             slots[session] = nil
-            return over ? [] : [.release(keys: [slot.key])]
+            return !over || endedOnScreen ? [.release(keys: [slot.key])] : []
         }
         var actions: [Action] = [.answer(session: session, key: slot.key, outcome: outcome)]
         if over {
             slots[session] = nil
-            actions += slot.queue.map { _ in .refuse(GatewayError(.unknownSession, session: session, "session \(session) is over")) }
+            // An ABORT that waited behind the last step: the network released the session before its last
+            // screen reached the phone. Not an error; the session manager hears of it.
+            let dropped = endedOnScreen && slot.queue.contains(.abort)
+            actions += slot.queue.filter { !(dropped && $0 == .abort) }.map { _ in
+                .refuse(GatewayError(.unknownSession, session: session, "session \(session) is over"))
+            }
+            if dropped { actions.append(.release(keys: [slot.key])) }
         } else {
             slots[session] = slot
             actions += pump(session)

@@ -18,5 +18,11 @@ public struct SessionSweeper: Service {
                 if expired > 0 { metrics.sessionsEnded.increment(by: Int64(expired)) }
             }
         }
+        // The listeners stopped before this service (reverse order): no step changes a session any more.
+        do {
+            try await sessions.flush()
+        } catch {
+            core.logger.error("session store not flushed at shutdown", metadata: ["error": "\(error)"])
+        }
     }
 }

@@ -8,8 +8,8 @@ public enum ClientLine: Sendable, Hashable {
     case begin(session: String, msisdn: String, dial: String)
     /// `CONTINUE <session> <input>`
     case `continue`(session: String, input: String)
-    /// `ABORT <session>`
-    case abort(session: String)
+    /// `ABORT <session>` (the network released it: resumable) or `ABORT <session> cancel` (the subscriber cancelled).
+    case abort(session: String, cancelled: Bool = false)
     /// `SMS <msisdn> <shortcode> <text>`: mobile-originated.
     case sms(msisdn: String, shortCode: String, text: String)
     /// `PING <token>`
@@ -36,8 +36,15 @@ public enum ClientLine: Sendable, Hashable {
             let fields = try split(rest, into: 2, usage: "CONTINUE <session> <input>")
             return .continue(session: try sessionID(fields[0]), input: LineText.unescape(fields[1]))
         case "ABORT":
-            let fields = try split(rest, into: 1, usage: "ABORT <session>")
-            return .abort(session: try sessionID(fields[0]))
+            guard let rest, let space = rest.firstIndex(of: " ") else {
+                let fields = try split(rest, into: 1, usage: "ABORT <session> [cancel]")
+                return .abort(session: try sessionID(fields[0]))
+            }
+            let session = try sessionID(rest[..<space])
+            guard rest[rest.index(after: space)...] == "cancel" else {
+                throw GatewayError(.malformed, session: session, "usage: ABORT <session> [cancel]")
+            }
+            return .abort(session: session, cancelled: true)
         case "SMS":
             let fields = try split(rest, into: 3, usage: "SMS <msisdn> <shortcode> <text>")
             guard WireIdentifiers.isMSISDN(fields[0]) else { throw GatewayError(.malformed, "bad MSISDN (E.164 digits without +)") }

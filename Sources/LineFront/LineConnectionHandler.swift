@@ -130,13 +130,14 @@ final class LineConnectionHandler: ChannelDuplexHandler {
             let normalized = try core.admit(session: session, msisdn: msisdn, dial: dial, operator: op)
             // Scoped by operator and connection, so that two gateways using the same ids never meet.
             let key = "\(op?.id ?? "-")/\(connectionID)/\(session)"
-            perform(queues.begin(session: session, key: key, step: .begin(msisdn: msisdn, dial: normalized), at: .now))
+            perform(
+                queues.begin(session: session, key: key, step: .begin(msisdn: msisdn, dial: normalized, operatorID: op?.id, front: "line"), at: .now))
         case .continue(let session, let input):
             _ = try authorizedOperator(session: session)
             perform(queues.enqueue(.reply(input: input), session: session))
-        case .abort(let session):
+        case .abort(let session, let cancelled):
             _ = try authorizedOperator(session: session)
-            perform(queues.enqueue(.abort, session: session))
+            perform(queues.enqueue(cancelled ? .cancel : .abort, session: session))
         case .sms(let msisdn, let shortCode, let text):
             try mobileOriginated(msisdn: msisdn, shortCode: shortCode, text: text)
         }

@@ -82,7 +82,7 @@ public struct MenuEngine: Sendable {
 }
 
 /// One engine call's work on a session.
-private struct Machine {
+struct Machine {
     let service: CompiledService
     var session: MenuSession
     var reply: Reply?

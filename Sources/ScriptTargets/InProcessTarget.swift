@@ -70,6 +70,10 @@ public final class InProcessTarget: ScriptTarget {
         try await sessions.abort(id: session)
     }
 
+    public func cancel(session: String) async throws {
+        try await sessions.cancel(id: session)
+    }
+
     public func smsReceived(msisdn: String) async throws -> [String] {
         let first = firstMessage
         return try await sessions.money.ledger.read { rows in try rows.messages(to: msisdn, after: first).map(\.body) }

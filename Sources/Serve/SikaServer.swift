@@ -38,16 +38,18 @@ public final class SikaServer: Sendable {
     ///   - simulator: the web simulator's network, served at `/` and `/simulator/api` on the HTTP listener; its SMS
     ///     sinks are connected when the service group is made.
     ///   - group: the event loops of both listeners' connections.
+    ///   - endedSessions: where the USSD callback retains ended sessions (the durable session store's, so a
+    ///     replayed callback gets its final screen after a restart); by default in memory.
     public init(
         core: GatewayCore, additionalServices: [any Service] = [], api: WalletAPI? = nil, simulator: SimulatedNetwork? = nil,
-        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, endedSessions: (any EndedSessionStore)? = nil, logger: Logger
     ) {
         self.core = core
         self.api = api
         self.simulator = simulator
         self.group = group
         self.lineListener = LineListener(core: core, group: group)
-        self.callback = USSDCallback(core: core)
+        self.callback = USSDCallback(core: core, ended: endedSessions)
         self.additionalServices = additionalServices
         self.logger = logger
     }

@@ -98,9 +98,12 @@ private struct Execution {
                 }
             }
         }
-        // A session left open would hold the subscriber in the real gateway: release it.
-        if conversation.abort || !screen.isFinal {
+        // `abort: true` is the network dropping the session; a session merely left open is the phone hanging
+        // up (it would hold the subscriber in the real gateway), which is a cancel, never offered back.
+        if conversation.abort {
             try? await target.abort(session: session)
+        } else if !screen.isFinal {
+            try? await target.cancel(session: session)
         }
         return nil
     }

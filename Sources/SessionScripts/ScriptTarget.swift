@@ -5,10 +5,17 @@ public protocol ScriptTarget: Sendable {
     func begin(session: String, msisdn: String, dial: String) async throws -> Screen
     /// The subscriber answers on the current screen.
     func reply(session: String, input: String) async throws -> Screen
-    /// The phone or network releases the session.
+    /// The network releases the session (a drop: the platform may offer it back).
     func abort(session: String) async throws
+    /// The subscriber hangs up (a cancel: never offered back).
+    func cancel(session: String) async throws
     /// The SMS `msisdn` received since the script started, oldest first.
     func smsReceived(msisdn: String) async throws -> [String]
     /// The wallet balance of `msisdn`, or `nil` when it has no wallet.
     func balance(msisdn: String) async throws -> Int64?
+}
+
+extension ScriptTarget {
+    /// A target that cannot tell a cancel from a drop releases the session the one way it can.
+    public func cancel(session: String) async throws { try await abort(session: session) }
 }

@@ -33,7 +33,12 @@ public final class MemoryEndedSessionStore: EndedSessionStore {
     }
 
     public func retain(_ session: EndedSession, id: String) {
-        let now = now()
+        retain(session, id: id, at: now())
+    }
+
+    /// Retains `session` as of `retainedAt` (a durable store reloading what it kept before a restart).
+    public func retain(_ session: EndedSession, id: String, at retainedAt: Date) {
+        let now = retainedAt
         state.withLock { state in
             let sequence = state.nextSequence
             state.nextSequence += 1
@@ -88,12 +93,5 @@ public final class MemoryEndedSessionStore: EndedSessionStore {
             state.order.removeAll { entries[$0.id]?.sequence != $0.sequence }
             state.head = 0
         }
-    }
-}
-
-extension Duration {
-    /// The duration in seconds, fractions included.
-    fileprivate var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

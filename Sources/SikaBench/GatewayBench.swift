@@ -10,6 +10,7 @@ import MobileMoney
 import Operators
 import Serve
 import Sessions
+import SessionsSQLite
 import SikaResources
 import Synchronization
 
@@ -24,7 +25,11 @@ struct GatewayBench: AsyncParsableCommand {
     @Option(help: "Journeys each session runs, one after the other.") var journeys: Int = 4
     @Option(help: "Funded senders shared by the sessions.") var senders: Int = 100
 
+    @Option(help: "Session store behind the socket run: memory, sqlite, or both (the same journeys on each, and the ratio).")
+    var sessionStore: StoreChoice = .both
     @Flag(help: "Tiny counts: proves the bench runs and verifies clean (CI), measures nothing.") var smoke = false
+
+    enum StoreChoice: String, ExpressibleByArgument, CaseIterable, Sendable { case memory, sqlite, both }
 
     mutating func validate() throws {
         if smoke { (connections, sessions, journeys, senders) = (2, 8, 1, 8) }
@@ -43,47 +48,26 @@ struct GatewayBench: AsyncParsableCommand {
         let world = try await BenchWorld.make(path: dir.appending(path: "gateway.sqlite").path, catalog: catalog, wallets: senders)
         let (money, numbers) = (world.money, world.wallets)
 
-        var configuration = GatewayConfiguration()
-        configuration.linePort = 0
-        configuration.httpPort = 0
-        configuration.tokens = OperatorTokens(tokens: ["tmoney": "bench"])
-        var logger = Logger(label: "sika.bench")
-        logger.logLevel = .warning
-        let manager = SessionManager(menus: menus, money: money)
-        let core = GatewayCore(sessions: manager, configuration: configuration, logger: logger)
-        let server = SikaServer(core: core, logger: logger)
-        let group = try server.serviceGroup()
-        let serving = Task { try await group.run() }
-        let (port, _) = try await server.waitUntilListening()
-
-        var connected: [LineClient] = []
-        for _ in 0..<connections {
-            let client = try await LineClient.connect(host: "127.0.0.1", port: port)
-            try await client.hello(operatorID: "tmoney", token: "bench")
-            connected.append(client)
-        }
-        let clients = connected
         let concurrent = connections * sessions
         print("\(connections) connections x \(sessions) sessions = \(concurrent) concurrent, \(journeys) transfer journeys each (7 steps)")
-        let journeys = self.journeys
-        let socket = try await Self.measure(concurrent: concurrent) { index, record in
-            let client = clients[index % clients.count]
-            let sender = numbers[index % numbers.count]
-            for n in 0..<journeys {
-                let id = "b\(index)-\(n)"
-                var started = ContinuousClock.now
-                var answer = try await client.begin(session: id, msisdn: sender, dial: "*145#")
-                record(ContinuousClock.now - started)
-                for input in Self.inputs {
-                    guard case .screen = answer else { throw ValidationError("journey failed: \(answer.rendered)") }
-                    started = .now
-                    answer = try await client.reply(session: id, input: input)
-                    record(ContinuousClock.now - started)
-                }
-                guard case .end(_, let text) = answer, text.contains("reussi") else { throw ValidationError("journey failed: \(answer.rendered)") }
-            }
+        var results: [(String, Measurement)] = []
+        if sessionStore != .sqlite {
+            results.append(("memory", try await socketRun(money: money, numbers: numbers, menus: menus, store: MemorySessionStore(), tag: "m")))
         }
-        print("over the line socket   \(socket)")
+        if sessionStore != .memory {
+            let store = try SQLiteSessionStore.open(path: dir.appending(path: "gateway.sqlite.sessions.sqlite").path)
+            results.append(("sqlite", try await socketRun(money: money, numbers: numbers, menus: menus, store: store, tag: "s")))
+            print("  session file: journal_mode=\(store.journalMode), synchronous=\(store.synchronous) (read back)")
+        }
+        for (name, measurement) in results {
+            print("over the line socket, sessions in \(name)".padding(toLength: 42, withPad: " ", startingAt: 0) + "\(measurement)")
+        }
+        if results.count == 2 {
+            print(String(format: "sqlite / memory session store   %.2f x", results[1].1.stepsPerSecond / results[0].1.stepsPerSecond))
+        }
+        let socket = results[0].1
+        let manager = SessionManager(menus: menus, money: money)
+        let journeys = self.journeys
         let inProcess = try await Self.measure(concurrent: concurrent) { index, record in
             let sender = numbers[index % numbers.count]
             for n in 0..<journeys {
@@ -102,12 +86,53 @@ struct GatewayBench: AsyncParsableCommand {
         }
         print("in-process (ceiling)   \(inProcess)")
         print(String(format: "socket / in-process   %.0f %%", 100 * socket.stepsPerSecond / inProcess.stepsPerSecond))
+        guard try await money.ledger.verify().isClean else { throw ValidationError("ledger does not verify") }
+        print(try await BenchWorld.durabilityLine(money.ledger))
+    }
 
+    /// The transfer journeys over the loopback line socket, with sessions kept in `store`.
+    func socketRun(money: MobileMoney, numbers: [String], menus: MenuSet, store: any SessionStore, tag: String) async throws -> Measurement {
+        var configuration = GatewayConfiguration()
+        configuration.linePort = 0
+        configuration.httpPort = 0
+        configuration.tokens = OperatorTokens(tokens: ["tmoney": "bench"])
+        var logger = Logger(label: "sika.bench")
+        logger.logLevel = .warning
+        let manager = SessionManager(menus: menus, money: money, store: store)
+        let core = GatewayCore(sessions: manager, configuration: configuration, logger: logger)
+        let server = SikaServer(core: core, endedSessions: store.endedSessions, logger: logger)
+        let group = try server.serviceGroup()
+        let serving = Task { try await group.run() }
+        let (port, _) = try await server.waitUntilListening()
+        var connected: [LineClient] = []
+        for _ in 0..<connections {
+            let client = try await LineClient.connect(host: "127.0.0.1", port: port)
+            try await client.hello(operatorID: "tmoney", token: "bench")
+            connected.append(client)
+        }
+        let clients = connected
+        let journeys = self.journeys
+        let measurement = try await Self.measure(concurrent: connections * sessions) { index, record in
+            let client = clients[index % clients.count]
+            let sender = numbers[index % numbers.count]
+            for n in 0..<journeys {
+                let id = "\(tag)\(index)-\(n)"
+                var started = ContinuousClock.now
+                var answer = try await client.begin(session: id, msisdn: sender, dial: "*145#")
+                record(ContinuousClock.now - started)
+                for input in Self.inputs {
+                    guard case .screen = answer else { throw ValidationError("journey failed: \(answer.rendered)") }
+                    started = .now
+                    answer = try await client.reply(session: id, input: input)
+                    record(ContinuousClock.now - started)
+                }
+                guard case .end(_, let text) = answer, text.contains("reussi") else { throw ValidationError("journey failed: \(answer.rendered)") }
+            }
+        }
         for client in clients { await client.close() }
         await group.triggerGracefulShutdown()
         try await serving.value
-        guard try await money.ledger.verify().isClean else { throw ValidationError("ledger does not verify") }
-        print(try await BenchWorld.durabilityLine(money.ledger))
+        return measurement
     }
 
     /// Step rate and latency percentiles of one run.

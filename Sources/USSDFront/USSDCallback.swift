@@ -93,7 +93,7 @@ public actor USSDCallback {
             let dial = text.isEmpty ? serviceCode : "\(serviceCode.dropLast())*\(text)#"
             do throws(GatewayError) {
                 let admitted = try core.admit(session: id, msisdn: msisdn, dial: dial, operator: operatorID.flatMap(core.catalog.operator))
-                step = .begin(msisdn: msisdn, dial: admitted)
+                step = .begin(msisdn: msisdn, dial: admitted, operatorID: operatorID, front: "http")
             } catch {
                 return refusal(error.code, error.message)
             }

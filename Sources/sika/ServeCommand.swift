@@ -12,6 +12,7 @@ import ProviderBridge
 import ScriptTargets
 import Serve
 import Sessions
+import SessionsSQLite
 import SikaResources
 import Simulator
 
@@ -89,6 +90,14 @@ struct ServeCommand: AsyncParsableCommand {
     var trustedProxy: [String] = []
     @Option(help: "Keys (phones, client addresses) each rate limiter remembers at once.")
     var rateLimitKeys: Int = TokenBucketLimiter.defaultMaxKeys
+    @Option(
+        help: ArgumentHelp(
+            "Where sessions live between steps: sqlite (<db>.sessions.sqlite, survives a restart) or memory (lost on restart).",
+            discussion: "With sqlite, sessions that were waiting for an answer when serve stopped (SIGTERM, SIGKILL) can be resumed "
+                + "by their number within the menu's resume window, and ended POST /ussd sessions still answer their final screen to a "
+                + "replayed request for --ended-retention. See docs/SESSIONS.md.",
+            valueName: "store"))
+    var sessions: SessionStoreKind = .sqlite
 
     func validate() throws {
         guard (0...65535).contains(linePort), (0...65535).contains(httpPort) else { throw ValidationError("ports are 0…65535") }
@@ -170,16 +179,34 @@ struct ServeCommand: AsyncParsableCommand {
             logger: logger)
 
         let metrics = GatewayMetrics()
+        let sessionStore: any SessionStore
+        switch self.sessions {
+        case .memory:
+            sessionStore = MemorySessionStore(endedRetention: configuration.endedRetention, maxEnded: configuration.maxRetainedEndedSessions)
+        case .sqlite:
+            let path = store.databasePath + ".sessions.sqlite"
+            do {
+                sessionStore = try SQLiteSessionStore.open(
+                    path: path, endedRetention: configuration.endedRetention, maxEnded: configuration.maxRetainedEndedSessions)
+            } catch {
+                throw CommandFailure("cannot open the session store \(path): \(error.message)")
+            }
+        }
         let sessions = SessionManager(
             menus: menuSet, money: money, idleTimeout: configuration.idleTimeout, offNet: offNet.bridge,
             startLimiter: TokenBucketLimiter(
-                capacity: sessionStartsPerMinute, refillPerSecond: Double(sessionStartsPerMinute) / 60, maxKeys: rateLimitKeys))
+                capacity: sessionStartsPerMinute, refillPerSecond: Double(sessionStartsPerMinute) / 60, maxKeys: rateLimitKeys),
+            store: sessionStore)
+        let resumable = try await sessions.recover()
         let core = GatewayCore(sessions: sessions, configuration: configuration, metrics: metrics, logger: gatewayLogger)
         let network = (demo || simulator) ? SimulatedNetwork(core: core, contacts: Self.contacts(demoWorld, catalog: money.catalog)) : nil
         if let demoWorld {
             api.api?.demoRestore = Self.demoRestore(demoWorld, money: money, offNet: offNet, sessions: sessions, simulator: network)
         }
-        let server = SikaServer(core: core, additionalServices: offNet.services, api: api.api, simulator: network, logger: logger)
+        let server = SikaServer(
+            core: core, additionalServices: offNet.services, api: api.api, simulator: network, endedSessions: sessionStore.endedSessions,
+            logger: logger)
+        let sessionLine = sessionStore.summary + (resumable > 0 ? " \(resumable) session(s) from before the restart may be resumed." : "")
         let providers = money.catalog.operators.enumerated().map { "\($0.element.name) http://127.0.0.1:\(providerPort + $0.offset)" }
         let apiLine = api.line
         let ledgerPath = money.ledger.location
@@ -206,6 +233,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
             var lines = ["Line protocol on \(lineHost):\(line), HTTP on http://\(httpHost):\(http) (/ussd, /health, /metrics)."]
             lines.append("Ledger \(ledgerPath): \(durability) (read back from the writer).")
+            lines.append(sessionLine)
             lines.append("Provider simulators: \(providers.joined(separator: ", ")).")
             lines.append(apiLine)
             lines.append(
@@ -314,4 +342,9 @@ struct ServeCommand: AsyncParsableCommand {
         print(text)
         fflush(nil)
     }
+}
+
+/// Where `sika serve` keeps sessions between steps.
+enum SessionStoreKind: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case sqlite, memory
 }

@@ -50,7 +50,7 @@ struct GatewayWorld {
         offNet = try InProcessTarget.scriptNetwork(money: money, logger: quiet)
     }
 
-    func core(_ configure: (inout GatewayConfiguration) -> Void = { _ in }) -> GatewayCore {
+    func core(store: any SessionStore = MemorySessionStore(), _ configure: (inout GatewayConfiguration) -> Void = { _ in }) -> GatewayCore {
         var configuration = GatewayConfiguration()
         configuration.tokens = Self.tokens
         configuration.aggregatorTokens = Self.aggregatorTokens
@@ -62,7 +62,7 @@ struct GatewayWorld {
         let metrics = GatewayMetrics()
         return GatewayCore(
             sessions: SessionManager(
-                menus: Self.menus, money: money, idleTimeout: configuration.idleTimeout, offNet: offNet.bridge),
+                menus: Self.menus, money: money, idleTimeout: configuration.idleTimeout, offNet: offNet.bridge, store: store),
             configuration: configuration, metrics: metrics, logger: logger)
     }
 

@@ -19,10 +19,14 @@ final class HTTPScriptTarget: ScriptTarget {
     let money: MobileMoney
     let firstMessage: Int64
     private let consumed = Mutex<[String: String]>([:])
+    private let drop: (@Sendable (String) async -> Void)?
 
-    init(client: any TestClientProtocol, money: MobileMoney) async throws {
+    /// - Parameter drop: what a script's `abort` does: the callback convention has no release, so a test
+    ///   passes the server's own timeout of that session (forced now) to play a network drop.
+    init(client: any TestClientProtocol, money: MobileMoney, drop: (@Sendable (String) async -> Void)? = nil) async throws {
         self.client = client
         self.money = money
+        self.drop = drop
         firstMessage = try await money.ledger.read { try $0.lastMessageID() }
     }
 
@@ -105,7 +109,10 @@ final class HTTPScriptTarget: ScriptTarget {
     }
 
     /// The callback convention has no release: the aggregator simply stops calling.
-    func abort(session: String) async throws {}
+    func abort(session: String) async throws { await drop?(session) }
+
+    /// A phone hanging up: the aggregator just stops calling, and the session waits for its timeout.
+    func cancel(session: String) async throws {}
 
     func smsReceived(msisdn: String) async throws -> [String] {
         let first = firstMessage

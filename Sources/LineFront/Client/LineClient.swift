@@ -103,8 +103,9 @@ public final class LineClient: Sendable {
     }
 
     /// `ABORT`: the protocol answers only when refused, so this does not wait.
-    public func abort(session: String) async throws {
-        try await send("ABORT \(session)")
+    /// - Parameter cancelled: the subscriber cancelled (`ABORT <session> cancel`: not resumable), rather than the network releasing it.
+    public func abort(session: String, cancelled: Bool = false) async throws {
+        try await send(cancelled ? "ABORT \(session) cancel" : "ABORT \(session)")
     }
 
     /// `SMS <msisdn> <shortcode> <text>` (mobile-originated); the reply comes as an SMS line.

@@ -97,6 +97,10 @@ public final class LineScriptTarget: ScriptTarget {
         try await owner(of: session).abort(session: session)
     }
 
+    public func cancel(session: String) async throws {
+        try await owner(of: session).abort(session: session, cancelled: true)
+    }
+
     public func smsReceived(msisdn: String) async throws -> [String] {
         if let sentSince {
             // The outbox commits with the money, before the screen that reports it: every message of the

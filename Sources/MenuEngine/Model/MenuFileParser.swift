@@ -47,7 +47,7 @@ enum MenuFile: Sendable {
 enum MenuFileParser {
     static let serviceKeys: Set<String> = [
         "service", "name", "code", "languages", "start", "home", "fallback", "navigation", "limits", "currency",
-        "attempts", "texts", "screens",
+        "attempts", "texts", "screens", "resume",
     ]
     /// A shared menu's keys: the service's, less what each operator supplies.
     static let sharedMenuKeys = serviceKeys.subtracting(["service", "name", "code", "limits"]).union(["menu"])
@@ -165,8 +165,9 @@ extension NodeReader {
             error(.structure, root, "\(what) needs 'screens:'")
         }
         checkNavigation(navigation, against: screens, at: mapping.value("navigation") ?? root)
+        let resume = mapping.value("resume").flatMap { self.resume($0, languages: languages.isEmpty ? ["fr"] : languages) }
         guard let id, let code, let start else { return nil }
-        return ServiceDefinition(
+        var definition = ServiceDefinition(
             id: id,
             name: string(mapping.value("name"), "name") ?? id,
             code: code,
@@ -185,6 +186,8 @@ extension NodeReader {
             file: file,
             location: location(root)
         )
+        definition.resume = resume
+        return definition
     }
 
     /// The engine reads a navigation answer before the screen's own: one that is also a menu option's

@@ -25,6 +25,8 @@ struct ServiceDefinition: Sendable {
     var screens: [ScreenDefinition]
     var file: String
     var location: SourceLocation
+    /// The `resume:` block; nil when the file has none (the service never resumes).
+    var resume: ResumeDefinition? = nil
 
     func text(_ key: String) -> LocalizedText? {
         texts.first { $0.key == key }?.text

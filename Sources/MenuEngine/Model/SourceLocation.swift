@@ -1,4 +1,4 @@
-/// A place in a menu file, for diagnostics: `menus/tmoney.yaml:42`.
+/// A place in a menu file, for diagnostics: `menus/wallet.yaml:42`.
 public struct SourceLocation: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The file as it was given to the loader (usually its name inside the menus directory).
     public var file: String

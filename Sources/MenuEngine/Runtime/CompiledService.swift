@@ -23,6 +23,8 @@ struct CompiledService: Sendable {
     let moreHint: [String]
     let invalidChoice: [Template]
     let tooManyErrors: [Template]
+    /// What a redial after a drop does.
+    let resume: ResumePolicy
 
     /// The index of `language`, the default language's (0) when the service does not have it.
     @inline(__always)
@@ -62,6 +64,7 @@ struct CompiledService: Sendable {
         self.moreHint = moreHint
         self.invalidChoice = invalidChoice
         self.tooManyErrors = tooManyErrors
+        resume = ResumePolicy(definition.resume, languages: definition.languages)
     }
 }
 

@@ -1,0 +1,236 @@
+import Foundation
+import MenuEngine
+
+/// The live USSD sessions of one process, with their idle deadline, and the suspended ones (lost to a
+/// timeout or a drop) that the same binding may resume. Every change is written to the ``SessionStore``.
+///
+/// An entry is `busy` while a step runs (possibly a slow host action): a second step for the same
+/// session is refused rather than queued, because a phone never sends two answers to one screen and a
+/// gateway that does is retrying.
+actor LiveSessions {
+    struct Entry {
+        var session: MenuSession
+        var binding: SessionBinding
+        /// Unique per session: idempotency keys of its money actions derive from it.
+        var requestBase: String
+        var moneyActions = 0
+        var lastActivity: ContinuousClock.Instant
+        var busy = true
+        /// A suspended session this one offers to resume (the resume question is on screen).
+        var offer: StoredSession?
+        /// The step that ended the session ran a money action (its last screen is the outcome).
+        var endedByMoney = false
+        /// The last screen shown (kept only in memory, for an ended money session's late drop).
+        var lastReply: String?
+        var msisdn: String { binding.msisdn }
+    }
+
+    private var entries: [String: Entry] = [:]
+    private var suspended: [SessionBinding: StoredSession] = [:]
+    /// Sessions whose last step moved money, kept a moment: a drop reported right after means the
+    /// subscriber never saw the outcome, which a resume then shows.
+    private var endedByMoney: [String: (entry: Entry, at: ContinuousClock.Instant)] = [:]
+    private let idleTimeout: Duration
+    private let engine: MenuEngine
+    private let store: any SessionStore
+    /// How long an ended money session waits for a late drop.
+    static let lateDropWindow: Duration = .seconds(30)
+
+    init(idleTimeout: Duration, engine: MenuEngine, store: any SessionStore) {
+        self.idleTimeout = idleTimeout
+        self.engine = engine
+        self.store = store
+    }
+
+    /// Reserves a new session id; refused if it is live.
+    func reserve(_ id: String, entry: Entry) throws(SessionError) {
+        let now = ContinuousClock.now
+        if let existing = entries[id], now - existing.lastActivity < idleTimeout {
+            throw SessionError(.conflict, "session \(id) already exists")
+        }
+        var entry = entry
+        entry.lastActivity = now
+        entries[id] = entry
+    }
+
+    /// Takes a session for one step; refused if unknown, expired or already busy. A just-reserved
+    /// session is taken by its creator without the busy check.
+    func checkOut(_ id: String, reserved: Bool = false) throws(SessionError) -> Entry {
+        let now = ContinuousClock.now
+        guard var entry = entries[id] else { throw SessionError(.unknownSession, "no session \(id)") }
+        guard now - entry.lastActivity < idleTimeout else {
+            entries[id] = nil
+            suspend(id, entry)
+            throw SessionError(.unknownSession, "session \(id) expired")
+        }
+        guard reserved || !entry.busy else { throw SessionError(.conflict, "a reply for \(id) is still pending") }
+        entry.busy = true
+        entries[id] = entry
+        return entry
+    }
+
+    /// Puts a session back after a step and stores it, or drops it when it ended.
+    func checkIn(_ id: String, _ entry: Entry) {
+        guard !entry.session.isEnded else {
+            entries[id] = nil
+            store.delete(id: id)
+            if entry.endedByMoney {
+                pruneEndedByMoney()
+                endedByMoney[id] = (entry, .now)
+            }
+            return
+        }
+        var entry = entry
+        entry.busy = false
+        entry.lastActivity = ContinuousClock.now
+        entries[id] = entry
+        // A session still on its first screen has nothing worth resuming; it is stored anyway so that a
+        // restart knows about it, which costs nothing but a row.
+        if entry.offer == nil { store.save(stored(id, entry, status: .live)) }
+    }
+
+    /// The phone or the network released session `id`: a live session is suspended (resumable), and one
+    /// that just ended on a money outcome the phone never saw becomes resumable to that outcome.
+    /// Returns whether the id was known.
+    func drop(_ id: String) -> Bool {
+        if let entry = entries.removeValue(forKey: id) {
+            suspend(id, entry)
+            return true
+        }
+        if let (entry, _) = endedByMoney.removeValue(forKey: id) {
+            let policy = engine.menus.resumePolicy(ofService: entry.binding.service)
+            guard policy.mode != .off else { return true }
+            var record = stored(id, entry, status: .suspended)
+            record.outcome = lastScreen(of: entry)
+            keepSuspended(record)
+            return true
+        }
+        return false
+    }
+
+    /// The subscriber cancelled session `id`: forgotten, not suspended. Returns whether it was live.
+    func cancel(_ id: String) -> Bool {
+        endedByMoney[id] = nil
+        guard entries.removeValue(forKey: id) != nil else { return false }
+        store.delete(id: id)
+        return true
+    }
+
+    /// A suspended session of `binding` still within its window, without taking it.
+    func suspendedSession(for binding: SessionBinding, window: Duration) -> StoredSession? {
+        guard let record = suspended[binding] else { return nil }
+        guard Date().timeIntervalSince(record.updatedAt) < window.seconds else {
+            suspended[binding] = nil
+            store.delete(id: record.id)
+            return nil
+        }
+        return record
+    }
+
+    /// Takes the suspended session `record` for a resume, or to forget it (No); nil if another session took it first.
+    func claim(_ record: StoredSession) -> StoredSession? {
+        guard let current = suspended[record.binding], current.id == record.id else { return nil }
+        suspended[record.binding] = nil
+        store.delete(id: record.id)
+        return current
+    }
+
+    /// Forgets the suspended sessions of `msisdn`, and its ended ones waiting for a late drop.
+    func forgetSuspended(msisdn: String) {
+        for (binding, record) in suspended where binding.msisdn == msisdn {
+            suspended[binding] = nil
+            store.delete(id: record.id)
+        }
+        endedByMoney = endedByMoney.filter { $0.value.entry.msisdn != msisdn }
+    }
+
+    /// The stored engine state of a live session, without taking it.
+    func peek(_ id: String) -> MenuSession? { entries[id]?.session }
+
+    /// Drops sessions idle for longer than the timeout (they become suspended) and suspended ones past
+    /// their window; returns how many live sessions ended.
+    func expire() -> Int {
+        let now = ContinuousClock.now
+        let stale = entries.filter { !$0.value.busy && now - $0.value.lastActivity >= idleTimeout }
+        for (id, entry) in stale {
+            entries[id] = nil
+            suspend(id, entry)
+        }
+        let wall = Date()
+        for (binding, record) in suspended {
+            let window = engine.menus.resumePolicy(ofService: binding.service).window
+            if wall.timeIntervalSince(record.updatedAt) >= window.seconds {
+                suspended[binding] = nil
+                store.delete(id: record.id)
+            }
+        }
+        pruneEndedByMoney()
+        return stale.count
+    }
+
+    /// Takes back what a store held at start: sessions that were live when the process stopped are
+    /// suspended as of their last step. Returns how many may be resumed.
+    func recover() throws -> Int {
+        let wall = Date()
+        for record in try store.all() {
+            let policy = engine.menus.resumePolicy(ofService: record.binding.service)
+            guard policy.mode != .off, wall.timeIntervalSince(record.updatedAt) < policy.window.seconds,
+                record.outcome != nil || isWorthResuming(record.session)
+            else {
+                store.delete(id: record.id)
+                continue
+            }
+            var record = record
+            record.status = .suspended
+            keepSuspended(record)
+        }
+        return suspended.count
+    }
+
+    var count: Int { entries.count }
+    var suspendedCount: Int { suspended.count }
+
+    // MARK: Internals
+
+    private func suspend(_ id: String, _ entry: Entry) {
+        let policy = engine.menus.resumePolicy(ofService: entry.binding.service)
+        guard entry.offer == nil, policy.mode != .off, isWorthResuming(entry.session) else {
+            // Dropped while the resume question was on screen: the session it offered stays suspended.
+            if entry.offer == nil { store.delete(id: id) }
+            return
+        }
+        keepSuspended(stored(id, entry, status: .suspended))
+    }
+
+    private func keepSuspended(_ record: StoredSession) {
+        if let older = suspended[record.binding], older.id != record.id { store.delete(id: older.id) }
+        suspended[record.binding] = record
+        store.save(record)
+    }
+
+    /// A session that never got past its first screen has nothing to offer back.
+    private func isWorthResuming(_ session: MenuSession) -> Bool {
+        !session.isEnded && !session.history.isEmpty
+    }
+
+    private func stored(_ id: String, _ entry: Entry, status: StoredSession.Status) -> StoredSession {
+        StoredSession(
+            id: id, binding: entry.binding, session: entry.session.isEnded ? entry.session : engine.storable(entry.session),
+            requestBase: entry.requestBase, moneyActions: entry.moneyActions, status: status, updatedAt: Date())
+    }
+
+    private func lastScreen(of entry: Entry) -> String? { entry.lastReply }
+
+    private func pruneEndedByMoney() {
+        let now = ContinuousClock.now
+        if endedByMoney.count > 10_000 { endedByMoney.removeAll() }
+        endedByMoney = endedByMoney.filter { now - $0.value.at < Self.lateDropWindow }
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, fractions included.
+    var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}
