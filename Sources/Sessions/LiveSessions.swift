@@ -22,6 +22,8 @@ actor LiveSessions {
         var endedByMoney = false
         /// The last screen shown (kept only in memory, for an ended money session's late drop).
         var lastReply: String?
+        /// Whether the store holds this session (a session still on its first screen is not written).
+        var stored = false
         var msisdn: String { binding.msisdn }
     }
 
@@ -73,7 +75,7 @@ actor LiveSessions {
     func checkIn(_ id: String, _ entry: Entry) {
         guard !entry.session.isEnded else {
             entries[id] = nil
-            store.delete(id: id)
+            if entry.stored { store.delete(id: id) }
             if entry.endedByMoney {
                 pruneEndedByMoney()
                 endedByMoney[id] = (entry, .now)
@@ -83,10 +85,16 @@ actor LiveSessions {
         var entry = entry
         entry.busy = false
         entry.lastActivity = ContinuousClock.now
+        // A session still on its first screen (or showing the resume question) has nothing worth resuming:
+        // it is not written, which spares the store a write and a delete for every short session.
+        if entry.offer == nil, isWorthResuming(entry.session) {
+            store.save(stored(id, entry, status: .live))
+            entry.stored = true
+        } else if entry.stored {
+            store.delete(id: id)
+            entry.stored = false
+        }
         entries[id] = entry
-        // A session still on its first screen has nothing worth resuming; it is stored anyway so that a
-        // restart knows about it, which costs nothing but a row.
-        if entry.offer == nil { store.save(stored(id, entry, status: .live)) }
     }
 
     /// The phone or the network released session `id`: a live session is suspended (resumable), and one
@@ -111,8 +119,8 @@ actor LiveSessions {
     /// The subscriber cancelled session `id`: forgotten, not suspended. Returns whether it was live.
     func cancel(_ id: String) -> Bool {
         endedByMoney[id] = nil
-        guard entries.removeValue(forKey: id) != nil else { return false }
-        store.delete(id: id)
+        guard let entry = entries.removeValue(forKey: id) else { return false }
+        if entry.stored { store.delete(id: id) }
         return true
     }
 
@@ -196,7 +204,7 @@ actor LiveSessions {
         let policy = engine.menus.resumePolicy(ofService: entry.binding.service)
         guard entry.offer == nil, policy.mode != .off, isWorthResuming(entry.session) else {
             // Dropped while the resume question was on screen: the session it offered stays suspended.
-            if entry.offer == nil { store.delete(id: id) }
+            if entry.stored { store.delete(id: id) }
             return
         }
         keepSuspended(stored(id, entry, status: .suspended))

@@ -9,10 +9,10 @@ enum PrivateFile {
         let directory = (path as NSString).deletingLastPathComponent
         var isDirectory: ObjCBool = false
         if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) || !isDirectory.boolValue {
-            throw SessionStoreError("cannot open \(path): directory \(directory) does not exist")
+            throw SessionStoreError(.storage, "cannot open \(path): directory \(directory) does not exist")
         }
         let fd = open(path, O_CREAT | O_RDONLY | O_CLOEXEC, mode)
-        guard fd >= 0 else { throw SessionStoreError("cannot create \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw SessionStoreError(.storage, "cannot create \(path): \(String(cString: strerror(errno)))") }
         close(fd)
     }
 
@@ -21,7 +21,7 @@ enum PrivateFile {
             var info = stat()
             guard stat(file, &info) == 0 else { continue }
             if info.st_mode & 0o077 != 0, chmod(file, mode) != 0 {
-                throw SessionStoreError("cannot make \(file) private: \(String(cString: strerror(errno)))")
+                throw SessionStoreError(.storage, "cannot make \(file) private: \(String(cString: strerror(errno)))")
             }
         }
     }

@@ -42,7 +42,7 @@ public final class SQLiteSessionStore: SessionStore {
     ///   - coalesce: how late a session write may be, so that many steps share one commit.
     /// - Throws: ``SessionStoreError`` naming the file, or saying which setting did not apply.
     public static func open(
-        path: String, endedRetention: Duration = .seconds(600), maxEnded: Int = 100_000, coalesce: Duration = .milliseconds(5)
+        path: String, endedRetention: Duration = .seconds(600), maxEnded: Int = 100_000, coalesce: Duration = .milliseconds(20)
     ) throws(SessionStoreError) -> SQLiteSessionStore {
         do {
             try PrivateFile.prepare(path)
@@ -58,7 +58,7 @@ public final class SQLiteSessionStore: SessionStore {
             }
             guard journal.lowercased() == "wal", synchronous == 1 else {
                 throw SessionStoreError(
-                    "\(path) runs with journal_mode=\(journal), synchronous=\(synchronous), not WAL and NORMAL (1) as configured")
+                    .configuration, "\(path) runs with journal_mode=\(journal), synchronous=\(synchronous), not WAL and NORMAL (1) as configured")
             }
             try database.write { db in
                 try db.execute(
@@ -75,9 +75,9 @@ public final class SQLiteSessionStore: SessionStore {
         } catch let error as SessionStoreError {
             throw error
         } catch let error as DatabaseError {
-            throw SessionStoreError("cannot open \(path): \(error.message ?? error.description)")
+            throw SessionStoreError(.storage, "cannot open \(path): \(error.message ?? error.description)")
         } catch {
-            throw SessionStoreError("cannot open \(path): \(error)")
+            throw SessionStoreError(.storage, "cannot open \(path): \(error)")
         }
     }
 

@@ -27,13 +27,14 @@ struct GatewayBench: AsyncParsableCommand {
 
     @Option(help: "Session store behind the socket run: memory, sqlite, or both (the same journeys on each, and the ratio).")
     var sessionStore: StoreChoice = .both
+    @Option(help: "Socket runs per session store, taking turns.") var rounds: Int = 3
     @Flag(help: "Tiny counts: proves the bench runs and verifies clean (CI), measures nothing.") var smoke = false
 
     enum StoreChoice: String, ExpressibleByArgument, CaseIterable, Sendable { case memory, sqlite, both }
 
     mutating func validate() throws {
-        if smoke { (connections, sessions, journeys, senders) = (2, 8, 1, 8) }
-        guard connections > 0, sessions > 0, journeys > 0, senders > 0 else { throw ValidationError("all counts must be positive") }
+        if smoke { (connections, sessions, journeys, senders, rounds) = (2, 8, 1, 8, 1) }
+        guard connections > 0, sessions > 0, journeys > 0, senders > 0, rounds > 0 else { throw ValidationError("all counts must be positive") }
     }
 
     /// Seven phone steps: dial, send money, on-net, number, amount, confirm, PIN.
@@ -50,22 +51,31 @@ struct GatewayBench: AsyncParsableCommand {
 
         let concurrent = connections * sessions
         print("\(connections) connections x \(sessions) sessions = \(concurrent) concurrent, \(journeys) transfer journeys each (7 steps)")
-        var results: [(String, Measurement)] = []
-        if sessionStore != .sqlite {
-            results.append(("memory", try await socketRun(money: money, numbers: numbers, menus: menus, store: MemorySessionStore(), tag: "m")))
+        // The stores take turns (memory, sqlite, memory…), so that noise from other work on the machine and the
+        // ledger growing during the run hit both alike; each is summed up by its median round.
+        var memory: [Measurement] = []
+        var sqlite: [Measurement] = []
+        for round in 0..<rounds {
+            if sessionStore != .sqlite {
+                let measurement = try await socketRun(money: money, numbers: numbers, menus: menus, store: MemorySessionStore(), tag: "m\(round)-")
+                print("over the line socket, sessions in memory   \(measurement)")
+                memory.append(measurement)
+            }
+            if sessionStore != .memory {
+                let store = try SQLiteSessionStore.open(path: dir.appending(path: "gateway.sqlite.sessions.sqlite").path)
+                let measurement = try await socketRun(money: money, numbers: numbers, menus: menus, store: store, tag: "s\(round)-")
+                print("over the line socket, sessions in sqlite   \(measurement)")
+                if round == 0 { print("  session file: journal_mode=\(store.journalMode), synchronous=\(store.synchronous) (read back)") }
+                sqlite.append(measurement)
+            }
         }
-        if sessionStore != .memory {
-            let store = try SQLiteSessionStore.open(path: dir.appending(path: "gateway.sqlite.sessions.sqlite").path)
-            results.append(("sqlite", try await socketRun(money: money, numbers: numbers, menus: menus, store: store, tag: "s")))
-            print("  session file: journal_mode=\(store.journalMode), synchronous=\(store.synchronous) (read back)")
+        if let memoryMedian = Self.median(memory), let sqliteMedian = Self.median(sqlite) {
+            print(
+                String(
+                    format: "sqlite / memory session store   %.2f x  (medians of %d rounds: %.0f vs %.0f steps/s)",
+                    sqliteMedian.stepsPerSecond / memoryMedian.stepsPerSecond, rounds, sqliteMedian.stepsPerSecond, memoryMedian.stepsPerSecond))
         }
-        for (name, measurement) in results {
-            print("over the line socket, sessions in \(name)".padding(toLength: 42, withPad: " ", startingAt: 0) + "\(measurement)")
-        }
-        if results.count == 2 {
-            print(String(format: "sqlite / memory session store   %.2f x", results[1].1.stepsPerSecond / results[0].1.stepsPerSecond))
-        }
-        let socket = results[0].1
+        let socket = try Self.median(memory.isEmpty ? sqlite : memory) ?? { throw ValidationError("nothing measured") }()
         let manager = SessionManager(menus: menus, money: money)
         let journeys = self.journeys
         let inProcess = try await Self.measure(concurrent: concurrent) { index, record in
@@ -133,6 +143,11 @@ struct GatewayBench: AsyncParsableCommand {
         await group.triggerGracefulShutdown()
         try await serving.value
         return measurement
+    }
+
+    /// The round with the median step rate.
+    static func median(_ runs: [Measurement]) -> Measurement? {
+        runs.isEmpty ? nil : runs.sorted { $0.stepsPerSecond < $1.stepsPerSecond }[runs.count / 2]
     }
 
     /// Step rate and latency percentiles of one run.
