@@ -28,6 +28,10 @@ public final class SMSDispatcher: Sendable {
         var roundRobin = 0
         /// Written but not yet confirmed: not to be picked again by the next look at the outbox.
         var inFlight: Set<OutboxMessage.ID> = []
+        /// Looks at the outbox under way. While one is, a delivery that ends leaves its ids in `settled`: that
+        /// look may have read them before they were marked delivered, and must not hand them out again.
+        var reading = 0
+        var settled: Set<OutboxMessage.ID> = []
         var deliveries = 0
         var dirty = true
     }
@@ -90,6 +94,13 @@ public final class SMSDispatcher: Sendable {
         var waiting = 0
         for operatorID in operators {
             let messages: [OutboxMessage]
+            state.withLock { $0.reading += 1 }
+            defer {
+                state.withLock { state in
+                    state.reading -= 1
+                    if state.reading == 0 { state.settled.removeAll() }
+                }
+            }
             do {
                 messages = try await money.ledger.undeliveredSMS(operatorID: operatorID, limit: batchSize)
             } catch {
@@ -98,7 +109,11 @@ public final class SMSDispatcher: Sendable {
             }
             waiting += messages.count
             let picks = state.withLock { state -> [([OutboxMessage], Sink)] in
-                let fresh = messages.filter { !state.inFlight.contains($0.id) }
+                // Neither written and unconfirmed, nor settled since this look began (a stale read of those would
+                // send a receipt twice); a settled message that was not handed over is picked by the next pass.
+                let unsettled = messages.filter { !state.settled.contains($0.id) }
+                if unsettled.count < messages.count { state.dirty = true }
+                let fresh = unsettled.filter { !state.inFlight.contains($0.id) }
                 let writable = state.sinks[operatorID, default: []].filter { $0.sink.isReady }
                 guard !fresh.isEmpty, !writable.isEmpty else { return [] }
                 let picks = Self.route(fresh, among: writable, turn: state.roundRobin &+ 1)
@@ -152,6 +167,7 @@ public final class SMSDispatcher: Sendable {
         }
         state.withLock {
             $0.inFlight.subtract(batch.map(\.id))
+            if $0.reading > 0 { $0.settled.formUnion(batch.map(\.id)) }
             $0.deliveries -= 1
             if delivered.count < batch.count { $0.dirty = true }
         }
