@@ -135,7 +135,15 @@ def main():
     os.chmod(sasldb, 0o600)
 
     try:
-        run("postfix", "-c", conf, "start")
+        # A previous test's instance may still be winding down (`postfix stop` does not wait for the master to exit):
+        # try a few times before giving up, and say why when it does.
+        for attempt in range(10):
+            started = subprocess.run(["postfix", "-c", conf, "start"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            if started.returncode == 0:
+                break
+            if attempt == 9:
+                raise SystemExit("postfix start failed: " + started.stderr.decode(errors="replace"))
+            time.sleep(1)
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -150,6 +158,13 @@ def main():
         sys.stdin.read()
     finally:
         subprocess.run(["postfix", "-c", conf, "stop"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # `postfix stop` only signals the master: wait until it is gone, so the next instance can start.
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            status = subprocess.run(["postfix", "-c", conf, "status"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            if status.returncode != 0:
+                break
+            time.sleep(0.2)
         shutil.rmtree(root, ignore_errors=True)
 
 
