@@ -105,18 +105,7 @@ extension NodeReader {
         if !shared, let code, !ServiceDefinition.isUSSDCode(code) {
             error(.structure, mapping.value("code"), "code must look like \"*145#\", not '\(code)'")
         }
-        var languages: [String] = []
-        for (index, language) in (stringList(mapping.value("languages"), "languages") ?? ["fr"]).enumerated() {
-            let node = mapping.value("languages")?.sequence?[index]
-            if !Self.isLanguageCode(language) {
-                error(.structure, node, "languages: '\(language)' is not a language code (fr, en…)")
-            } else if languages.contains(language) {
-                error(.structure, node, "languages: '\(language)' is listed twice")
-            } else {
-                languages.append(language)
-            }
-        }
-        if languages.isEmpty { error(.structure, mapping.value("languages"), "languages must name at least one language") }
+        let languages = languages(mapping, empty: mapping.value("languages"))
         let start = reference(mapping.value("start"), "start")
         if mapping.value("start") == nil { error(.structure, root, "\(what) needs 'start:' (its first screen)") }
 

@@ -48,18 +48,7 @@ extension NodeReader {
     /// The notices file in `root`.
     mutating func noticeFile(_ root: Node, _ mapping: Node.Mapping) -> NoticeFile? {
         checkKeys(mapping, allowed: NoticeFile.fileKeys, in: "the notices file")
-        var languages: [String] = []
-        for (index, language) in (stringList(mapping.value("languages"), "languages") ?? ["fr"]).enumerated() {
-            let node = mapping.value("languages")?.sequence?[index]
-            if !Self.isLanguageCode(language) {
-                error(.structure, node, "languages: '\(language)' is not a language code (fr, en…)")
-            } else if languages.contains(language) {
-                error(.structure, node, "languages: '\(language)' is listed twice")
-            } else {
-                languages.append(language)
-            }
-        }
-        if languages.isEmpty { error(.structure, mapping.value("languages") ?? root, "languages must name at least one language") }
+        let languages = languages(mapping, empty: mapping.value("languages") ?? root)
         let notices = entries(mapping.value("notices"), "notices", parts: NoticeFile.channelKeys, required: nil)
         let phrases = entries(mapping.value("phrases"), "phrases", parts: ["text"], required: "text")
         return NoticeFile(
