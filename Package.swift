@@ -59,7 +59,9 @@ let package = Package(
         .target(name: "Ledger", dependencies: ["Operators"], swiftSettings: strict),
         .target(
             name: "LedgerSQLite",
-            dependencies: ["Ledger", "Operators", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "Ledger", "Operators", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
         .target(

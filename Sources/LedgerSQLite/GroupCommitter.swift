@@ -14,6 +14,9 @@ final class GroupCommitter: Sendable {
     private let writer: DatabasePool
     private let maxBatch: Int
     private let queue = DispatchQueue(label: "sika.ledger.group-commit")
+    /// Where callers are answered once their batch is durable: resuming dozens of continuations is work the
+    /// commit queue need not wait for before it starts the next batch.
+    private let answers = DispatchQueue(label: "sika.ledger.group-commit.answers")
     private let state = Mutex(State())
 
     private struct State {
@@ -74,8 +77,10 @@ final class GroupCommitter: Sendable {
                 state.stats.largestBatch = max(state.stats.largestBatch, batch.count)
             }
             // Answer only once the batch is counted: a caller that reads the stats after its answer sees its own transaction.
-            for job in batch {
-                if let failure { job.fail(with: failure) } else { job.complete() }
+            answers.async {
+                for job in batch {
+                    if let failure { job.fail(with: failure) } else { job.complete() }
+                }
             }
         }
     }
@@ -109,8 +114,9 @@ private protocol PendingWrite: Sendable {
     func fail(with error: any Error)
 }
 
-/// A job and its caller's continuation. Its result is written on the commit queue before `complete()`
-/// reads it on the same queue, which is why the unchecked sendability is sound.
+/// A job and its caller's continuation. Its result is written on the commit queue before the batch is
+/// handed to the answers queue, where `complete()` reads it: the hand-over orders the two, which is why the
+/// unchecked sendability is sound.
 private final class Job<T: Sendable>: PendingWrite, @unchecked Sendable {
     private let work: @Sendable (Database) throws -> T
     private let continuation: CheckedContinuation<T, any Error>

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Ledger
+import TestSupport
 import Testing
 
 /// A job refused inside a shared group-commit transaction leaves nothing behind, whatever it wrote

@@ -34,7 +34,11 @@ extension MobileMoney {
         let recipient = try msisdn(recipientText)
         let home = try operatorOf(sender)
         guard amount > 0 else { throw MobileMoneyError(.invalidAmount, "amount must be positive") }
-        let result = try await withPIN(sender, pin) { tx, me in
+        var preparedJob: (@Sendable (LedgerTransaction) throws -> TransferResult?)?
+        if let prepared = await prepareTransfer(sender: sender, recipient: recipient, home: home, amount: amount, pin: pin, key: idempotencyKey) {
+            preparedJob = { tx in try self.apply(prepared, tx) }
+        }
+        let result = try await withPIN(sender, pin, prepared: preparedJob) { tx, me in
             let them = try self.checkRecipient(tx.rows, sender: sender, recipient: recipient, home: home)
             let receipt = try tx.transfer(
                 TransferRequest(idempotencyKey: idempotencyKey, debit: me.accountID, credit: them.accountID, amount: amount, kind: .p2p),
@@ -56,6 +60,53 @@ extension MobileMoney {
         logger.info(
             "transfer", metadata: ["ref": "\(result.reference)", "amount": "\(amount)", "replayed": "\(result.replayed)"])
         return result
+    }
+
+    /// The transfer checked on a snapshot, off the write lock: the payer's PIN (HMAC), the recipient, the key,
+    /// and both receipts rendered but for what only the write job knows. Nil unless the snapshot
+    /// shows a plain start (a well-formed right PIN, no failure to clear, no lock, an acceptable recipient, a
+    /// new key): every other case, a wrong PIN first, is decided and written by the job's full check, as before.
+    func prepareTransfer(sender: MSISDN, recipient: MSISDN, home: OperatorConfig, amount: Int64, pin: String, key: String) async
+        -> PreparedTransfer?
+    {
+        guard policy.isWellFormed(pin) else { return nil }
+        let parties = try? await read { rows -> (SubscriberRecord, SubscriberRecord)? in
+            guard let payer = try SubscriberRecord.fetch(rows, sender), !payer.blocked, payer.failedPins == 0, payer.lockedUntil == 0,
+                let payee = try? self.checkRecipient(rows, sender: sender, recipient: recipient, home: home),
+                try rows.transfer(idempotencyKey: key) == nil
+            else { return nil }
+            return (payer, payee)
+        }
+        guard let (payer, payee) = parties ?? nil, hasher.verify(pin: pin, salt: payer.pinSalt, hash: payer.pinHash) else { return nil }
+        return PreparedTransfer(
+            request: TransferRequest(idempotencyKey: key, debit: payer.accountID, credit: payee.accountID, amount: amount, kind: .p2p),
+            payer: payer, payee: payee,
+            sent: receipts.preparedSent(amount: amount, counterparty: payee.name, counterpartyMSISDN: recipient.digits, payer.language),
+            received: receipts.preparedReceived(amount: amount, counterparty: payer.name, counterpartyMSISDN: sender.digits, payee.language))
+    }
+
+    /// Commits a prepared transfer inside its write job after one recheck; nil when the snapshot no longer
+    /// holds, and the job then runs the full check. The ledger's limits and the balance run on the values
+    /// read now, by the same rules as the full path.
+    func apply(_ p: PreparedTransfer, _ tx: LedgerTransaction) throws -> TransferResult? {
+        let fresh = try tx.rows.recheck(p.recheck(day: tx.day))
+        guard fresh.holds, let debitBalance = fresh.debitBalance, let creditBalance = fresh.creditBalance else {
+            preparedStats.withLock { $0.stale += 1 }
+            return nil
+        }
+        let receipt = try tx.transfer(
+            p.request, rechecked: p.payer.account.with(balance: debitBalance), p.payee.account.with(balance: creditBalance),
+            outgoingToday: fresh.outgoingToday)
+        let at = receipt.transfer.createdAt
+        let reference = receipt.reference
+        try notify(
+            tx,
+            [
+                (p.payer.msisdn, p.sent.text(fee: receipt.fee, balance: receipt.debitBalanceAfter, reference: reference, at: at)),
+                (p.payee.msisdn, p.received.text(fee: 0, balance: receipt.creditBalanceAfter, reference: reference, at: at)),
+            ], transfer: receipt.transfer.id)
+        preparedStats.withLock { $0.applied += 1 }
+        return result(receipt, counterparty: Subscriber.shortName(p.payee.name), msisdn: p.payee.msisdn)
     }
 
     /// The recipient's record if money may go to it from `sender` on the home network.
