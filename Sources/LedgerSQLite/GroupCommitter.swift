@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import GRDB
 import Ledger
 import Synchronization
@@ -68,10 +69,13 @@ final class GroupCommitter: Sendable {
             }
             if batch.isEmpty { return }
             let started = ContinuousClock.now
+            let cpuStarted = Self.threadCPU()
             let failure = commit(batch)
             let busy = ContinuousClock.now - started
+            let cpu = Self.threadCPU() - cpuStarted
             state.withLock { state in
                 state.stats.busy += busy
+                state.stats.busyCPU += cpu
                 state.stats.transactions += 1
                 state.stats.operations += batch.count
                 state.stats.largestBatch = max(state.stats.largestBatch, batch.count)
@@ -83,6 +87,13 @@ final class GroupCommitter: Sendable {
                 }
             }
         }
+    }
+
+    /// The CPU time of the calling thread so far.
+    private static func threadCPU() -> Duration {
+        var now = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
+        return .seconds(now.tv_sec) + .nanoseconds(now.tv_nsec)
     }
 
     /// Runs the batch in one transaction; returns the error that failed the whole transaction, if any.

@@ -37,14 +37,15 @@ actor LiveSessions {
     private var endedOrder: [(id: String, at: ContinuousClock.Instant)] = []
     private var endedHead = 0
     /// Most ended money sessions kept for a late drop; the oldest go first beyond it.
-    static let maxEndedByMoney = 10_000
+    private let lateDropCapacity: Int
     private let idleTimeout: Duration
     private let engine: MenuEngine
     private let store: any SessionStore
     /// How long an ended money session waits for a late drop.
     static let lateDropWindow: Duration = .seconds(30)
 
-    init(idleTimeout: Duration, engine: MenuEngine, store: any SessionStore) {
+    init(idleTimeout: Duration, engine: MenuEngine, store: any SessionStore, lateDropCapacity: Int = 10_000) {
+        self.lateDropCapacity = lateDropCapacity
         self.idleTimeout = idleTimeout
         self.engine = engine
         self.store = store
@@ -243,7 +244,7 @@ actor LiveSessions {
         let now = ContinuousClock.now
         while endedHead < endedOrder.count {
             let (id, at) = endedOrder[endedHead]
-            guard now - at >= Self.lateDropWindow || endedByMoney.count > Self.maxEndedByMoney else { break }
+            guard now - at >= Self.lateDropWindow || endedByMoney.count > lateDropCapacity else { break }
             if endedByMoney[id]?.at == at { endedByMoney[id] = nil }
             endedHead += 1
         }

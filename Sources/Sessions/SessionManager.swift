@@ -25,17 +25,20 @@ public final class SessionManager: Sendable {
     ///   - onScreen: told every screen a step stopped on or passed through (`tmoney`, `send_amount`), for coverage and traces.
     ///   - store: where sessions are kept between steps; in memory by default. Call ``recover()`` once to take
     ///     back what a durable store held when the process stopped.
+    ///   - lateDropCapacity: sessions that just ended on a money outcome, kept a moment in case the network
+    ///     reports a drop (the phone never saw the outcome, which a resume then shows); the oldest go first.
     public init(
         menus: MenuSet, money: MobileMoney, idleTimeout: Duration = .seconds(180), offNet: (any OffNetTransfers)? = nil,
         startLimiter: TokenBucketLimiter? = nil, onAction: (@Sendable (_ action: String, _ outcome: String) -> Void)? = nil,
-        onScreen: (@Sendable (_ service: String, _ screen: String) -> Void)? = nil, store: any SessionStore = MemorySessionStore()
+        onScreen: (@Sendable (_ service: String, _ screen: String) -> Void)? = nil, store: any SessionStore = MemorySessionStore(),
+        lateDropCapacity: Int = 10_000
     ) {
         let engine = MenuEngine(menus: menus)
         self.engine = engine
         self.money = money
         self.actions = MenuActions(money: money, offNet: offNet)
         self.store = store
-        self.live = LiveSessions(idleTimeout: idleTimeout, engine: engine, store: store)
+        self.live = LiveSessions(idleTimeout: idleTimeout, engine: engine, store: store, lateDropCapacity: lateDropCapacity)
         self.startLimiter = startLimiter
         self.onAction = onAction
         self.onScreen = onScreen

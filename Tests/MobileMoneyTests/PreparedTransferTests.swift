@@ -70,7 +70,7 @@ import Testing
     @Test func anUnracedTransferCommitsAsPreparedWithTheSameReceipts() async throws {
         let r = try await Race()
         let result = try await r.money.transfer(from: kofi, to: ama, amount: 5000, pin: "2580", idempotencyKey: "p1")
-        #expect(r.money.preparedWrites == PreparedWriteStats(applied: 1, stale: 0))
+        #expect(r.money.preparedWrites == PreparedWriteStats(applied: 1, stale: 0, reads: 1))
         #expect(result.fee == 50 && result.balance == 44_950 && result.counterparty == "AMA M.")
         let sent = try #require(try await r.world.sms(kofi).last)
         #expect(
@@ -83,7 +83,30 @@ import Testing
         // A wrong PIN is never prepared: the job checks it and counts the failure, as before.
         let wrong = try await r.run(change: { _ in }) { try await $0.transfer(from: kofi, to: ama, amount: 100, pin: "1111", idempotencyKey: "p2") }
         #expect(wrong.failure?.code == .wrongPin && wrong.failure?.attemptsLeft == 2)
-        #expect(r.money.preparedWrites == PreparedWriteStats(applied: 1, stale: 0))
+        #expect(r.money.preparedWrites == PreparedWriteStats(applied: 1, stale: 0, reads: 1))
+        try await r.clean()
+    }
+
+    /// Parties come from the snapshots already read when they are there: a second transfer reads nothing
+    /// before its job. A snapshot gone stale behind MobileMoney's back (a PIN set straight in the store) only
+    /// costs a fallback, and is read again next time.
+    @Test func aCachedSnapshotIsUsedAndAStaleOneOnlyCostsAFallback() async throws {
+        let r = try await Race()
+        _ = try await r.money.transfer(from: kofi, to: ama, amount: 1000, pin: "2580", idempotencyKey: "s1")
+        _ = try await r.money.transfer(from: kofi, to: ama, amount: 1000, pin: "2580", idempotencyKey: "s2")
+        #expect(r.money.preparedWrites == PreparedWriteStats(applied: 2, stale: 0, reads: 1))
+        let salt = Data(repeating: 3, count: 16)
+        let hash = PinHasher(pepper: Self.pepper).hash(pin: "1357", salt: salt)
+        try await r.money.ledger.write { tx in try tx.rows.setPin(msisdn: kofi, salt: salt, hash: hash) }
+        let old = await refusal { _ = try await r.money.transfer(from: kofi, to: ama, amount: 1000, pin: "2580", idempotencyKey: "s3") }
+        #expect(old?.code == .wrongPin)
+        #expect(r.money.preparedWrites == PreparedWriteStats(applied: 2, stale: 1, reads: 1))
+        // The failure just counted keeps the next one off the prepared path (its job clears it); then it is back.
+        _ = try await r.money.transfer(from: kofi, to: ama, amount: 1000, pin: "1357", idempotencyKey: "s4")
+        #expect(r.money.preparedWrites == PreparedWriteStats(applied: 2, stale: 1, reads: 2))
+        _ = try await r.money.transfer(from: kofi, to: ama, amount: 1000, pin: "1357", idempotencyKey: "s5")
+        #expect(r.money.preparedWrites == PreparedWriteStats(applied: 3, stale: 1, reads: 3))
+        #expect(try await r.world.balance(kofi) == 50_000 - 4 * 1010)
         try await r.clean()
     }
 
@@ -137,7 +160,7 @@ import Testing
             try await $0.transfer(from: yao, to: ama, amount: 1000, pin: "7391", idempotencyKey: "b2")
         }
         #expect(payee.failure?.code == .recipientBlocked)
-        #expect(r.money.preparedWrites == PreparedWriteStats(applied: 0, stale: 2))
+        #expect(r.money.preparedWrites.applied == 0 && r.money.preparedWrites.stale == 2)
         for (wallet, balance) in [(ama, 25_000), (yao, 20_000), (kofi, 50_000)] { #expect(try await r.world.balance(wallet) == Int64(balance)) }
         try await r.clean()
     }
@@ -154,7 +177,7 @@ import Testing
         ) { try await $0.transfer(from: kofi, to: ama, amount: 1000, pin: "2580", idempotencyKey: "late") }
         #expect(outcome.failure?.code == .insufficientFunds)
         // The snapshot still held (same PIN, same parties): the refusal came from the balance read in the job.
-        #expect(r.money.preparedWrites == PreparedWriteStats(applied: 0, stale: 0))
+        #expect(r.money.preparedWrites.applied == 0 && r.money.preparedWrites.stale == 0)
         #expect(try await r.world.balance(kofi) == 50_000 - 48_750 - 250)
         #expect(try await r.world.balance(ama) == 25_000)
         #expect(try await r.money.ledger.read { try $0.transfer(idempotencyKey: "late") } == nil)
@@ -182,7 +205,7 @@ import Testing
             try await $0.transfer(from: kofi, to: ama, amount: 5000, pin: "2580", idempotencyKey: "cap")
         }
         #expect(capped.failure?.code == .limitExceeded && capped.failure?.limit == .daily)
-        #expect(fresh.money.preparedWrites == PreparedWriteStats(applied: 0, stale: 0))
+        #expect(fresh.money.preparedWrites.applied == 0 && fresh.money.preparedWrites.stale == 0)
         try await r.clean()
         try await fresh.clean()
     }

@@ -10,6 +10,7 @@ extension MobileMoney {
         let (record, _) = try await read { rows in
             (try self.checkRecipient(rows, sender: sender, recipient: recipient, home: home), ())
         }
+        snapshots.keep(record)
         try checkBounds(amount, home)
         let fee = home.fees.onNet.fee(for: amount)
         return RecipientQuote(msisdn: recipient, name: Subscriber.shortName(record.name), network: home.name, fee: fee, amount: amount)
@@ -37,6 +38,10 @@ extension MobileMoney {
         var preparedJob: (@Sendable (LedgerTransaction) throws -> TransferResult?)?
         if let prepared = await prepareTransfer(sender: sender, recipient: recipient, home: home, amount: amount, pin: pin, key: idempotencyKey) {
             preparedJob = { tx in try self.apply(prepared, tx) }
+        } else {
+            // The full check may count a failure or clear one, and a party the snapshot showed blocked may not be
+            // any more: their snapshots are read again next time.
+            snapshots.forget(sender.digits, recipient.digits)
         }
         let result = try await withPIN(sender, pin, prepared: preparedJob) { tx, me in
             let them = try self.checkRecipient(tx.rows, sender: sender, recipient: recipient, home: home)
@@ -62,22 +67,29 @@ extension MobileMoney {
         return result
     }
 
-    /// The transfer checked on a snapshot, off the write lock: the payer's PIN (HMAC), the recipient, the key,
-    /// and both receipts rendered but for what only the write job knows. Nil unless the snapshot
-    /// shows a plain start (a well-formed right PIN, no failure to clear, no lock, an acceptable recipient, a
-    /// new key): every other case, a wrong PIN first, is decided and written by the job's full check, as before.
+    /// The transfer checked on a snapshot, off the write lock: the payer's PIN (HMAC), the recipient, and both
+    /// receipts rendered but for what only the write job knows. The parties come from the last snapshot read
+    /// of them (``SubscriberSnapshots``), or from a read now. Nil unless the snapshot shows a plain start (a
+    /// well-formed right PIN, no failure to clear, no lock, an acceptable recipient): every other case, a wrong
+    /// PIN first, is decided and written by the job's full check, as before. A replayed key is found by the
+    /// job's recheck, which then runs the full check too.
     func prepareTransfer(sender: MSISDN, recipient: MSISDN, home: OperatorConfig, amount: Int64, pin: String, key: String) async
         -> PreparedTransfer?
     {
-        guard policy.isWellFormed(pin) else { return nil }
-        let parties = try? await read { rows -> (SubscriberRecord, SubscriberRecord)? in
-            guard let payer = try SubscriberRecord.fetch(rows, sender), !payer.blocked, payer.failedPins == 0, payer.lockedUntil == 0,
-                let payee = try? self.checkRecipient(rows, sender: sender, recipient: recipient, home: home),
-                try rows.transfer(idempotencyKey: key) == nil
-            else { return nil }
-            return (payer, payee)
+        guard policy.isWellFormed(pin), sender != recipient, home.owns(msisdn: recipient.digits) else { return nil }
+        var parties: (SubscriberRecord, SubscriberRecord)?
+        if let payer = snapshots.lookup(sender.digits), let payee = snapshots.lookup(recipient.digits) {
+            parties = (payer, payee)
+        } else if let read = try? await read({ rows in
+            try SubscriberRecord.fetch(rows, sender).flatMap { payer in try SubscriberRecord.fetch(rows, recipient).map { (payer, $0) } }
+        }) {
+            preparedStats.withLock { $0.reads += 1 }
+            parties = read
+            snapshots.keep(read.0, read.1)
         }
-        guard let (payer, payee) = parties ?? nil, hasher.verify(pin: pin, salt: payer.pinSalt, hash: payer.pinHash) else { return nil }
+        guard let (payer, payee) = parties, !payer.blocked, payer.failedPins == 0, payer.lockedUntil == 0, !payee.blocked,
+            hasher.verify(pin: pin, salt: payer.pinSalt, hash: payer.pinHash)
+        else { return nil }
         return PreparedTransfer(
             request: TransferRequest(idempotencyKey: key, debit: payer.accountID, credit: payee.accountID, amount: amount, kind: .p2p),
             payer: payer, payee: payee,
@@ -92,6 +104,7 @@ extension MobileMoney {
         let fresh = try tx.rows.recheck(p.recheck(day: tx.day))
         guard fresh.holds, let debitBalance = fresh.debitBalance, let creditBalance = fresh.creditBalance else {
             preparedStats.withLock { $0.stale += 1 }
+            snapshots.forget(p.payer.msisdn.digits, p.payee.msisdn.digits)
             return nil
         }
         let receipt = try tx.transfer(

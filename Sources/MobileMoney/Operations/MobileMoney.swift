@@ -31,6 +31,8 @@ public final class MobileMoney: Sendable {
     let observers = Mutex<[any TransferObserver]>([])
     /// Write jobs prepared on a snapshot: see ``preparedWrites``.
     let preparedStats = Mutex(PreparedWriteStats())
+    /// Subscribers as last read, to prepare operations without a read of their own.
+    let snapshots = SubscriberSnapshots()
 
     /// - Parameter receipts: the SMS texts; the shipped `menus/receipts.yaml` unless given.
     public init(

@@ -4,9 +4,13 @@
 public struct PreparedWriteStats: Sendable, Hashable {
     public var applied = 0
     public var stale = 0
+    /// Preparations that read their parties on a snapshot of their own (the others found them in the
+    /// snapshots already read, see `SubscriberSnapshots`).
+    public var reads = 0
 
-    public init(applied: Int = 0, stale: Int = 0) {
+    public init(applied: Int = 0, stale: Int = 0, reads: Int = 0) {
         self.applied = applied
         self.stale = stale
+        self.reads = reads
     }
 }
