@@ -186,14 +186,9 @@ struct PhoneCommand: AsyncParsableCommand {
         say(lines.joined(separator: "\n"))
     }
 
-    /// Printed at once: stdout may be a pipe, where output is block-buffered.
-    static func say(_ text: String) {
-        print(text)
-        fflush(nil)
-    }
+    /// Written at once, straight to the descriptor: stdout may be a pipe, where `print` is block-buffered, and
+    /// `fflush(nil)` would wait for the lock of stdin, which the reading thread holds while it waits for a line.
+    static func say(_ text: String) { prompt(text + "\n") }
 
-    static func prompt(_ text: String) {
-        print(text, terminator: "")
-        fflush(nil)
-    }
+    static func prompt(_ text: String) { FileHandle.standardOutput.write(Data(text.utf8)) }
 }

@@ -55,7 +55,9 @@ struct SimulatorClient: Sendable {
         return decoder
     }()
 
-    func phones() async throws -> [SimulatedPhone] { try await call(.GET, "/network", as: Overview.self).phones }
+    /// The phones open now. Asked first, so it waits little for an answer: the client retries a refused connection
+    /// until the request's deadline, and nobody should wait a minute to learn that no server runs.
+    func phones() async throws -> [SimulatedPhone] { try await call(.GET, "/network", timeout: .seconds(10), as: Overview.self).phones }
 
     /// Opens the phone of `msisdn` on the network (or returns the one open).
     func open(_ msisdn: String) async throws -> SimulatedPhone { try await call(.POST, "/phones", ["msisdn": msisdn], as: SimulatedPhone.self) }
@@ -104,8 +106,10 @@ struct SimulatorClient: Sendable {
         }
     }
 
-    private func call<T: Decodable>(_ method: HTTPMethod, _ path: String, _ body: [String: String]? = nil, as type: T.Type) async throws -> T {
-        let data = try await send(method, path, try body.map { try JSONSerialization.data(withJSONObject: $0) })
+    private func call<T: Decodable>(
+        _ method: HTTPMethod, _ path: String, _ body: [String: String]? = nil, timeout: TimeAmount = .seconds(60), as type: T.Type
+    ) async throws -> T {
+        let data = try await send(method, path, try body.map { try JSONSerialization.data(withJSONObject: $0) }, timeout: timeout)
         do {
             return try Self.decoder.decode(type, from: data)
         } catch {
@@ -114,7 +118,7 @@ struct SimulatorClient: Sendable {
         }
     }
 
-    private func send(_ method: HTTPMethod, _ path: String, _ body: Data?) async throws -> Data {
+    private func send(_ method: HTTPMethod, _ path: String, _ body: Data?, timeout: TimeAmount = .seconds(60)) async throws -> Data {
         var request = HTTPClientRequest(url: base + "/simulator/api" + path)
         request.method = method
         if let body {
@@ -123,9 +127,9 @@ struct SimulatorClient: Sendable {
         }
         let response: HTTPClientResponse
         do {
-            response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+            response = try await HTTPClient.shared.execute(request, timeout: timeout)
         } catch {
-            throw CommandFailure("cannot reach sika serve at \(base): \(error) (start it with `sika serve --demo`, or say where with --connect)")
+            throw CommandFailure("cannot reach sika serve at \(base) (start it with `sika serve --demo`, or say where with --connect): \(error)")
         }
         guard (200..<300).contains(response.status.code) else { throw try await refusal(response) }
         return Data(buffer: try await response.body.collect(upTo: 1 << 20))
