@@ -21,7 +21,8 @@ import Sessions
 /// session that was waiting for an answer when the server stopped is not a new session either. It takes that
 /// session back by the resume rules (`docs/SESSIONS.md`): the resume question, or with a silent resume its
 /// screen again; the answer the request carried is not applied, since the screen it answered may be gone (a PIN
-/// is never stored). One that can no longer be resumed (its window passed, resume off) is `404`, like an expired one.
+/// is never stored). One that can no longer be resumed (its window passed, resume off, idle past the timeout) is
+/// `404`, like an expired one, and a request from another caller under its id is `409`.
 public actor USSDCallback {
     /// The reply: HTTP status and a `text/plain` body starting `CON ` or `END `.
     public struct Response: Sendable, Hashable {
