@@ -110,7 +110,8 @@ struct LedgerBench: AsyncParsableCommand {
             let done = money.preparedWrites
             print(
                 String(
-                    format: "    commit queue busy %.0f%% of %.2fs, %.1f us per op in the queue; prepared: %d applied, %d stale, %d read their parties",
+                    format: "    commit queue busy %.0f%% of %.2fs, %.1f us per op in the queue; "
+                        + "prepared: %d applied, %d stale, %d read their parties",
                     100 * busy / seconds, seconds, 1e6 * busy / operations, done.applied - prepared.applied, done.stale - prepared.stale,
                     done.reads - prepared.reads))
         }
