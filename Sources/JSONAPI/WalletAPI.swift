@@ -19,22 +19,23 @@ import Sessions
 /// decoded into its endpoint's ``JSONRequest`` type before a handler acts on it.
 public struct WalletAPI: Sendable {
     /// Every route, for the OpenAPI check: method and path template.
-    public static let routes: [(method: String, path: String)] = [
-        ("POST", "/api/auth/token"),
-        ("POST", "/api/transactions"),
-        ("GET", "/api/transactions/{phoneNumber}"),
-        ("POST", "/api/verify-balance"),
-        ("POST", "/api/transfer"),
-        ("GET", "/api/transfers/{id}"),
-        ("POST", "/api/cards"),
-        ("GET", "/api/cards/{phoneNumber}"),
-        ("POST", "/api/admin/cashin"),
-        ("POST", "/api/admin/reversals"),
-        ("POST", "/api/admin/subscribers/{phoneNumber}/block"),
-        ("POST", "/api/admin/subscribers/{phoneNumber}/unblock"),
-        ("POST", "/api/admin/demo/reset"),
-        ("GET", "/openapi.yaml"),
-    ]
+    public static let routes: [(method: String, path: String)] =
+        [
+            ("POST", "/api/auth/token"),
+            ("POST", "/api/transactions"),
+            ("GET", "/api/transactions/{phoneNumber}"),
+            ("POST", "/api/verify-balance"),
+            ("POST", "/api/transfer"),
+            ("GET", "/api/transfers/{id}"),
+            ("POST", "/api/cards"),
+            ("GET", "/api/cards/{phoneNumber}"),
+            ("POST", "/api/admin/cashin"),
+            ("POST", "/api/admin/reversals"),
+            ("POST", "/api/admin/subscribers/{phoneNumber}/block"),
+            ("POST", "/api/admin/subscribers/{phoneNumber}/unblock"),
+            ("POST", "/api/admin/demo/reset"),
+            ("GET", "/openapi.yaml"),
+        ] + emailRoutes
 
     let money: MobileMoney
     let configuration: APIConfiguration
@@ -106,6 +107,7 @@ public struct WalletAPI: Sendable {
         subscriber.get("transfers/:id") { _, context in try await api.offNetStatus(context) }
         subscriber.post("cards") { request, context in try await api.linkCard(request, context) }
         subscriber.get("cards/:phoneNumber") { _, context in try await api.listCards(context) }
+        registerEmail(on: subscriber)
 
         let admin = groups.admin
         admin.post("cashin") { request, _ in try await api.cashIn(request) }

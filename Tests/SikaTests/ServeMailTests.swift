@@ -1,0 +1,155 @@
+import Foundation
+import MailDelivery
+import TestSupport
+import Testing
+
+extension SubprocessTests {
+    /// `sika serve --demo --smtp …` against aiosmtpd, a relay nobody here wrote: what a person sees when they
+    /// turn mail on, a SIGKILL in the middle of a delivery, and `sika mail outbox` for what is stuck.
+    @Suite(.enabled(if: AiosmtpdFixture.isAvailable, Comment(rawValue: AiosmtpdFixture.installHint)))
+    struct ServeMailTests {
+        static let kofiAddress = "kofi.amegah@tmoney.example", amaAddress = "ama.mensah@tmoney.example"
+        static let akosuaAddress = "akosua.dzifa@flooz.example"
+
+        /// An on-net transfer through the JSON API as Kofi; returns its reference.
+        static func transfer(_ serve: ServeProcess, to receiver: String, amount: Int, key: String) async throws -> String {
+            let token = try await serve.apiToken("22890112233", "2580")
+            let answer = try await serve.http(
+                .POST, "/api/transactions", headers: [("Authorization", "Bearer \(token)"), ("Idempotency-Key", key)],
+                body: #"{"senderPhoneNumber":"22890112233","receiverPhoneNumber":"\#(receiver)","amount":\#(amount),"pin":"2580"}"#)
+            guard answer.status == 201, let match = answer.body.firstMatch(of: /"reference":"([A-Z0-9.]+)"/) else {
+                throw CommandLineFailure("transfer refused: \(answer.status) \(answer.body)")
+            }
+            return String(match.1)
+        }
+
+        /// Waits (a failure bound, not a synchronisation) until `body` holds.
+        static func eventually(_ what: String, timeout: Duration = .seconds(60), _ body: () async throws -> Bool) async throws {
+            let deadline = ContinuousClock.now + timeout
+            while try await !body() {
+                guard ContinuousClock.now < deadline else { throw CommandLineFailure("never happened: \(what)") }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+
+        @Test func theDemoMailsBothPartiesOfATransferOnAndOffNet() async throws {
+            let relay = try await AiosmtpdFixture()
+            defer { relay.stop() }
+            let dir = try TemporaryDirectory("sika-mail-demo")
+            defer { dir.remove() }
+            let serve = try await ServeProcess.start(
+                ["--demo", "--db", "sika.sqlite", "--smtp", "smtp://127.0.0.1:\(relay.port)", "--mail-from", "Sika Demo <notices@sika.example>"],
+                in: dir.url)
+            #expect(serve.stdout.contains("E-mail addresses (every notice to a verified one goes by e-mail too):"), "\(serve.stdout)")
+            for address in [Self.kofiAddress, Self.amaAddress, Self.akosuaAddress] { #expect(serve.stdout.contains(address)) }
+            #expect(serve.stdout.contains("E-mail notices: through smtp://127.0.0.1:\(relay.port) (STARTTLS when offered)"))
+
+            let reference = try await Self.transfer(serve, to: "22890445566", amount: 5000, key: "mail-1")
+            var received = try await relay.received(count: 2)
+            #expect(received.count == 2)
+            #expect(Set(received.flatMap(\.recipients)) == [Self.kofiAddress, Self.amaAddress], "exactly one each")
+            for message in received {
+                let head = MIMEReader.split(message.text)
+                #expect(head.header("From") == "\"Sika Demo\" <notices@sika.example>")
+                #expect(head.header("Message-ID")?.hasSuffix("@sika.example>") == true)
+                #expect(MIMEReader.decodeWords(head.header("Subject") ?? "").contains(reference))
+            }
+
+            // Off-net, T-Money to Flooz: the sender's receipt and the recipient's, each by e-mail too.
+            let token = try await serve.apiToken("22890112233", "2580")
+            let offNet = try await serve.http(
+                .POST, "/api/transfer", headers: [("Authorization", "Bearer \(token)")],
+                body:
+                    #"{"senderPhoneNumber":"22890112233","receiverPhoneNumber":"22896112233","amount":2000,"fromService":"tmoney","toService":"flooz","pin":"2580"}"#
+            )
+            #expect(offNet.status == 201, "\(offNet.body)")
+            received = try await relay.received(count: 4)
+            #expect(received.count == 4)
+            #expect(received.dropFirst(2).flatMap(\.recipients).sorted() == [Self.akosuaAddress, Self.kofiAddress])
+            let metrics = try await serve.http(.GET, "/metrics")
+            #expect(metrics.body.contains(#"sika_mail_attempts_total{outcome="sent"} 4"#), "\(metrics.body)")
+            try await Task.sleep(for: .milliseconds(1500))
+            #expect(try relay.received().count == 4, "nothing is sent twice")
+            #expect(try await serve.stop() == 0)
+
+            let shown = try await sika(["subscriber", "show", "22890112233", "--db", "sika.sqlite"], in: dir.url)
+            #expect(shown.status == 0 && shown.out.contains("e-mail Kofi Amegah <\(Self.kofiAddress)> (verified"), "\(shown.out) \(shown.err)")
+            let outbox = try await sika(["mail", "outbox", "--db", "sika.sqlite"], in: dir.url)
+            #expect(outbox.out.hasPrefix("Mail outbox: 0 queued, 0 retrying, 0 failed, 0 dead"), "\(outbox.out) \(outbox.err)")
+            let none = try await sika(["subscriber", "show", "22891234567", "--db", "sika.sqlite"], in: dir.url)
+            #expect(none.out.contains("e-mail none"))
+        }
+
+        /// SIGKILL while the relay holds its answer to the data: the relay has the message, sika does not know it.
+        /// After the restart the message goes again with the same Message-ID: at least once, never lost, and the
+        /// only duplicate is one a receiver drops by that header. Killed before the data instead, it goes exactly once.
+        @Test(arguments: ["--stall-first-data", "--stall-first-rcpt"])
+        func aSIGKILLMidDeliveryLosesNothing(stall: String) async throws {
+            let relay = try await AiosmtpdFixture([stall, "60"])
+            defer { relay.stop() }
+            let dir = try TemporaryDirectory("sika-mail-kill")
+            defer { dir.remove() }
+            let arguments = ["--demo", "--db", "sika.sqlite", "--smtp", "smtp://127.0.0.1:\(relay.port)"]
+            let first = try await ServeProcess.start(arguments, in: dir.url)
+            _ = try await Self.transfer(first, to: "22891234567", amount: 1000, key: "kill-1")  // Yao has no address: one mail, Kofi's
+            try await Self.eventually("the relay holds its answer") { relay.isStalling }
+            kill(first.process.processIdentifier, SIGKILL)
+            first.process.waitUntilExit()
+            #expect(first.process.terminationReason == .uncaughtSignal)
+
+            let again = try await ServeProcess.start(arguments, in: dir.url)
+            let expected = stall == "--stall-first-data" ? 2 : 1
+            let received = try await relay.received(count: expected)
+            try await Task.sleep(for: .milliseconds(1500))
+            #expect(try relay.received().count == expected, "\(stall): \(expected) cop(ies)")
+            #expect(received.allSatisfy { $0.recipients == [Self.kofiAddress] })
+            #expect(Set(received.compactMap(\.messageID)).count == 1, "one Message-ID however many copies")
+            #expect(try await again.stop() == 0)
+            let outbox = try await sika(["mail", "outbox", "--db", "sika.sqlite"], in: dir.url)
+            #expect(outbox.out.hasPrefix("Mail outbox: 0 queued, 0 retrying, 0 failed, 0 dead"), "\(outbox.out)")
+        }
+
+        @Test func theOutboxCommandSaysWhatIsStuckAndWhy() async throws {
+            let relay = try await AiosmtpdFixture(["--reject", Self.kofiAddress])
+            defer { relay.stop() }
+            let dir = try TemporaryDirectory("sika-mail-stuck")
+            defer { dir.remove() }
+            let serve = try await ServeProcess.start(["--demo", "--db", "sika.sqlite", "--smtp", "smtp://127.0.0.1:\(relay.port)"], in: dir.url)
+            _ = try await Self.transfer(serve, to: "22890445566", amount: 1000, key: "stuck-1")
+            try await Self.eventually("Ama's mail arrives") { try relay.received().count == 1 }
+            let metrics = try await serve.http(.GET, "/metrics")
+            #expect(metrics.body.contains(#"sika_mail_outbox_messages{state="failed"} 1"#), "\(metrics.body)")
+            #expect(try await serve.stop() == 0)
+
+            let outbox = try await sika(["mail", "outbox", "--db", "sika.sqlite"], in: dir.url)
+            #expect(outbox.status == 0 && outbox.out.hasPrefix("Mail outbox: 0 queued, 0 retrying, 1 failed, 0 dead"), "\(outbox.out)")
+            let line = try #require(outbox.out.split(separator: "\n").first { $0.contains("transfer_sent") })
+            #expect(line.contains("failed") && line.contains(Self.kofiAddress) && line.contains("550 5.1.1 No such user here"), "\(line)")
+            let id = try #require(line.split(separator: " ").first.map(String.init))
+            let retry = try await sika(["mail", "retry", id, "--db", "sika.sqlite"], in: dir.url)
+            #expect(retry.status == 0 && retry.out == "\(id) queued again\n")
+            let twice = try await sika(["mail", "retry", id, "--db", "sika.sqlite"], in: dir.url)
+            #expect(twice.status == 1 && twice.err.contains("not failed or dead"))
+            let after = try await sika(["mail", "outbox", "--db", "sika.sqlite"], in: dir.url)
+            #expect(after.out.hasPrefix("Mail outbox: 1 queued, 0 retrying, 0 failed, 0 dead"), "\(after.out)")
+        }
+
+        /// Every relay URL the README shows is one `--smtp` accepts.
+        @Test func theDocumentedRelayURLsParse() throws {
+            let readme = try String(contentsOf: repository.appending(path: "README.md"), encoding: .utf8)
+            let urls = readme.matches(of: /(smtps?(\+starttls)?:\/\/[A-Za-z0-9@.:\-\[\]]+)/).map { String($0.output.1) }
+            #expect(urls.count >= 4, "\(urls)")
+            for url in urls { #expect(throws: Never.self, "\(url)") { try SMTPRelay(url: url, password: "p") } }
+        }
+
+        @Test func aRelayUserWithoutItsPasswordIsOneLine() async throws {
+            let dir = try TemporaryDirectory("sika-mail-password")
+            defer { dir.remove() }
+            let ports = ["--line-port", "0", "--http-port", "0", "--provider-port", String(try freePorts(2))]
+            let run = try await sika(["serve", "--db", "sika.sqlite", "--smtp", "smtp://sika@127.0.0.1:1"] + ports, in: dir.url)
+            #expect(run.status == 1 && run.err.contains("SIKA_SMTP_PASSWORD is not set"), "\(run.err)")
+            let inURL = try await sika(["serve", "--db", "sika.sqlite", "--smtp", "smtp://sika:hunter2@127.0.0.1:1"], in: dir.url)
+            #expect(inURL.status == 64 && inURL.err.contains("never in the URL") && !inURL.err.contains("hunter2"), "\(inURL.err)")
+        }
+    }
+}
