@@ -13,7 +13,8 @@ import Synchronization
 /// `Message-ID`, chosen when the notice was written, so a receiver can drop the second copy. Nothing else is
 /// ever sent twice, and nothing is lost: a message leaves the queue only as sent, failed (5xx) or dead.
 ///
-/// Logs carry the row id, the Message-ID, the notice kind and the error, never an address, a body or a code.
+/// Logs carry the row id, the Message-ID, the notice kind and the error (the relay's reply), never a body or a code; the
+/// SMTP conversation, at trace level, shows the envelope (addresses) but never the data or a credential.
 public final class MailDispatcher: Sendable {
     private let money: MobileMoney
     private let client: SMTPClient
