@@ -65,6 +65,7 @@ public struct APIError: HTTPResponseError, Sendable {
             self.init(.unprocessableContent, code, "wrong code", fields: fields)
         case .codeExpired: self.init(.unprocessableContent, code, error.message, fields: ["code": "expired"])
         case .tooManyAttempts: self.init(.unprocessableContent, code, error.message, fields: ["code": "too many wrong codes"])
+        case .codeRecentlySent: self.init(.tooManyRequests, code, "a code was sent moments ago: ask again later")
         case .limitExceeded:
             self.init(.unprocessableContent, code, error.message, fields: error.limit.map { ["limit": $0.rawValue] } ?? [:])
         default: self.init(.unprocessableContent, code, error.message)

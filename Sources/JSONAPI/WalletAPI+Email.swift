@@ -35,7 +35,16 @@ extension WalletAPI {
         let subject = try ownNumber(context)
         let body = try await EmailRequest.decode(from: request, catalog: money.catalog)
         try limit(subject)
-        let email = try await mapped { try await money.setEmail(msisdn: subject, body.contact) }
+        let email: SubscriberEmail
+        do {
+            email = try await money.setEmail(msisdn: subject, body.contact)
+        } catch let error as MobileMoneyError where error.code == .codeRecentlySent {
+            // Retry-After from the ledger's clock, which decided it.
+            let wait = max(1, ((error.lockedUntil ?? 0) - money.ledger.context.clock() + 999) / 1000)
+            throw APIError(.tooManyRequests, error.code.rawValue, "a code was sent moments ago: ask again later", headers: [.retryAfter: String(wait)])
+        } catch let error as MobileMoneyError {
+            throw APIError(error)
+        }
         return try json(email.verified ? .ok : .accepted, Self.email(email))
     }
 

@@ -42,6 +42,8 @@ public struct MobileMoneyError: Error, Sendable, Hashable, CustomStringConvertib
         case codeExpired = "code_expired"
         /// Too many wrong codes: this one is void; ask for a new one.
         case tooManyAttempts = "too_many_attempts"
+        /// A code was sent moments ago: a new one may be asked for at ``MobileMoneyError/lockedUntil``.
+        case codeRecentlySent = "code_recently_sent"
         case configuration
         case storage
     }
@@ -50,7 +52,7 @@ public struct MobileMoneyError: Error, Sendable, Hashable, CustomStringConvertib
     public let message: String
     /// Wrong PIN: tries left before the wallet locks.
     public var attemptsLeft: Int?
-    /// Locked: when the lock ends (ms since 1970).
+    /// Locked: when the lock ends (ms since 1970); a code recently sent: when the next may be.
     public var lockedUntil: Int64?
     /// Limit exceeded: which one.
     public var limit: LedgerError.Limit?

@@ -84,6 +84,20 @@ import Testing
         #expect(try await f.money.mailOutbox(.queued).isEmpty, "nothing is sent for a refused address")
     }
 
+    @Test func aNewCodeGoesAtMostOnceAMinute() async throws {
+        let f = try await APIFixture()
+        try await f.application().test(.router) { client in
+            let yao = try await client.token(Self.yao, "7391")
+            let path = "/api/subscribers/\(Self.yao)/email"
+            #expect(try await client.call(.put, path, token: yao, body: #"{"address":"yao@example.com"}"#).status == .accepted)
+            let again = try await client.call(.put, path, token: yao, body: #"{"address":"victim@example.com"}"#)
+            #expect(again.status == .tooManyRequests && again.errorCode == "code_recently_sent")
+            #expect(Int(again.headers[.retryAfter] ?? "") ?? 0 > 0)
+        }
+        #expect(try await f.money.mailOutbox(.queued).filter { $0.notice == "email_code" }.map(\.address) == ["yao@example.com"])
+        #expect(try await f.money.email(msisdn: Self.yao)?.address == "yao@example.com", "the refused call changed nothing")
+    }
+
     @Test func tooManyWrongCodesVoidTheCode() async throws {
         let f = try await APIFixture()
         try await f.application().test(.router) { client in

@@ -106,6 +106,8 @@ import Testing
         #expect(await refusal { try await f.money.verifyEmail(msisdn: yao, code: code) }?.code == .noCodePending)
         #expect(await refusal { try await f.money.verifyEmail(msisdn: yao, code: "12a456") }?.code == .noCodePending)
 
+        // A new code, but not within a minute of the last one.
+        #expect(await refusal { try await f.money.setEmail(msisdn: yao, EmailContact(address: "yao@example.com")) }?.code == .codeRecentlySent)
         f.advance(minutes: 1)
         try await f.money.setEmail(msisdn: yao, EmailContact(address: "yao@example.com"))
         let second = try await Self.code(f, for: yao)

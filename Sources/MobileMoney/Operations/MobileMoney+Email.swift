@@ -14,11 +14,12 @@ extension MobileMoney {
     /// Sets a subscriber's address and sends it a code, in one transaction: the address is unverified (and gets
     /// no notice) until ``verifyEmail(msisdn:code:)`` confirms it. Setting the address it already has, verified,
     /// only updates the display name and sends nothing; setting it again unverified sends a new code (the old
-    /// one stops working).
+    /// one stops working), but not within ``Options/emailCodeInterval`` of the last one (`codeRecentlySent`).
     @discardableResult
     public func setEmail(msisdn text: String, _ contact: EmailContact) async throws -> SubscriberEmail {
         let number = try msisdn(text)
         let lifetime = options.emailCodeLifetime
+        let interval = options.emailCodeInterval
         let email = try await run { tx in
             guard let me = try SubscriberRecord.fetch(tx.rows, number) else {
                 throw MobileMoneyError(.unknownSubscriber, "\(number) has no wallet")
@@ -26,11 +27,14 @@ extension MobileMoney {
             var row = SubscriberEmailRow(
                 msisdn: number.digits, address: contact.address, displayName: contact.displayName, verifiedAt: nil, codeHash: nil,
                 codeIssuedAt: 0, codeExpiresAt: 0, codeFailures: 0, updatedAt: tx.now)
-            if let current = try tx.rows.subscriberEmail(msisdn: number.digits), current.address == contact.address,
-                current.verifiedAt != nil
-            {
+            let current = try tx.rows.subscriberEmail(msisdn: number.digits)
+            if let current, current.address == contact.address, current.verifiedAt != nil {
                 row.verifiedAt = current.verifiedAt
             } else {
+                if let current, current.codeIssuedAt > 0, tx.now - current.codeIssuedAt < interval {
+                    throw MobileMoneyError(
+                        .codeRecentlySent, "a code was sent less than \(interval / 1000) s ago", lockedUntil: current.codeIssuedAt + interval)
+                }
                 let code = self.emailCodes.code(msisdn: number.digits, address: contact.address, issuedAt: tx.now)
                 row.codeHash = self.emailCodes.hash(code: code, msisdn: number.digits, address: contact.address, issuedAt: tx.now)
                 row.codeIssuedAt = tx.now
@@ -123,6 +127,7 @@ extension MobileMoney {
     /// recomputing the code (``mailContent(_:)``), so the outbox never holds a code.
     private func enqueueCodeMail(_ tx: LedgerTransaction, _ me: SubscriberRecord, _ contact: EmailContact) throws {
         let minutes = Int((options.emailCodeLifetime + 59_999) / 60_000)
+        // Rendered without the code: a subject that used it would otherwise store it.
         guard let subject = receipts.emailCode("", minutes: minutes, me.language)?.subject else { return }
         try tx.rows.insertMail([
             NewMailMessage(

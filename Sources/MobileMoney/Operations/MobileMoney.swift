@@ -20,6 +20,9 @@ public final class MobileMoney: Sendable {
         public var emailCodeLifetime: Int64 = 15 * 60_000
         /// Wrong codes before the pending one is void (a new one must be asked for).
         public var maxEmailCodeAttempts = 5
+        /// The least time between two codes sent for one subscriber, in milliseconds: a token cannot be used to
+        /// flood someone else's mailbox with codes.
+        public var emailCodeInterval: Int64 = 60_000
         /// The right-hand side of the `Message-ID` of every e-mail notice (`<…@domain>`): `sika serve` takes the
         /// domain of `--mail-from`. A host name, checked when the e-mail is sent.
         public var messageIDDomain = "sika.localhost"
