@@ -41,7 +41,8 @@ extension WalletAPI {
         } catch let error as MobileMoneyError where error.code == .codeRecentlySent {
             // Retry-After from the ledger's clock, which decided it.
             let wait = max(1, ((error.lockedUntil ?? 0) - money.ledger.context.clock() + 999) / 1000)
-            throw APIError(.tooManyRequests, error.code.rawValue, "a code was sent moments ago: ask again later", headers: [.retryAfter: String(wait)])
+            throw APIError(
+                .tooManyRequests, error.code.rawValue, "a code was sent moments ago: ask again later", headers: [.retryAfter: String(wait)])
         } catch let error as MobileMoneyError {
             throw APIError(error)
         }
