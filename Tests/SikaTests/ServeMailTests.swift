@@ -80,6 +80,29 @@ extension SubprocessTests {
             #expect(none.out.contains("e-mail none"))
         }
 
+        /// STARTTLS required and AUTH, the password from the `--secrets` file (never the URL), the relay's own CA.
+        @Test func overSTARTTLSWithAuthThePasswordFromTheSecretsFile() async throws {
+            let relay = try await AiosmtpdFixture(["--starttls", "--auth", "sika:pa55-w0rd"])
+            defer { relay.stop() }
+            let dir = try TemporaryDirectory("sika-mail-tls")
+            defer { dir.remove() }
+            let secrets = dir.url.appending(path: "secrets.env")
+            let jwt = String(repeating: "ab", count: 32)
+            try "SIKA_JWT_SECRET=\(jwt)\nSIKA_ADMIN_TOKEN=admin-token-for-mail-tests\nSIKA_SMTP_PASSWORD=pa55-w0rd\n".write(
+                to: secrets, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: secrets.path)
+            let certificate = try #require(relay.certificatePath)
+            let url = "smtp+starttls://sika@127.0.0.1:\(relay.port)?ca=\(certificate)&tls-name=localhost"
+            let serve = try await ServeProcess.start(["--demo", "--db", "sika.sqlite", "--secrets", secrets.path, "--smtp", url], in: dir.url)
+            #expect(serve.stdout.contains("E-mail notices: through smtp+starttls://sika@127.0.0.1:\(relay.port) (STARTTLS required, AUTH)"))
+            #expect(!serve.stdout.contains("pa55-w0rd") && !serve.stderr.contains("pa55-w0rd"))
+            _ = try await Self.transfer(serve, to: "22890445566", amount: 1000, key: "tls-1")
+            let received = try await relay.received(count: 2)
+            #expect(received.count == 2 && received.allSatisfy { $0.tls && $0.login == "sika" })
+            #expect(Set(received.flatMap(\.recipients)) == [Self.kofiAddress, Self.amaAddress])
+            #expect(try await serve.stop() == 0)
+        }
+
         /// SIGKILL while the relay holds its answer to the data: the relay has the message, sika does not know it.
         /// After the restart the message goes again with the same Message-ID: at least once, never lost, and the
         /// only duplicate is one a receiver drops by that header. Killed before the data instead, it goes exactly once.
