@@ -6,13 +6,6 @@ import MobileMoney
 /// A subscriber's e-mail address: set (a code goes to it), confirmed, shown, removed. Each acts on the token's
 /// own number only; never required for anything else.
 extension WalletAPI {
-    static let emailRoutes: [(method: String, path: String)] = [
-        ("GET", "/api/subscribers/{phoneNumber}/email"),
-        ("PUT", "/api/subscribers/{phoneNumber}/email"),
-        ("DELETE", "/api/subscribers/{phoneNumber}/email"),
-        ("POST", "/api/subscribers/{phoneNumber}/email/verify"),
-    ]
-
     func registerEmail(on subscriber: RouterGroup<SubscriberRequestContext>) {
         let api = self
         subscriber.get("subscribers/:phoneNumber/email") { _, context in try await api.showEmail(context) }

@@ -19,23 +19,26 @@ import Sessions
 /// decoded into its endpoint's ``JSONRequest`` type before a handler acts on it.
 public struct WalletAPI: Sendable {
     /// Every route, for the OpenAPI check: method and path template.
-    public static let routes: [(method: String, path: String)] =
-        [
-            ("POST", "/api/auth/token"),
-            ("POST", "/api/transactions"),
-            ("GET", "/api/transactions/{phoneNumber}"),
-            ("POST", "/api/verify-balance"),
-            ("POST", "/api/transfer"),
-            ("GET", "/api/transfers/{id}"),
-            ("POST", "/api/cards"),
-            ("GET", "/api/cards/{phoneNumber}"),
-            ("POST", "/api/admin/cashin"),
-            ("POST", "/api/admin/reversals"),
-            ("POST", "/api/admin/subscribers/{phoneNumber}/block"),
-            ("POST", "/api/admin/subscribers/{phoneNumber}/unblock"),
-            ("POST", "/api/admin/demo/reset"),
-            ("GET", "/openapi.yaml"),
-        ] + emailRoutes
+    public static let routes: [(method: String, path: String)] = [
+        ("POST", "/api/auth/token"),
+        ("POST", "/api/transactions"),
+        ("GET", "/api/transactions/{phoneNumber}"),
+        ("POST", "/api/verify-balance"),
+        ("POST", "/api/transfer"),
+        ("GET", "/api/transfers/{id}"),
+        ("POST", "/api/cards"),
+        ("GET", "/api/cards/{phoneNumber}"),
+        ("GET", "/api/subscribers/{phoneNumber}/email"),
+        ("PUT", "/api/subscribers/{phoneNumber}/email"),
+        ("DELETE", "/api/subscribers/{phoneNumber}/email"),
+        ("POST", "/api/subscribers/{phoneNumber}/email/verify"),
+        ("POST", "/api/admin/cashin"),
+        ("POST", "/api/admin/reversals"),
+        ("POST", "/api/admin/subscribers/{phoneNumber}/block"),
+        ("POST", "/api/admin/subscribers/{phoneNumber}/unblock"),
+        ("POST", "/api/admin/demo/reset"),
+        ("GET", "/openapi.yaml"),
+    ]
 
     let money: MobileMoney
     let configuration: APIConfiguration
