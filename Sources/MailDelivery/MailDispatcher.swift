@@ -65,8 +65,8 @@ public final class MailDispatcher: Sendable {
         }
     }
 
-    /// One look at the outbox: sends what is due (one batch, one connection) and records each outcome.
-    /// Returns how many messages were attempted.
+    /// One look at the outbox: sends what is due (one batch, one connection) and records every outcome in one
+    /// transaction. Returns how many messages were attempted.
     @discardableResult
     public func pass() async -> Int {
         let due: [MailOutboxMessage]
@@ -80,15 +80,13 @@ public final class MailDispatcher: Sendable {
             logger.error("cannot read the mail outbox", metadata: ["error": "\(error)"])
             return 0
         }
+        var outcomes: [(MailOutboxMessage, MailAttemptRecord)] = []
         var sendable: [(row: MailOutboxMessage, message: MailMessage)] = []
         for row in due {
             do {
                 guard let content = money.mailContent(row) else {
-                    await record(
-                        row,
-                        MailAttemptRecord(
-                            state: .failed, attempts: row.attempts, nextAttemptAt: now,
-                            error: "expired: the code's time ran out before it could be sent"))
+                    let expired = "expired: the code's time ran out before it could be sent"
+                    outcomes.append((row, MailAttemptRecord(state: .failed, attempts: row.attempts, nextAttemptAt: now, error: expired)))
                     continue
                 }
                 let message = try MailMessage(
@@ -98,7 +96,7 @@ public final class MailDispatcher: Sendable {
                 sendable.append((row, message))
             } catch {
                 // An address or header the client will not send (never accepted by the API): refused for good.
-                await record(row, policy.outcome(of: error, for: (row.id, row.attempts, row.createdAt), now: now))
+                outcomes.append((row, policy.outcome(of: error, for: (row.id, row.attempts, row.createdAt), now: now)))
             }
         }
         let results = await client.send(sendable.map(\.message))
@@ -108,36 +106,43 @@ public final class MailDispatcher: Sendable {
                 case .success: nil
                 case .failure(let error): error
                 }
-            await record(row, policy.outcome(of: error, for: (row.id, row.attempts, row.createdAt), now: now))
+            outcomes.append((row, policy.outcome(of: error, for: (row.id, row.attempts, row.createdAt), now: now)))
         }
+        await record(outcomes)
         if let counts = try? await money.mailOutboxCounts() { metrics.record(counts) }
         return due.count
     }
 
     private var now: Int64 { money.ledger.context.clock() }
 
-    private func record(_ row: MailOutboxMessage, _ record: MailAttemptRecord) async {
-        metrics.attempted(record.state)
-        var metadata: Logger.Metadata = [
-            "mail.id": "\(row.id)", "mail.message_id": "\(row.messageID)", "mail.notice": "\(row.notice)", "mail.attempts": "\(record.attempts)",
-        ]
-        if let error = record.error { metadata["error"] = "\(error)" }
-        switch record.state {
-        case .sent: logger.debug("mail sent", metadata: metadata)
-        case .queued:
-            metadata["mail.retry_in_ms"] = "\(record.nextAttemptAt - now)"
-            logger.warning("mail deferred", metadata: metadata)
-        case .failed: logger.error("mail refused for good", metadata: metadata)
-        case .dead: logger.error("mail given up (dead letter)", metadata: metadata)
+    private func record(_ outcomes: [(MailOutboxMessage, MailAttemptRecord)]) async {
+        let at = now
+        for (row, record) in outcomes {
+            metrics.attempted(record.state)
+            var metadata: Logger.Metadata = [
+                "mail.id": "\(row.id)", "mail.message_id": "\(row.messageID)", "mail.notice": "\(row.notice)",
+                "mail.attempts": "\(record.attempts)",
+            ]
+            if let error = record.error { metadata["error"] = "\(error)" }
+            switch record.state {
+            case .sent: logger.debug("mail sent", metadata: metadata)
+            case .queued:
+                metadata["mail.retry_in_ms"] = "\(record.nextAttemptAt - at)"
+                logger.warning("mail deferred", metadata: metadata)
+            case .failed: logger.error("mail refused for good", metadata: metadata)
+            case .dead: logger.error("mail given up (dead letter)", metadata: metadata)
+            }
         }
         do {
-            try await money.recordMailAttempt(
-                MailAttemptOutcome(
-                    id: row.id, state: record.state, attempts: record.attempts, nextAttemptAt: record.nextAttemptAt, lastError: record.error,
-                    at: now))
+            try await money.recordMailAttempts(
+                outcomes.map { row, record in
+                    MailAttemptOutcome(
+                        id: row.id, state: record.state, attempts: record.attempts, nextAttemptAt: record.nextAttemptAt, lastError: record.error,
+                        at: at)
+                })
         } catch {
-            // The row stays queued as it was: the message goes again (at least once), nothing is lost.
-            logger.error("cannot record a mail attempt", metadata: metadata.merging(["record_error": "\(error)"]) { $1 })
+            // The rows stay queued as they were: those messages go again (at least once), nothing is lost.
+            logger.error("cannot record mail attempts", metadata: ["error": "\(error)", "mail.count": "\(outcomes.count)"])
         }
     }
 }

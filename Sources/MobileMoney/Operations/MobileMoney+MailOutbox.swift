@@ -20,10 +20,12 @@ extension MobileMoney {
         return (message.subject, rendered.text, rendered.html)
     }
 
-    /// Records what an attempt ended in; false when the message was no longer queued (someone else settled it).
+    /// Records what attempts ended in, in one transaction (one commit for a whole batch, not one per message, so
+    /// the dispatcher takes little of the ledger's writer). Returns how many were still queued and so changed.
     @discardableResult
-    public func recordMailAttempt(_ outcome: MailAttemptOutcome) async throws -> Bool {
-        try await run { tx in try tx.rows.recordMailAttempt(outcome) }
+    public func recordMailAttempts(_ outcomes: [MailAttemptOutcome]) async throws -> Int {
+        guard !outcomes.isEmpty else { return 0 }
+        return try await run { tx in try outcomes.reduce(0) { $0 + (try tx.rows.recordMailAttempt($1) ? 1 : 0) } }
     }
 
     /// E-mails in `state`, newest first.
