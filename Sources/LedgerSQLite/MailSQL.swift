@@ -15,13 +15,13 @@ enum MailSQL {
         """
     static let deleteEmail = "DELETE FROM subscriber_emails WHERE msisdn = ?"
     static let insertMail = """
-        INSERT INTO mail_outbox (message_id, msisdn, address, display_name, language, notice, subject, text_body, html_body,
-            transfer_id, next_attempt_at, created_at, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO mail_outbox (message_id, msisdn, address, display_name, language, notice, notice_values, transfer_id,
+            next_attempt_at, created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
     static let selectMail = """
-        SELECT id, message_id, msisdn, address, display_name, language, notice, subject, text_body, html_body, transfer_id, state,
-            attempts, next_attempt_at, last_error, created_at, updated_at
+        SELECT id, message_id, msisdn, address, display_name, language, notice, notice_values, transfer_id, state, attempts,
+            next_attempt_at, last_error, created_at, updated_at
         FROM mail_outbox
         """
     static let due = selectMail + " WHERE state = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?"

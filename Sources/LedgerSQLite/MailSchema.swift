@@ -32,9 +32,9 @@ enum MailSchema {
                         display_name TEXT,
                         language TEXT NOT NULL,
                         notice TEXT NOT NULL,
-                        subject TEXT NOT NULL,
-                        text_body TEXT NOT NULL,
-                        html_body TEXT NOT NULL,
+                        -- The values the notice's SMS was rendered with, a JSON object of strings: the e-mail is
+                        -- rendered from them when it is sent, not in the writer's transaction.
+                        notice_values TEXT NOT NULL,
                         transfer_id INTEGER REFERENCES transfers(id),
                         state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'sent', 'failed', 'dead')),
                         attempts INTEGER NOT NULL DEFAULT 0,

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import Ledger
 
@@ -28,7 +29,7 @@ extension SQLiteRows {
     func insertMail(_ messages: [NewMailMessage]) throws {
         for m in messages {
             try db.cachedStatement(sql: MailSQL.insertMail).execute(arguments: [
-                m.messageID, m.msisdn, m.address, m.displayName, m.language, m.notice, m.subject, m.text, m.html, m.transferID, m.createdAt,
+                m.messageID, m.msisdn, m.address, m.displayName, m.language, m.notice, try Self.json(m.values), m.transferID, m.createdAt,
                 m.createdAt, m.createdAt,
             ])
         }
@@ -72,7 +73,18 @@ extension SQLiteRows {
     static func mail(_ row: Row) -> MailOutboxMessage {
         MailOutboxMessage(
             id: row[0], messageID: row[1], msisdn: row[2], address: row[3], displayName: row[4], language: row[5], notice: row[6],
-            subject: row[7], text: row[8], html: row[9], transferID: row[10], state: MailState(rawValue: row[11]) ?? .queued,
-            attempts: row[12], nextAttemptAt: row[13], lastError: row[14], createdAt: row[15], updatedAt: row[16])
+            values: values(row[7]), transferID: row[8], state: MailState(rawValue: row[9]) ?? .queued, attempts: row[10],
+            nextAttemptAt: row[11], lastError: row[12], createdAt: row[13], updatedAt: row[14])
+    }
+
+    /// A notice's values as a JSON object of strings, keys sorted (the same values, the same text).
+    static func json(_ values: [String: String]) throws -> String {
+        String(decoding: try JSONSerialization.data(withJSONObject: values, options: [.sortedKeys]), as: UTF8.self)
+    }
+
+    /// The values back; a column that is not such an object (it never is) reads as no values, and the
+    /// dispatcher then refuses the message for good rather than send a notice with blanks.
+    static func values(_ text: String) -> [String: String] {
+        (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: String] ?? [:]
     }
 }

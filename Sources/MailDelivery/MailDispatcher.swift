@@ -85,8 +85,11 @@ public final class MailDispatcher: Sendable {
         for row in due {
             do {
                 guard let content = money.mailContent(row) else {
-                    let expired = "expired: the code's time ran out before it could be sent"
-                    outcomes.append((row, MailAttemptRecord(state: .failed, attempts: row.attempts, nextAttemptAt: now, error: expired)))
+                    let reason =
+                        row.notice == "email_code"
+                        ? "expired: the code's time ran out before it could be sent"
+                        : "unrenderable: receipts.yaml has no e-mail for \(row.notice) with these values"
+                    outcomes.append((row, MailAttemptRecord(state: .failed, attempts: row.attempts, nextAttemptAt: now, error: reason)))
                     continue
                 }
                 let message = try MailMessage(

@@ -18,7 +18,7 @@ import Testing
     static func message(_ id: String, msisdn: String = "22890112233", at: Int64) -> NewMailMessage {
         NewMailMessage(
             messageID: "<\(id)@sika.test>", msisdn: msisdn, address: "a@example.com", displayName: "A", language: "fr", notice: "transfer_sent",
-            subject: "S \(id)", text: "T", html: "<p>H</p>", transferID: nil, createdAt: at)
+            values: ["reference": "TM261127.\(id)", "amount": "5000", "party": "Ama \"A\" <ama@x>\n"], transferID: nil, createdAt: at)
     }
 
     @Test func anAddressIsSetReplacedReadAndDeleted() async throws {
@@ -57,7 +57,8 @@ import Testing
         let due = try await f.ledger.read { try $0.dueMail(at: 250, limit: 10) }
         #expect(due.map(\.messageID) == ["<m1@sika.test>", "<m2@sika.test>"])
         let first = try #require(due.first)
-        #expect(first.state == .queued && first.attempts == 0 && first.nextAttemptAt == 100 && first.subject == "S m1" && first.html == "<p>H</p>")
+        #expect(first.state == .queued && first.attempts == 0 && first.nextAttemptAt == 100)
+        #expect(first.values == ["reference": "TM261127.m1", "amount": "5000", "party": "Ama \"A\" <ama@x>\n"], "the values, whatever they hold")
         #expect(first.displayName == "A" && first.language == "fr" && first.lastError == nil && first.createdAt == 100)
         #expect(try await f.ledger.read { try $0.dueMail(at: 1000, limit: 1) }.count == 1)
 

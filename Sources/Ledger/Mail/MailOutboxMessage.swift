@@ -1,6 +1,10 @@
 /// An e-mail notice in the mail outbox: written in the same database transaction as the money (or the
 /// account change) it reports, then delivered over SMTP by the mail dispatcher.
 ///
+/// The row holds the notice and the very values its SMS was rendered from, not the rendered e-mail: rendering
+/// (subject, text and HTML in the notice's language) happens when the message is sent, outside the ledger's single
+/// writer, and cannot read differently from the SMS since it starts from the same values.
+///
 /// Its ``messageID`` is chosen when the row is written and never changes, so every attempt carries the same
 /// `Message-ID` header: delivery is at least once, and a receiver drops a second copy by that header.
 public struct MailOutboxMessage: Sendable, Hashable {
@@ -18,12 +22,9 @@ public struct MailOutboxMessage: Sendable, Hashable {
     public let language: String
     /// The notice key of `menus/receipts.yaml` (`transfer_sent`, `email_code`…).
     public let notice: String
-    public let subject: String
-    /// The plain-text part; empty for a notice whose body is composed at delivery time (a verification code,
-    /// which is never stored).
-    public let text: String
-    /// The HTML part; empty like ``text`` when composed at delivery time.
-    public let html: String
+    /// The template variables the notice's SMS was rendered with (amounts, reference, party…); none for a
+    /// verification code, whose code is recomputed when it is sent and never stored.
+    public let values: [String: String]
     public let transferID: Transfer.ID?
     public let state: MailState
     public let attempts: Int
@@ -35,8 +36,8 @@ public struct MailOutboxMessage: Sendable, Hashable {
     public let updatedAt: Int64
 
     public init(
-        id: ID, messageID: String, msisdn: String, address: String, displayName: String?, language: String, notice: String, subject: String,
-        text: String, html: String, transferID: Transfer.ID?, state: MailState, attempts: Int, nextAttemptAt: Int64, lastError: String?,
+        id: ID, messageID: String, msisdn: String, address: String, displayName: String?, language: String, notice: String,
+        values: [String: String], transferID: Transfer.ID?, state: MailState, attempts: Int, nextAttemptAt: Int64, lastError: String?,
         createdAt: Int64, updatedAt: Int64
     ) {
         self.id = id
@@ -46,9 +47,7 @@ public struct MailOutboxMessage: Sendable, Hashable {
         self.displayName = displayName
         self.language = language
         self.notice = notice
-        self.subject = subject
-        self.text = text
-        self.html = html
+        self.values = values
         self.transferID = transferID
         self.state = state
         self.attempts = attempts

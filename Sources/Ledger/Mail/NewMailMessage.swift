@@ -6,15 +6,14 @@ public struct NewMailMessage: Sendable, Hashable {
     public var displayName: String?
     public var language: String
     public var notice: String
-    public var subject: String
-    public var text: String
-    public var html: String
+    /// The values the notice's SMS was rendered with; the e-mail is rendered from them when it is sent.
+    public var values: [String: String]
     public var transferID: Transfer.ID?
     public var createdAt: Int64
 
     public init(
-        messageID: String, msisdn: String, address: String, displayName: String?, language: String, notice: String, subject: String,
-        text: String, html: String, transferID: Transfer.ID?, createdAt: Int64
+        messageID: String, msisdn: String, address: String, displayName: String?, language: String, notice: String,
+        values: [String: String], transferID: Transfer.ID?, createdAt: Int64
     ) {
         self.messageID = messageID
         self.msisdn = msisdn
@@ -22,9 +21,7 @@ public struct NewMailMessage: Sendable, Hashable {
         self.displayName = displayName
         self.language = language
         self.notice = notice
-        self.subject = subject
-        self.text = text
-        self.html = html
+        self.values = values
         self.transferID = transferID
         self.createdAt = createdAt
     }

@@ -123,17 +123,14 @@ extension MobileMoney {
         }
     }
 
-    /// Queues the message carrying the code. Its body is left empty: the dispatcher composes it when it sends,
+    /// Queues the message carrying the code, with no values: the dispatcher composes it when it sends,
     /// recomputing the code (``mailContent(_:)``), so the outbox never holds a code.
     private func enqueueCodeMail(_ tx: LedgerTransaction, _ me: SubscriberRecord, _ contact: EmailContact) throws {
-        let minutes = Int((options.emailCodeLifetime + 59_999) / 60_000)
-        // Rendered without the code: a subject that used it would otherwise store it.
-        guard let subject = receipts.emailCode("", minutes: minutes, me.language)?.subject else { return }
         try tx.rows.insertMail([
             NewMailMessage(
                 messageID: messageID(notice: Receipts.Notice.emailCode.rawValue, reference: nil), msisdn: me.msisdn.digits,
                 address: contact.address, displayName: contact.displayName, language: me.language.rawValue,
-                notice: Receipts.Notice.emailCode.rawValue, subject: subject, text: "", html: "", transferID: nil, createdAt: tx.now)
+                notice: Receipts.Notice.emailCode.rawValue, values: [:], transferID: nil, createdAt: tx.now)
         ])
     }
 

@@ -1,4 +1,5 @@
 import Ledger
+import MenuEngine
 
 /// The mail outbox as its dispatcher and `sika mail outbox` see it.
 extension MobileMoney {
@@ -8,16 +9,21 @@ extension MobileMoney {
         return try await read { rows in try rows.dueMail(at: now, limit: limit) }
     }
 
-    /// What to send for a queued e-mail: its stored subject and parts, or for a verification message the code
-    /// recomputed from its row (the outbox never holds it). Nil when the message is no longer worth sending: a
-    /// code whose time ran out before it could be delivered.
-    public func mailContent(_ message: MailOutboxMessage) -> (subject: String, text: String, html: String)? {
-        guard message.notice == Receipts.Notice.emailCode.rawValue else { return (message.subject, message.text, message.html) }
+    /// What to send for a queued e-mail: its notice rendered in its language from the values its SMS had (so the
+    /// reference and amounts read as in the SMS), or for a verification message the code recomputed from its row
+    /// (the outbox never holds it). Nil when it cannot or should not be sent: a notice this `receipts.yaml` cannot
+    /// render with those values, or a code whose time ran out before it could be delivered.
+    public func mailContent(_ message: MailOutboxMessage) -> NoticeEmail? {
+        let language = Language(rawValue: message.language) ?? .fr
+        guard let notice = Receipts.Notice(rawValue: message.notice) else { return nil }
+        guard notice == .emailCode else {
+            guard notice.variables.isSubset(of: message.values.keys) else { return nil }
+            return receipts.email(NoticeText(notice: notice.rawValue, language: language, values: message.values, sms: ""))
+        }
         guard ledger.context.clock() < message.createdAt + options.emailCodeLifetime else { return nil }
         let code = emailCodes.code(msisdn: message.msisdn, address: message.address, issuedAt: message.createdAt)
         let minutes = Int((options.emailCodeLifetime + 59_999) / 60_000)
-        guard let rendered = receipts.emailCode(code, minutes: minutes, Language(rawValue: message.language) ?? .fr) else { return nil }
-        return (message.subject, rendered.text, rendered.html)
+        return receipts.emailCode(code, minutes: minutes, language)
     }
 
     /// Records what attempts ended in, in one transaction (one commit for a whole batch, not one per message, so

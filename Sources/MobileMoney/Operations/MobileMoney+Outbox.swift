@@ -14,17 +14,19 @@ extension MobileMoney {
 
     /// The e-mail twins of a movement's SMS notices, for the parties with a verified address, in the same job
     /// as the SMS (called by `notify`). An unverified address, or none, gets nothing.
+    ///
+    /// Only the notice and its SMS's values are written: the e-mail is rendered when it is sent
+    /// (``mailContent(_:)``), so the ledger's single writer does one indexed read per party and, for a verified
+    /// address, one small insert, never the rendering of three texts.
     func enqueueMail(_ tx: LedgerTransaction, _ notices: [(MSISDN, NoticeText)], transfer: Int64?) throws {
         var messages: [NewMailMessage] = []
         for (msisdn, notice) in notices {
-            guard let email = try tx.rows.subscriberEmail(msisdn: msisdn.digits), email.verifiedAt != nil,
-                let rendered = receipts.email(notice)
-            else { continue }
+            guard let email = try tx.rows.subscriberEmail(msisdn: msisdn.digits), email.verifiedAt != nil else { continue }
             messages.append(
                 NewMailMessage(
                     messageID: messageID(notice: notice.notice, reference: notice.values["reference"]), msisdn: msisdn.digits,
                     address: email.address, displayName: email.displayName, language: notice.language.rawValue, notice: notice.notice,
-                    subject: rendered.subject, text: rendered.text, html: rendered.html, transferID: transfer, createdAt: tx.now))
+                    values: notice.values, transferID: transfer, createdAt: tx.now))
         }
         if !messages.isEmpty { try tx.rows.insertMail(messages) }
     }
