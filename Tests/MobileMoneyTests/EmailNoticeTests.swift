@@ -152,7 +152,8 @@ import Testing
         let refund = notices[2]
         let sms = try #require(try await f.sms(kofi).last)
         let refundMail = try #require(f.money.mailContent(refund))
-        #expect(sms.contains(pending.providerKey) && refundMail.subject.contains(pending.providerKey) && refundMail.text.contains(pending.providerKey))
+        #expect(
+            sms.contains(pending.providerKey) && refundMail.subject.contains(pending.providerKey) && refundMail.text.contains(pending.providerKey))
         #expect(refundMail.text.contains("compte du beneficiaire bloque") && refundMail.text.contains("3 000 FCFA"))
         #expect(refund.transferID == pending.transferID)
         #expect(try await f.money.ledger.verify().isClean)
