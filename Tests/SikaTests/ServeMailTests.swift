@@ -157,6 +157,45 @@ extension SubprocessTests {
             #expect(after.out.hasPrefix("Mail outbox: 1 queued, 0 retrying, 0 failed, 0 dead"), "\(after.out)")
         }
 
+        /// The relay down and one attempt allowed: the notice is a dead letter on `/metrics` and in `sika mail
+        /// outbox`, with why; `sika mail retry` queues it again and a start with the relay back delivers it, once,
+        /// with the Message-ID it was written with. Nothing is lost however long the relay is away.
+        @Test func aDeadLetterShowsOnMetricsAndIsDeliveredWhenTheRelayIsBack() async throws {
+            let dir = try TemporaryDirectory("sika-mail-dead")
+            defer { dir.remove() }
+            let port = try freePorts(1)  // nobody listens there until the relay comes back
+            let arguments = ["--demo", "--db", "sika.sqlite", "--smtp", "smtp://127.0.0.1:\(port)"]
+            let serve = try await ServeProcess.start(arguments + ["--mail-max-attempts", "1"], in: dir.url)
+            _ = try await Self.transfer(serve, to: "22891234567", amount: 1000, key: "dead-1")  // Yao has no address: Kofi's only
+            try await Self.eventually("a dead letter on /metrics") {
+                try await serve.http(.GET, "/metrics").body.contains(#"sika_mail_outbox_messages{state="dead"} 1"#)
+            }
+            let metrics = try await serve.http(.GET, "/metrics").body
+            #expect(metrics.contains(#"sika_mail_attempts_total{outcome="dead"} 1"#), "\(metrics)")
+            #expect(metrics.contains(#"sika_mail_outbox_messages{state="queued"} 0"#), "\(metrics)")
+            #expect(try await serve.stop() == 0)
+
+            let outbox = try await sika(["mail", "outbox", "--db", "sika.sqlite"], in: dir.url)
+            #expect(outbox.status == 0 && outbox.out.hasPrefix("Mail outbox: 0 queued, 0 retrying, 0 failed, 1 dead"), "\(outbox.out)")
+            let line = try #require(outbox.out.split(separator: "\n").first { $0.contains("transfer_sent") })
+            #expect(line.contains("dead") && line.contains(Self.kofiAddress) && line.contains("gave up after 1 attempts: connect_failed"), "\(line)")
+            let id = try #require(line.split(separator: " ").first.map(String.init))
+            let retry = try await sika(["mail", "retry", id, "--db", "sika.sqlite"], in: dir.url)
+            #expect(retry.status == 0 && retry.out == "\(id) queued again\n", "\(retry.out) \(retry.err)")
+
+            let relay = try await AiosmtpdFixture(["--port", String(port)])
+            defer { relay.stop() }
+            let again = try await ServeProcess.start(arguments, in: dir.url)
+            let received = try await relay.received(count: 1)
+            try await Task.sleep(for: .milliseconds(1500))
+            #expect(try relay.received().count == 1, "delivered once")
+            #expect(received.first?.recipients == [Self.kofiAddress])
+            #expect(received.first?.messageID?.contains(".transfer_sent.") == true, "\(String(describing: received.first?.messageID))")
+            #expect(try await again.stop() == 0)
+            let after = try await sika(["mail", "outbox", "--db", "sika.sqlite"], in: dir.url)
+            #expect(after.out.hasPrefix("Mail outbox: 0 queued, 0 retrying, 0 failed, 0 dead"), "\(after.out)")
+        }
+
         /// Every relay URL the README shows is one `--smtp` accepts.
         @Test func theDocumentedRelayURLsParse() throws {
             let readme = try String(contentsOf: repository.appending(path: "README.md"), encoding: .utf8)
