@@ -157,6 +157,52 @@ extension SubprocessTests {
             #expect(after.out.hasPrefix("Mail outbox: 1 queued, 0 retrying, 0 failed, 0 dead"), "\(after.out)")
         }
 
+        /// An address as an app sets it, over `sika serve`'s JSON API: the code arrives by mail through the relay,
+        /// nothing goes to the address until that code is confirmed, money notices go to it after, none once it is
+        /// removed; header-injection material is a field error and never reaches the relay.
+        @Test func anAddressSetThroughTheAPIIsVerifiedByTheMailedCode() async throws {
+            let relay = try await AiosmtpdFixture()
+            defer { relay.stop() }
+            let dir = try TemporaryDirectory("sika-mail-address")
+            defer { dir.remove() }
+            let serve = try await ServeProcess.start(["--demo", "--db", "sika.sqlite", "--smtp", "smtp://127.0.0.1:\(relay.port)"], in: dir.url)
+            let yao = "22891234567", yaoAddress = "yao.koffi@example.com"
+            let auth = [("Authorization", "Bearer \(try await serve.apiToken(yao, "7391"))")]
+            let path = "/api/subscribers/\(yao)/email"
+
+            let injected = try await serve.http(.PUT, path, headers: auth, body: #"{"address":"\#(yaoAddress)\r\nBcc: victim@example.com"}"#)
+            #expect(
+                injected.status == 422 && injected.body.contains(#""address""#) && injected.body.contains("validation_failed"), "\(injected.body)")
+            let set = try await serve.http(.PUT, path, headers: auth, body: #"{"address":"\#(yaoAddress)","displayName":"Yao Koffi"}"#)
+            #expect(set.status == 202 && set.body.contains(#""verified":false"#), "\(set.body)")
+            let codeMail = try #require(try await relay.received(count: 1).first)
+            #expect(codeMail.recipients == [yaoAddress])
+            let top = MIMEReader.split(codeMail.text)
+            let boundary = try #require(MIMEReader.boundary(of: top.header("Content-Type") ?? ""))
+            let text = String(decoding: MIMEReader.decodeQuotedPrintable(MIMEReader.parts(of: top.body, boundary: boundary)[0].body), as: UTF8.self)
+            let code = String(try #require(text.firstMatch(of: /\b(\d{6})\b/)).1)
+
+            _ = try await Self.transfer(serve, to: yao, amount: 1000, key: "unverified")
+            try await Self.eventually("Kofi's receipt") { try relay.received().count == 2 }
+            let verified = try await serve.http(.POST, path + "/verify", headers: auth, body: #"{"code":"\#(code)"}"#)
+            #expect(verified.status == 200 && verified.body.contains(#""verified":true"#), "\(verified.body)")
+            _ = try await Self.transfer(serve, to: yao, amount: 1000, key: "verified")
+            try await Self.eventually("both receipts") { try relay.received().count == 4 }
+            #expect(try await serve.http(.DELETE, path, headers: auth).status == 204)
+            _ = try await Self.transfer(serve, to: yao, amount: 1000, key: "removed")
+            try await Self.eventually("Kofi's receipt") { try relay.received().count == 5 }
+            try await Task.sleep(for: .milliseconds(1500))
+            let received = try relay.received()
+            try #require(received.count == 5, "nothing more")
+            #expect(received[0].recipients == [yaoAddress] && received[1].recipients == [Self.kofiAddress], "unverified: Kofi's receipt only")
+            #expect(received[2...3].flatMap(\.recipients).sorted() == [Self.kofiAddress, yaoAddress], "verified: one receipt each")
+            #expect(received[4].recipients == [Self.kofiAddress], "removed: Kofi's receipt only")
+            #expect(received.allSatisfy { !$0.text.contains("victim@example.com") })
+            #expect(try await serve.stop() == 0)
+            let shown = try await sika(["subscriber", "show", yao, "--db", "sika.sqlite"], in: dir.url)
+            #expect(shown.out.contains("e-mail none"), "\(shown.out)")
+        }
+
         /// The relay down and one attempt allowed: the notice is a dead letter on `/metrics` and in `sika mail
         /// outbox`, with why; `sika mail retry` queues it again and a start with the relay back delivers it, once,
         /// with the Message-ID it was written with. Nothing is lost however long the relay is away.
