@@ -20,6 +20,10 @@ struct LedgerBench: AsyncParsableCommand {
     @Option(help: "Run only the group-commit measurement with this many callers (profiling).") var only: Int?
     @Option(help: "Durability of every ledger of the run: full, normal or off.") var durability: Durability = .full
     @Flag(help: "Tiny counts: proves the bench runs and verifies clean (CI), measures nothing.") var smoke = false
+    @Flag(help: "Give every wallet a verified e-mail address: each transfer also renders and writes two e-mail notices.")
+    var emails = false
+    @Flag(help: "Every check inside the write job, none on a snapshot before it (the baseline of the prepared path).")
+    var checksInWriter = false
 
     mutating func validate() throws {
         if smoke { (operations, singleOperations, wallets) = (256, 64, 16) }
@@ -36,12 +40,15 @@ struct LedgerBench: AsyncParsableCommand {
             } ?? BenchWorld.directory("ledger")
         defer { try? FileManager.default.removeItem(at: base) }
         let catalog = try OperatorCatalog.load(from: SikaHome().operators)
-        print("sika-bench ledger: \(operations) ops per run, \(wallets) wallets, WAL, asked for synchronous=\(durability.rawValue)")
+        print(
+            "sika-bench ledger: \(operations) ops per run, \(wallets) wallets, WAL, asked for synchronous=\(durability.rawValue)"
+                + (emails ? ", every wallet with a verified e-mail address" : ""))
 
         if let only {
             let (rate, batch) = try await measure(
-                path: base.appendingPathComponent("only.sqlite").path, catalog: catalog, maxBatch: 512, callers: only, count: operations)
-            report("group commit, \(only) callers", rate, rate, batch: batch)
+                path: base.appendingPathComponent("only.sqlite").path, catalog: catalog, maxBatch: 512, callers: only, count: operations,
+                prepares: !checksInWriter)
+            report("group commit, \(only) callers" + (checksInWriter ? ", every check in the writer" : ""), rate, rate, batch: batch)
             return
         }
         let ceiling = try await rawCeiling(path: base.appendingPathComponent("raw.sqlite").path, catalog: catalog)
@@ -60,6 +67,11 @@ struct LedgerBench: AsyncParsableCommand {
                 count: operations)
             report("group commit, \(callers) callers", rate, raw, batch: batch)
         }
+        // The same 64 callers with every check inside the write job: the baseline of the prepared path, same run.
+        let (inWriter, inWriterBatch) = try await measure(
+            path: base.appendingPathComponent("writer64.sqlite").path, catalog: catalog, maxBatch: 512, callers: 64, count: operations,
+            prepares: false)
+        report("group commit, 64 callers, every check in the writer", inWriter, raw, batch: inWriterBatch)
     }
 
     private func report(_ label: String, _ rate: Double, _ raw: Double, batch: Double? = nil) {
@@ -71,15 +83,19 @@ struct LedgerBench: AsyncParsableCommand {
     private func numbers() -> [String] { BenchWorld.numbers(wallets) }
 
     /// Opens a fresh ledger with funded wallets.
-    private func prepare(path: String, catalog: OperatorCatalog, maxBatch: Int) async throws -> MobileMoney {
+    private func prepare(path: String, catalog: OperatorCatalog, maxBatch: Int, prepares: Bool = true) async throws -> MobileMoney {
         var options = Ledger.Options()
         options.maxBatch = maxBatch
         options.durability = durability
-        return try await BenchWorld.make(path: path, catalog: catalog, wallets: wallets, options: options).money
+        var money = MobileMoney.Options()
+        money.preparesTransfers = prepares
+        return try await BenchWorld.make(path: path, catalog: catalog, wallets: wallets, options: options, emails: emails, money: money).money
     }
 
-    private func measure(path: String, catalog: OperatorCatalog, maxBatch: Int, callers: Int, count: Int) async throws -> (Double, Double) {
-        let money = try await prepare(path: path, catalog: catalog, maxBatch: maxBatch)
+    private func measure(path: String, catalog: OperatorCatalog, maxBatch: Int, callers: Int, count: Int, prepares: Bool = true) async throws
+        -> (Double, Double)
+    {
+        let money = try await prepare(path: path, catalog: catalog, maxBatch: maxBatch, prepares: prepares)
         let numbers = numbers()
         let perCaller = count / callers
         let before = money.ledger.commitStats

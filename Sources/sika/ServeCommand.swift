@@ -5,6 +5,7 @@ import GatewayCore
 import JSONAPI
 import Ledger
 import Logging
+import MailDelivery
 import MobileMoney
 import NIOSSL
 import Operators
@@ -98,6 +99,7 @@ struct ServeCommand: AsyncParsableCommand {
                 + "replayed request for --ended-retention. See docs/SESSIONS.md.",
             valueName: "store"))
     var sessions: SessionStoreKind = .sqlite
+    @OptionGroup var mail: MailOptions
 
     func validate() throws {
         guard (0...65535).contains(linePort), (0...65535).contains(httpPort) else { throw ValidationError("ports are 0…65535") }
@@ -131,7 +133,7 @@ struct ServeCommand: AsyncParsableCommand {
                     .init(what: "provider simulator", host: "127.0.0.1", port: providerPort + $0)
                 })
         let home = SikaHome()
-        let money = try await store.open()
+        let money = try await store.open(moneyOptions: try mail.moneyOptions())
         let menuSet = try SessionManager.loadMenus(directory: URL(fileURLWithPath: menus ?? home.menus.path), catalog: money.catalog)
         let demoWorld = try demo ? DemoWorld.load(from: URL(fileURLWithPath: world ?? home.world.path)) : nil
         try await demoWorld?.seed(into: money)
@@ -203,8 +205,11 @@ struct ServeCommand: AsyncParsableCommand {
         if let demoWorld {
             api.api?.demoRestore = Self.demoRestore(demoWorld, money: money, offNet: offNet, sessions: sessions, simulator: network)
         }
+        let delivery = try mail.delivery(
+            money: money, secrets: values, metrics: MailMetrics(registry: metrics.registry), logger: Logger(label: "sika.mail"))
         let server = SikaServer(
-            core: core, additionalServices: offNet.services, api: api.api, simulator: network, endedSessions: sessionStore.endedSessions,
+            core: core, additionalServices: offNet.services + delivery.services, api: api.api, simulator: network,
+            endedSessions: sessionStore.endedSessions,
             logger: logger)
         let sessionLine = sessionStore.summary + (resumable > 0 ? " \(resumable) session(s) from before the restart may be resumed." : "")
         let providers = money.catalog.operators.enumerated().map { "\($0.element.name) http://127.0.0.1:\(providerPort + $0.offset)" }
@@ -236,6 +241,7 @@ struct ServeCommand: AsyncParsableCommand {
             lines.append(sessionLine)
             lines.append("Provider simulators: \(providers.joined(separator: ", ")).")
             lines.append(apiLine)
+            lines.append(delivery.line)
             lines.append(
                 network == nil
                     ? "Web simulator off (--simulator or --demo turns it on)."

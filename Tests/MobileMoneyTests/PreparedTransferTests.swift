@@ -87,6 +87,49 @@ import Testing
         try await r.clean()
     }
 
+    /// With preparation off (the bench's baseline) every check runs in the job, with the same outcome.
+    @Test func withPreparationOffEveryTransferIsCheckedInItsJob() async throws {
+        var options = MobileMoney.Options()
+        options.preparesTransfers = false
+        let world = try await TestWorld.make(options: options)
+        let result = try await world.money.transfer(from: kofi, to: ama, amount: 5000, pin: "2580", idempotencyKey: "off")
+        #expect(result.fee == 50 && result.balance == 44_950)
+        #expect(world.money.preparedWrites == PreparedWriteStats())
+        #expect(try await world.money.ledger.verify().isClean)
+    }
+
+    /// A prepared transfer writes the e-mail notices of verified addresses in its job, with the very values
+    /// the full check's job writes (the notice's SMS values, fee, balance, reference and time filled in there).
+    @Test func aPreparedTransferWritesTheSameEmailNoticesAsTheFullCheck() async throws {
+        let r = try await Race()
+        func mail(_ transfer: Int64) async throws -> [MailOutboxMessage] {
+            try await r.money.mailOutbox(.queued, limit: 100).filter { $0.transferID == transfer }.sorted { $0.id < $1.id }
+        }
+        let prepared = try await r.money.transfer(from: kofi, to: ama, amount: 5000, pin: "2580", idempotencyKey: "m1")
+        #expect(r.money.preparedWrites.applied == 1)
+        // A failure counted keeps the next transfer off the prepared path: its job checks everything, as before.
+        _ = await refusal { _ = try await r.money.transfer(from: kofi, to: ama, amount: 5000, pin: "1111", idempotencyKey: "m2") }
+        let full = try await r.money.transfer(from: kofi, to: ama, amount: 5000, pin: "2580", idempotencyKey: "m3")
+        #expect(r.money.preparedWrites.applied == 1)
+        let (one, two) = (try await mail(prepared.transferID), try await mail(full.transferID))
+        try #require(one.count == 2 && two.count == 2)
+        #expect(one.map(\.notice) == ["transfer_sent", "transfer_received"] && two.map(\.notice) == one.map(\.notice))
+        #expect(one.map(\.msisdn) == [kofi, ama] && one.map(\.address) == two.map(\.address))
+        for (a, b) in zip(one, two) {
+            #expect(Set(a.values.keys) == Set(b.values.keys))
+            #expect(a.values["amount"] == b.values["amount"] && a.values["party"] == b.values["party"] && a.values["fee"] == b.values["fee"])
+        }
+        #expect(one[0].values["reference"] == prepared.reference && one[0].values["balance"] == "44950" && one[0].values["fee"] == "50")
+        #expect(one[1].values["balance"] == "30000" && one[1].values["fee"] == "0")
+        // Rendered when sent, it reads as its SMS.
+        let sms = try #require(try await r.world.sms(kofi).first { $0.contains(prepared.reference) })
+        let email = try #require(r.money.mailContent(one[0]))
+        for figure in ["5 000 FCFA", "50 FCFA", "44 950 FCFA", prepared.reference, "Ama Mensah (22890445566)"] {
+            #expect(sms.contains(figure) && email.text.contains(figure), "\(figure)")
+        }
+        try await r.clean()
+    }
+
     /// Parties come from the snapshots already read when they are there: a second transfer reads nothing
     /// before its job. A snapshot gone stale behind MobileMoney's back (a PIN set straight in the store) only
     /// costs a fallback, and is read again next time.

@@ -36,7 +36,11 @@ extension MobileMoney {
         let home = try operatorOf(sender)
         guard amount > 0 else { throw MobileMoneyError(.invalidAmount, "amount must be positive") }
         var preparedJob: (@Sendable (LedgerTransaction) throws -> TransferResult?)?
-        if let prepared = await prepareTransfer(sender: sender, recipient: recipient, home: home, amount: amount, pin: pin, key: idempotencyKey) {
+        if !options.preparesTransfers {
+            // Every check in the write job.
+        } else if let prepared = await prepareTransfer(
+            sender: sender, recipient: recipient, home: home, amount: amount, pin: pin, key: idempotencyKey)
+        {
             preparedJob = { tx in try self.apply(prepared, tx) }
         } else {
             // The full check may count a failure or clear one, and a party the snapshot showed blocked may not be

@@ -11,6 +11,7 @@ extension Receipts {
 
     private func prepared(_ notice: Notice, _ language: Language, _ values: [String: String]) -> PreparedReceipt {
         assert(notice.variables.isSubset(of: Set(values.keys).union(PreparedReceipt.open)), "\(notice.rawValue) needs \(notice.variables)")
-        return PreparedReceipt(notice: book.preparedSMS(notice.rawValue, language: language.rawValue, values: values))
+        return PreparedReceipt(
+            notice: notice, language: language, known: values, sms: book.preparedSMS(notice.rawValue, language: language.rawValue, values: values))
     }
 }
