@@ -99,6 +99,10 @@ struct RawStatement: ~Copyable {
         return String(decoding: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(handle, column))), as: UTF8.self)
     }
 
+    func optionalText(_ column: Int32) -> String? { isNull(column) ? nil : text(column) }
+
+    func optionalData(_ column: Int32) -> Data? { isNull(column) ? nil : data(column) }
+
     func bool(_ column: Int32) -> Bool { int64(column) != 0 }
 
     func data(_ column: Int32) -> Data {
