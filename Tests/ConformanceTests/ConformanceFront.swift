@@ -31,7 +31,7 @@ protocol ConformanceFront: Sendable {
 /// What the table's expectations depend on.
 struct FrontTraits: Sendable, Hashable {
     enum Kind: Sendable, Hashable {
-        /// Drives USSD menu sessions: the line socket, `POST /ussd`, and the SMPP front and the web phone to come.
+        /// Drives USSD menu sessions: the line socket, `POST /ussd`, SMPP, and the web phone to come.
         case menus
         /// The JSON API for apps: no menu sessions.
         case api
@@ -48,10 +48,15 @@ struct FrontTraits: Sendable, Hashable {
     let sessionIDsPerConnection: Bool
     /// Whether the network can release a session (`ABORT`); the callback convention has no such request.
     let releasesSessions: Bool
+    /// Whether a session is known by its caller and its id together (SMPP: the phone's number and the
+    /// its_session_info session number), so that another caller's id cannot name it.
+    var sessionsScopedByCaller = false
 
     static let socket = FrontTraits(kind: .menus, requestsCarryHistory: false, sessionIDsPerConnection: true, releasesSessions: true)
     static let callback = FrontTraits(kind: .menus, requestsCarryHistory: true, sessionIDsPerConnection: false, releasesSessions: false)
     static let api = FrontTraits(kind: .api, requestsCarryHistory: false, sessionIDsPerConnection: false, releasesSessions: false)
+    static let smpp = FrontTraits(
+        kind: .menus, requestsCarryHistory: false, sessionIDsPerConnection: true, releasesSessions: true, sessionsScopedByCaller: true)
 }
 
 /// How a request proves who sends it.

@@ -65,7 +65,10 @@ enum ConformanceTable {
             name: "409: a session id in use by another caller",
             steps: [
                 Step(.begin(session: "s1", caller: kofi, dial: "*145#"), .menus(.screen("T-Money"), api: .unsupported)),
-                Step(.begin(session: "s1", caller: ama, dial: "*145#"), .menus(.refused(409), api: .unsupported)),
+                // On SMPP a dialogue is the caller's number with the id: another caller's s1 is another dialogue.
+                Step(
+                    .begin(session: "s1", caller: ama, dial: "*145#"),
+                    .byCallerScope(perCaller: .screen("T-Money"), shared: .refused(409), api: .unsupported)),
                 // Another operator's gateway: its own connection on the socket, the same id space on the callback.
                 Step(
                     .begin(session: "s1", caller: akosua, dial: "*155#"),
