@@ -279,7 +279,7 @@ import Testing
         // Another account is not affected; and a bind that ends frees its place.
         let other = try await world.esme(SMPPWorld.quiet)
         try await second.unbind()
-        #expect(try await eventually { world.smpp?.gate.openConnections == 3 })
+        #expect(await eventually { world.smpp?.gate.openConnections == 3 })
         try await third.bind(.transceiver, systemID: "shop", password: "shop-pw")
         for client in [first, third, other] { try await client.unbind() }
         try await world.stop()

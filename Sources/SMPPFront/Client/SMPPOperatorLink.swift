@@ -169,7 +169,8 @@ final class SMPPOperatorLink: Sendable {
     }
 
     /// A delivery receipt: recorded against the outbox message whose part the SMSC names. One that names nothing known
-    /// may have overtaken the record of its submission: it is tried again once the batches on their way are recorded.
+    /// may have overtaken the record of its submission: it is tried again once the batches that were on their way when
+    /// it came are recorded.
     /// Answered ESME_ROK once recorded (or known to be nobody's), ESME_RX_T_APPN when the ledger cannot take it now
     /// (the SMSC sends it again later).
     private func record(_ receipt: DeliveryReceipt, inbound: SMPPInboundMessage, sink: SMPPSMSSink) async {
@@ -181,9 +182,12 @@ final class SMPPOperatorLink: Sendable {
             case .enroute, .accepted, .unknown: .pending
             }
         let ledger = core.sessions.money.ledger
+        // Taken before the first look: the submission this receipt is about is recorded already, or is among these.
+        let underWay = sink.batchesUnderWay
         do {
             var outcome = try await ledger.recordReceipt(operatorID: op.id, smscMessageID: receipt.messageID, state: part, policy: policy)
-            if outcome == .unknownMessage, sink.hasRecordsPending, await sink.waitForRecords() {
+            if outcome == .unknownMessage, !underWay.isEmpty {
+                await sink.waitForRecords(of: underWay)
                 outcome = try await ledger.recordReceipt(operatorID: op.id, smscMessageID: receipt.messageID, state: part, policy: policy)
             }
             if outcome == .unknownMessage {

@@ -25,8 +25,9 @@ final class SMPPSMSSink: SMSSink {
         var inFlight = 0
         /// Batches between their first submit and their record in the ledger: a receipt that finds no message may be
         /// for one of these, whose record has not committed yet.
-        var recording = 0
-        var recorded: [CheckedContinuation<Void, Never>] = []
+        var nextBatch = 0
+        var recording: Set<Int> = []
+        var waiters: [(batches: Set<Int>, continuation: CheckedContinuation<Void, Never>)] = []
         var pausedUntil: ContinuousClock.Instant?
     }
 
@@ -55,9 +56,11 @@ final class SMPPSMSSink: SMSSink {
     }
 
     func deliver(_ messages: [OutboxMessage]) async -> [OutboxMessage.ID] {
-        state.withLock { state in
+        let batch = state.withLock { state -> Int in
             state.inFlight += messages.count
-            state.recording += 1
+            state.nextBatch += 1
+            state.recording.insert(state.nextBatch)
+            return state.nextBatch
         }
         let submissions = await withTaskGroup(of: SMSSubmission?.self) { group in
             for message in messages { group.addTask { await self.submit(message) } }
@@ -73,31 +76,32 @@ final class SMPPSMSSink: SMSSink {
             // Not recorded: the messages stay in the outbox and go again (at least once, never lost).
             logger.error("cannot record SMS submissions; they will be sent again", metadata: ["error": "\(error)"])
         }
-        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+        let done = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.inFlight -= messages.count
-            state.recording -= 1
-            guard state.recording == 0 else { return [] }
-            defer { state.recorded = [] }
-            return state.recorded
+            state.recording.remove(batch)
+            let recording = state.recording
+            let done = state.waiters.filter { $0.batches.isDisjoint(with: recording) }
+            state.waiters.removeAll { $0.batches.isDisjoint(with: recording) }
+            return done.map(\.continuation)
         }
-        for waiter in waiters { waiter.resume() }
+        for waiter in done { waiter.resume() }
         return handedOver
     }
 
-    /// Waits until no batch is between its submits and its record; false when none was (nothing to wait for).
-    func waitForRecords() async -> Bool {
+    /// The batches between their submits and their record now.
+    var batchesUnderWay: Set<Int> { state.withLock { $0.recording } }
+
+    /// Waits until every batch of `batches` is recorded (or given up); later batches are not waited for.
+    func waitForRecords(of batches: Set<Int>) async {
         await withCheckedContinuation { continuation in
             let now = state.withLock { state -> Bool in
-                guard state.recording > 0 else { return true }
-                state.recorded.append(continuation)
+                guard !batches.isDisjoint(with: state.recording) else { return true }
+                state.waiters.append((batches, continuation))
                 return false
             }
             if now { continuation.resume() }
         }
-        return true
     }
-
-    var hasRecordsPending: Bool { state.withLock { $0.recording > 0 } }
 
     /// Submits every part of one message; the SMSC's ids, or nil when a part was refused.
     private func submit(_ message: OutboxMessage) async -> SMSSubmission? {

@@ -42,14 +42,15 @@ final class ESMEUSSDService: ExternalUSSDService {
         return await dialogues.exchange(key, timeout: timeout) { await self.send(message, to: key.systemID) }
     }
 
-    /// Tells the ESME the phone is gone: a deliver_sm with the end-of-session flag and no text (best effort).
+    /// Tells the ESME the phone is gone: a deliver_sm with the end-of-session flag and no text (best effort, in the background).
     func release(_ dialogue: ExternalDialogue) async {
         guard let key = dialogues.key(session: dialogue.session), let code = dialogues.code(key),
             let info = dialogues.nextSessionInfo(key, end: true)
         else { return }
         dialogues.close(key)
         let message = SubmitSM.ussd(.ussrConfirm, source: .international(dialogue.msisdn), destination: Address(code), text: "", session: info)
-        _ = await send(message, to: key.systemID)
+        // Not awaited: the phone is free at once, however slowly the ESME answers.
+        Task { _ = await self.send(message, to: key.systemID) }
     }
 
     /// Sends one dialogue message; nil when the ESME took it, else what the phone shows instead.
