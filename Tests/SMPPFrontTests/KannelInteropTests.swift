@@ -22,7 +22,7 @@ struct KannelInteropTests {
         let callbacks = try await CallbackRecorder.start()
         let kannel = try await KannelProcesses.start(smppPort: world.smppPort, password: Self.account.password, callbackPort: callbacks.port)
         defer { kannel.stop() }
-        #expect(try await eventually(timeout: .seconds(60)) { world.smpp?.binds(of: "kannel") == 1 }, "bearerbox bound: \(kannel.logs())")
+        #expect(await eventually(timeout: .seconds(60)) { world.smpp?.binds(of: "kannel") == 1 }, "bearerbox bound: \(kannel.logs())")
         try await world.phone(Self.kofi)
 
         // MT through smsbox's sendsms, asking for every receipt at dlr-url.
@@ -105,12 +105,14 @@ final class KannelProcesses: Sendable {
         return kannel
     }
 
-    /// Ends both boxes (SIGTERM, then waits).
+    /// Ends both boxes: SIGTERM, and SIGKILL for a box still there 10 s later (bearerbox's graceful shutdown waits
+    /// for its queues and its boxes, which a test need not).
     func stop() {
-        for process in processes.reversed() where process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        for process in processes where process.isRunning { process.terminate() }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while processes.contains(where: \.isRunning), ContinuousClock.now < deadline { usleep(50_000) }
+        for process in processes where process.isRunning { process.send(SIGKILL) }
+        for process in processes { process.waitUntilExit() }
     }
 
     /// The boxes' logs, for failure messages.

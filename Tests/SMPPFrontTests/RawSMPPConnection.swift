@@ -31,10 +31,14 @@ final class RawSMPPConnection: Sendable {
         self.collector = collector
     }
 
-    static func connect(port: Int) async throws -> RawSMPPConnection {
+    /// - Parameter smallBuffers: 4 KiB socket buffers, so that what the kernel holds for this side is next to nothing.
+    static func connect(port: Int, smallBuffers: Bool = false) async throws -> RawSMPPConnection {
         let collector = Collector()
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+        var bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).channelOption(.socketOption(.tcp_nodelay), value: 1)
+        if smallBuffers {
+            bootstrap = bootstrap.channelOption(.socketOption(.so_rcvbuf), value: 4096).channelOption(.socketOption(.so_sndbuf), value: 4096)
+        }
+        let channel = try await bootstrap
             .channelInitializer { channel in channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(collector) } }
             .connect(host: "127.0.0.1", port: port).get()
         return RawSMPPConnection(channel: channel, collector: collector)
@@ -78,6 +82,16 @@ final class RawSMPPConnection: Sendable {
     func nextPDU(timeout: Duration = .seconds(10)) async -> PDU? {
         if case .pdu(let pdu) = await next(timeout: timeout) { return pdu }
         return nil
+    }
+
+    /// Waits until `count` bytes of answers arrived (at most `timeout`); whether they did.
+    func waitForBytes(_ count: Int, timeout: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if collector.state.withLock({ $0.buffer.readableBytes >= count }) { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return false
     }
 
     /// Reads answers until one carries `sequence`; how many were read (nil when the connection closed or `timeout` passed).

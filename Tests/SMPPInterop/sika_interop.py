@@ -182,13 +182,22 @@ def aiosmpplib_checks(smpp_port, phones):
             pass
 
         async def received(self, smpp_message, pdu, client_id):
+            try:
+                await self.serve(smpp_message)
+            except Exception as error:  # an exception here would end aiosmpplib's receiving task: report it instead
+                seen.append(("error", repr(error)))
+                if not self.done.done():
+                    self.done.set_result(False)
+
+        async def serve(self, smpp_message):
             if not isinstance(smpp_message, DeliverSm):
                 return
             params = {int(p.tag): p.value for p in (smpp_message.optional_params or [])}
             op = params.get(USSD_SERVICE_OP, "")
-            session = params.get(ITS_SESSION_INFO, "")
-            op = ord(op) if op else None
-            number, marker = (ord(session[0]), ord(session[1])) if len(session) == 2 else (None, None)
+            # aiosmpplib reads both TLVs as octet strings and drops a trailing NUL: put it back.
+            session = params.get(ITS_SESSION_INFO, "").ljust(2, "\0")
+            op = ord(op) if op else 0
+            number, marker = ord(session[0]), ord(session[1])
             seen.append((smpp_message.service_type, op, smpp_message.short_message, number, marker))
             if op == 1:  # PSSR indication: the phone dialled
                 reply, next_op, end = "Boutique\n1. Commander\n2. Suivi", 2, 0
@@ -228,7 +237,7 @@ def aiosmpplib_checks(smpp_port, phones):
             deadline = asyncio.get_running_loop().time() + TIMEOUT
             while esme.session_state != SmppSessionState.BOUND_TRX and asyncio.get_running_loop().time() < deadline:
                 await asyncio.sleep(0.02)
-            walker = threading.Thread(target=phone_walk, args=(outcome,))
+            walker = threading.Thread(target=phone_walk, args=(outcome,), daemon=True)
             walker.start()
             await asyncio.wait_for(hook.done, TIMEOUT)
             await asyncio.get_running_loop().run_in_executor(None, walker.join, TIMEOUT)

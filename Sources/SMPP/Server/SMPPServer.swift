@@ -76,6 +76,9 @@ public final class SMPPServer: Sendable {
     /// How many connections are open.
     public var connectionCount: Int { registry.count }
 
+    /// PDUs (and broken PDU-sized pieces) read from all connections so far: shows whether the server is reading.
+    public var pdusReceived: Int { registry.received.load(ordering: .relaxed) }
+
     /// Stops accepting, unbinds every bound session (waiting up to the unbind timeout for each unbind_resp), closes the
     /// rest, and returns when every connection is closed.
     public func shutdownGracefully() async {

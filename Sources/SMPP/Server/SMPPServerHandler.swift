@@ -129,6 +129,7 @@ public final class SMPPServerHandler: ChannelDuplexHandler {
 
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
+        registry?.received.add(1, ordering: .relaxed)
         monitor?.inboundActivity(now: context.eventLoop.now)
         switch frame {
         case .pdu(let pdu): handle(pdu, context: context)

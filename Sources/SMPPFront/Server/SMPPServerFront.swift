@@ -68,6 +68,9 @@ public final class SMPPServerFront: Service, Sendable {
     /// Open dialogues between phones and ESMEs.
     public var openDialogues: Int { host.dialogues.count }
 
+    /// PDUs read from all connections so far.
+    public var pdusReceived: Int { server.withLock { $0?.pdusReceived ?? 0 } }
+
     /// The binds of one account now.
     public func binds(of systemID: String) -> Int { host.binds.count(systemID: systemID) }
 
