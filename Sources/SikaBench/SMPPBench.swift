@@ -142,7 +142,9 @@ struct SMPPBench: AsyncParsableCommand {
         }
         if receipts {
             let deadline = ContinuousClock.now + .seconds(60)
-            while receiptsSeen.value.load(ordering: .relaxed) < perBind * binds, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+            while receiptsSeen.value.load(ordering: .relaxed) < perBind * binds, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(5))
+            }
         }
         let elapsed = ContinuousClock.now - started
         for client in clients { try? await client.unbind() }
@@ -216,7 +218,9 @@ struct SMPPBench: AsyncParsableCommand {
                             answer = try await client.reply(session: id, input: input)
                             recorder.record(sent)
                         }
-                        guard case .end(_, let text) = answer, text.contains("reussi") else { throw ValidationError("journey failed: \(answer.rendered)") }
+                        guard case .end(_, let text) = answer, text.contains("reussi") else {
+                            throw ValidationError("journey failed: \(answer.rendered)")
+                        }
                     }
                 }
             }
@@ -260,7 +264,8 @@ struct SMPPBench: AsyncParsableCommand {
                         for (offset, input) in Self.inputs.enumerated() {
                             guard screen.options.ussdServiceOp == .ussrRequest else { throw ValidationError("journey failed: \(screen.text)") }
                             sent = .now
-                            screen = try await gateway.step(msisdn: msisdn, number: number, op: .ussrConfirm, text: input, sequence: UInt8(2 * offset + 2))
+                            screen = try await gateway.step(
+                                msisdn: msisdn, number: number, op: .ussrConfirm, text: input, sequence: UInt8(2 * offset + 2))
                             recorder.record(sent)
                         }
                         guard screen.options.ussdServiceOp == .pssrResponse, screen.text.contains("reussi") else {

@@ -30,7 +30,9 @@ struct SMPPOptions: ParsableArguments {
     @Option(help: "Requests in flight per SMPP bind (deliver_sm to an ESME, submit_sm to an SMSC).") var smppWindow = 10
     @Option(help: "submit_sm per second per SMPP bind: the server's limit for ESMEs without their own, and the most a client bind sends.")
     var smppThrottle: Double?
-    @Option(name: .customLong("max-smpp-connections"), help: "SMPP server connections at once (default: as many as the line socket); one address or one ESME account gets half.")
+    @Option(
+        name: .customLong("max-smpp-connections"),
+        help: "SMPP server connections at once (default: as many as the line socket); one address or one ESME account gets half.")
     var maxSMPPConnections: Int?
     @Option(help: "Seconds a receipt SMS sent over SMPP may still reach the phone (its validity period).") var smsValidity = 86_400
     @Option(help: "Submissions of one receipt SMS over SMPP before it counts as undelivered (retried with backoff in between).")
@@ -39,7 +41,9 @@ struct SMPPOptions: ParsableArguments {
     func validate() throws {
         guard (0...65535).contains(smppPort) else { throw ValidationError("--smpp-port is 0…65535") }
         guard (1...1000).contains(smppWindow) else { throw ValidationError("--smpp-window is 1…1000") }
-        guard (smppThrottle ?? 1) > 0, (maxSMPPConnections ?? 1) > 0 else { throw ValidationError("--smpp-throttle and --max-smpp-connections must be positive") }
+        guard (smppThrottle ?? 1) > 0, (maxSMPPConnections ?? 1) > 0 else {
+            throw ValidationError("--smpp-throttle and --max-smpp-connections must be positive")
+        }
         guard smsValidity > 0, smsAttempts > 0 else { throw ValidationError("--sms-validity and --sms-attempts must be positive") }
     }
 
@@ -110,7 +114,8 @@ struct SMPPOptions: ParsableArguments {
             } catch {
                 throw CommandFailure(error.message)
             }
-            setup.lines.append("SMPP binds: " + links.map { "\($0.operatorID) → \($0.host):\($0.port) as \($0.systemID)" }.joined(separator: ", ") + ".")
+            setup.lines.append(
+                "SMPP binds: " + links.map { "\($0.operatorID) → \($0.host):\($0.port) as \($0.systemID)" }.joined(separator: ", ") + ".")
         }
         return setup
     }

@@ -201,14 +201,16 @@ struct ServeCommand: AsyncParsableCommand {
             store: sessionStore)
         let resumable = try await sessions.recover()
         let core = GatewayCore(sessions: sessions, configuration: configuration, metrics: metrics, logger: gatewayLogger)
-        let network = (demo || simulator || smpp.esmes != nil) ? SimulatedNetwork(core: core, contacts: Self.contacts(demoWorld, catalog: money.catalog)) : nil
+        let network =
+            (demo || simulator || smpp.esmes != nil) ? SimulatedNetwork(core: core, contacts: Self.contacts(demoWorld, catalog: money.catalog)) : nil
         if let demoWorld {
             api.api?.demoRestore = Self.demoRestore(demoWorld, money: money, offNet: offNet, sessions: sessions, simulator: network)
         }
         let smppSetup = try smpp.setup(core: core, network: network, secrets: values, demo: demo, logger: Logger(label: "sika.smpp"))
         let (smppServer, smppLines) = (smppSetup.server, smppSetup.lines)
         let server = SikaServer(
-            core: core, additionalServices: offNet.services + smppSetup.services, api: api.api, simulator: network, endedSessions: sessionStore.endedSessions,
+            core: core, additionalServices: offNet.services + smppSetup.services, api: api.api, simulator: network,
+            endedSessions: sessionStore.endedSessions,
             logger: logger)
         let sessionLine = sessionStore.summary + (resumable > 0 ? " \(resumable) session(s) from before the restart may be resumed." : "")
         let providers = money.catalog.operators.enumerated().map { "\($0.element.name) http://127.0.0.1:\(providerPort + $0.offset)" }

@@ -5,8 +5,8 @@ import Ledger
 import Logging
 import MobileMoney
 import Operators
-import Serve
 import SMPPFront
+import Serve
 import ServiceLifecycle
 import Sessions
 import TestSupport
@@ -82,10 +82,13 @@ final class ConformanceWorld: Sendable {
         for op in catalog.operators {
             let smsc = try await TestSMSC.start()
             smscs[op.id] = smsc
-            links.append(SMPPLinkConfiguration(operatorID: op.id, host: "127.0.0.1", port: smsc.port, systemID: TestSMSC.systemID, password: TestSMSC.password))
+            links.append(
+                SMPPLinkConfiguration(operatorID: op.id, host: "127.0.0.1", port: smsc.port, systemID: TestSMSC.systemID, password: TestSMSC.password)
+            )
         }
         let raw = try await RawSMSC.start()
-        var rawLink = SMPPLinkConfiguration(operatorID: "tmoney", host: "127.0.0.1", port: raw.port, systemID: TestSMSC.systemID, password: TestSMSC.password)
+        var rawLink = SMPPLinkConfiguration(
+            operatorID: "tmoney", host: "127.0.0.1", port: raw.port, systemID: TestSMSC.systemID, password: TestSMSC.password)
         rawLink.reconnectDelay = .milliseconds(50)
         rawLink.requestTimeout = .seconds(60)
         let smpp = try SMPPClientFront(core: core, links: links + [rawLink], logger: logger)

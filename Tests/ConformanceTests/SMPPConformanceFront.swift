@@ -74,7 +74,8 @@ actor SMPPConformanceFront: MenuFront {
     func answerUnknown(session: String, caller: String, input: String) async throws -> Outcome {
         let operatorID = ConformanceWorld.operatorID(of: caller)
         guard let smsc = smscs[operatorID] else { return .unexpected("no SMSC for \(operatorID)") }
-        dialogues[session] = Dialogue(smsc: smsc, caller: caller, number: number(for: session), code: ConformanceWorld.serviceCode(of: caller), sequence: 0)
+        dialogues[session] = Dialogue(
+            smsc: smsc, caller: caller, number: number(for: session), code: ConformanceWorld.serviceCode(of: caller), sequence: 0)
         return try await answer(session: session, input: input)
     }
 

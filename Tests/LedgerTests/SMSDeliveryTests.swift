@@ -48,9 +48,13 @@ import Testing
         let fixture = try await LedgerFixture()
         let message = try await Self.message(fixture)
         try await fixture.ledger.recordSubmissions([SMSSubmission(message: message.id, operatorID: "tmoney", smscMessageIDs: ["x"])])
-        #expect(try await fixture.ledger.recordReceipt(operatorID: "tmoney", smscMessageID: "y", state: .delivered, policy: Self.policy) == .unknownMessage)
+        #expect(
+            try await fixture.ledger.recordReceipt(operatorID: "tmoney", smscMessageID: "y", state: .delivered, policy: Self.policy)
+                == .unknownMessage)
         // Ids are the SMSC's: the same id from another operator's SMSC is another message.
-        #expect(try await fixture.ledger.recordReceipt(operatorID: "flooz", smscMessageID: "x", state: .delivered, policy: Self.policy) == .unknownMessage)
+        #expect(
+            try await fixture.ledger.recordReceipt(operatorID: "flooz", smscMessageID: "x", state: .delivered, policy: Self.policy) == .unknownMessage
+        )
     }
 
     @Test func aFailedMessageIsRetriedWithBackoffThenGivenUp() async throws {

@@ -3,8 +3,8 @@ import GatewayCore
 import Ledger
 import SMPP
 import SMPPFront
-import Testing
 import TestSupport
+import Testing
 
 /// The mobile-money service as an ESME of an operator's SMSC / USSD gateway (`sika serve --smpp-connect`): the
 /// gateway (a test SMSC on this package's SMPP server) sends dialogues as deliver_sm and takes the screens and the
@@ -15,7 +15,8 @@ import TestSupport
     static let akosua = "22896112233"
 
     static func dial(_ text: String, from msisdn: String = kofi, session: UInt8, code: String = "*145#") -> DeliverSM {
-        .ussd(.pssrIndication, source: .international(msisdn), destination: Address(code), text: text, session: ITSSessionInfo(sessionNumber: session))
+        .ussd(
+            .pssrIndication, source: .international(msisdn), destination: Address(code), text: text, session: ITSSessionInfo(sessionNumber: session))
     }
 
     static func answer(_ text: String, from msisdn: String = kofi, session: UInt8, sequence: UInt8, code: String = "*145#") -> DeliverSM {

@@ -38,7 +38,8 @@ final class RawSMPPConnection: Sendable {
         if smallBuffers {
             bootstrap = bootstrap.channelOption(.socketOption(.so_rcvbuf), value: 4096).channelOption(.socketOption(.so_sndbuf), value: 4096)
         }
-        let channel = try await bootstrap
+        let channel =
+            try await bootstrap
             .channelInitializer { channel in channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(collector) } }
             .connect(host: "127.0.0.1", port: port).get()
         return RawSMPPConnection(channel: channel, collector: collector)

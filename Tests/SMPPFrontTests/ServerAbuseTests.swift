@@ -1,7 +1,7 @@
 import NIOCore
 import SMPP
-import Synchronization
 import SMPPFront
+import Synchronization
 import Testing
 
 /// Broken and hostile PDUs against the running SMPP server of the simulated network (docs/SMPP.md, "Robustness"):
@@ -31,7 +31,9 @@ import Testing
         let connection = try await RawSMPPConnection.connect(port: world.smppPort)
         try await connection.send(bind)
         let response = await connection.nextPDU()
-        guard response?.commandID == .bindTransceiverResp, response?.status == .ok else { throw SMPPTestError("bind: \(String(describing: response))") }
+        guard response?.commandID == .bindTransceiverResp, response?.status == .ok else {
+            throw SMPPTestError("bind: \(String(describing: response))")
+        }
         return connection
     }
 
@@ -45,21 +47,42 @@ import Testing
     /// The status of each broken PDU, and whether the connection survives it.
     static let cases: [(name: String, bytes: [UInt8], answer: CommandID, status: CommandStatus, survives: Bool)] = [
         ("unknown command id", rawPDU(id: 0x0000_0777, sequence: 5), .genericNack, .invalidCommandID, true),
-        ("a command this server does not take (cancel_sm)", rawPDU(id: 0x08, sequence: 5, body: cString("1") + [0, 0] + cString("")), .genericNack, .invalidCommandID, true),
+        (
+            "a command this server does not take (cancel_sm)", rawPDU(id: 0x08, sequence: 5, body: cString("1") + [0, 0] + cString("")), .genericNack,
+            .invalidCommandID, true
+        ),
         ("an SMSC's command from an ESME (deliver_sm)", rawPDU(id: 0x05, sequence: 5, body: submitBody()), .genericNack, .invalidCommandID, true),
         ("truncated submit_sm body", rawPDU(id: 0x04, sequence: 5, body: Array(submitBody().prefix(9))), .submitSMResp, .invalidMessageLength, true),
         ("sm_length past the body", rawPDU(id: 0x04, sequence: 5, body: submitBody(smLength: 200)), .submitSMResp, .invalidMessageLength, true),
-        ("sm_length 255", rawPDU(id: 0x04, sequence: 5, body: submitBody(message: Array(repeating: 0x41, count: 255))), .submitSMResp, .invalidMessageLength, true),
-        ("a source address over 20 characters", rawPDU(id: 0x04, sequence: 5, body: cString("") + [3, 0] + cString(String(repeating: "8", count: 30)) + [0]),
-            .submitSMResp, .invalidSourceAddress, true),
-        ("a TLV of a known tag with the wrong length", rawPDU(id: 0x04, sequence: 5, body: submitBody(tlvs: [0x04, 0x27, 0, 2, 2, 2])), .submitSMResp, .invalidParameterLength, true),
-        ("a TLV running past the body", rawPDU(id: 0x04, sequence: 5, body: submitBody(tlvs: [0x04, 0x24, 0x10, 0, 1, 2])), .submitSMResp, .invalidOptionalParameterStream, true),
-        ("ussd_service_op with two octets", rawPDU(id: 0x04, sequence: 5, body: submitBody(tlvs: [0x05, 0x01, 0, 2, 2, 0])), .submitSMResp, .invalidParameterLength, true),
+        (
+            "sm_length 255", rawPDU(id: 0x04, sequence: 5, body: submitBody(message: Array(repeating: 0x41, count: 255))), .submitSMResp,
+            .invalidMessageLength, true
+        ),
+        (
+            "a source address over 20 characters",
+            rawPDU(id: 0x04, sequence: 5, body: cString("") + [3, 0] + cString(String(repeating: "8", count: 30)) + [0]),
+            .submitSMResp, .invalidSourceAddress, true
+        ),
+        (
+            "a TLV of a known tag with the wrong length", rawPDU(id: 0x04, sequence: 5, body: submitBody(tlvs: [0x04, 0x27, 0, 2, 2, 2])),
+            .submitSMResp, .invalidParameterLength, true
+        ),
+        (
+            "a TLV running past the body", rawPDU(id: 0x04, sequence: 5, body: submitBody(tlvs: [0x04, 0x24, 0x10, 0, 1, 2])), .submitSMResp,
+            .invalidOptionalParameterStream, true
+        ),
+        (
+            "ussd_service_op with two octets", rawPDU(id: 0x04, sequence: 5, body: submitBody(tlvs: [0x05, 0x01, 0, 2, 2, 0])), .submitSMResp,
+            .invalidParameterLength, true
+        ),
         ("bytes after enquire_link", rawPDU(id: 0x15, sequence: 5, body: [1, 2, 3, 4]), .enquireLinkResp, .invalidCommandLength, true),
         ("a second bind", bind, .bindTransceiverResp, .alreadyBound, true),
         ("query_sm (not kept)", rawPDU(id: 0x03, sequence: 5, body: cString("1") + [0, 0] + cString("")), .querySMResp, .queryFailed, true),
-        ("data_sm (not taken)", rawPDU(id: 0x103, sequence: 5, body: cString("") + [3, 0] + cString("8080") + [1, 1] + cString("22890112233") + [0, 0, 0]),
-            .dataSMResp, .invalidCommandID, true),
+        (
+            "data_sm (not taken)",
+            rawPDU(id: 0x103, sequence: 5, body: cString("") + [3, 0] + cString("8080") + [1, 1] + cString("22890112233") + [0, 0, 0]),
+            .dataSMResp, .invalidCommandID, true
+        ),
         ("command_length under 16", rawPDU(length: 8, id: 0x04, sequence: 5), .genericNack, .invalidCommandLength, false),
         ("command_length over the maximum", rawPDU(length: 0x7FFF_FFFF, id: 0x04, sequence: 5), .genericNack, .invalidCommandLength, false),
     ]

@@ -70,7 +70,9 @@ import Testing
         try await world.phone(Self.kofi)
         let esme = try await world.esme(kind: .transmitter)
         let long = String(repeating: "Merci pour votre achat. ", count: 12)
-        for part in try SubmitSM.texts(long, source: .shortCode("8080"), destination: .international(Self.kofi), longMessage: .concatenate(reference: 9)) {
+        for part in try SubmitSM.texts(
+            long, source: .shortCode("8080"), destination: .international(Self.kofi), longMessage: .concatenate(reference: 9))
+        {
             try await esme.submit(part)
         }
         let unicode = "Reçu ✓ 5 000 FCFA — merci"

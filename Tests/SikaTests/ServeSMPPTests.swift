@@ -19,7 +19,8 @@ extension SubprocessTests {
 
             let esme = try await SMPPClient.connect(host: "127.0.0.1", port: port)
             try await esme.bind(.transmitter, systemID: "demo", password: password)
-            try await esme.submit(SubmitSM(source: .shortCode("8080"), destination: .international("22890112233"), shortMessage: GSM7.encode("Hello from demo")!))
+            try await esme.submit(
+                SubmitSM(source: .shortCode("8080"), destination: .international("22890112233"), shortMessage: GSM7.encode("Hello from demo")!))
             let deadline = ContinuousClock.now + .seconds(30)
             var inbox = ""
             while ContinuousClock.now < deadline, !inbox.contains("Hello from demo") {

@@ -75,7 +75,8 @@ actor SMPPDialogues {
             let step = SessionStep.begin(msisdn: msisdn, dial: normalized, operatorID: op.id, front: "smpp")
             let actions = queues.begin(session: session, key: key, step: step, at: .now)
             if accept(inbound, session: session, actions) {
-                dialogues[session] = Dialogue(msisdn: msisdn, service: message.destination, number: info?.sessionNumber, sequence: info?.sequenceNumber ?? 0)
+                dialogues[session] = Dialogue(
+                    msisdn: msisdn, service: message.destination, number: info?.sessionNumber, sequence: info?.sequenceNumber ?? 0)
             }
         case .ussrConfirm:
             if let info { dialogues[session]?.sequence = info.sequenceNumber }

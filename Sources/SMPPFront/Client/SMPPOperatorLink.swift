@@ -113,7 +113,8 @@ final class SMPPOperatorLink: Sendable {
         }
         defer { state.withLock { $0.client = nil } }
         do {
-            try await client.bind(.transceiver, systemID: configuration.systemID, password: configuration.password, systemType: configuration.systemType)
+            try await client.bind(
+                .transceiver, systemID: configuration.systemID, password: configuration.password, systemType: configuration.systemType)
         } catch {
             await client.close()
             throw error

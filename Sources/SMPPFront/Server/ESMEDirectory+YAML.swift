@@ -50,7 +50,8 @@ extension ESMEDirectory {
             }
             var throttle: ThrottleRate?
             if let value = fields["throttle"] {
-                guard let rate = value as? [String: Any], let perSecond = (rate["per_second"] as? Double) ?? (rate["per_second"] as? Int).map(Double.init)
+                guard let rate = value as? [String: Any],
+                    let perSecond = (rate["per_second"] as? Double) ?? (rate["per_second"] as? Int).map(Double.init)
                 else { throw refuse("\(id): throttle is { per_second: N, burst: N }") }
                 throttle = ThrottleRate(perSecond: perSecond, burst: rate["burst"] as? Int ?? max(1, Int(perSecond.rounded(.up))))
             }

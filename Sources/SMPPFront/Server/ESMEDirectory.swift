@@ -38,7 +38,9 @@ public struct ESMEDirectory: Sendable {
                     servesOperator: operatorID)
             }
             for code in account.shortCodes {
-                guard (3...8).contains(code.count), code.allSatisfy(\.isASCIIDigit) else { throw refuse("\(id): short code \"\(code)\" is 3 to 8 digits") }
+                guard (3...8).contains(code.count), code.allSatisfy(\.isASCIIDigit) else {
+                    throw refuse("\(id): short code \"\(code)\" is 3 to 8 digits")
+                }
                 if let op = catalog.operators.first(where: { $0.smsShortCode == code }), op.id != account.servesOperator {
                     throw refuse("\(id): short code \(code) is \(op.id)'s")
                 }
@@ -50,7 +52,9 @@ public struct ESMEDirectory: Sendable {
                 guard code.hasPrefix("*"), code.hasSuffix("#"), (1...6).contains(digits.count), digits.allSatisfy(\.isASCIIDigit) else {
                     throw refuse("\(id): USSD code \"\(code)\" is * then 1 to 6 digits then #")
                 }
-                if let op = catalog.operatorServing(ussd: code), op.id != account.servesOperator { throw refuse("\(id): USSD code \(code) is \(op.id)'s") }
+                if let op = catalog.operatorServing(ussd: code), op.id != account.servesOperator {
+                    throw refuse("\(id): USSD code \(code) is \(op.id)'s")
+                }
                 if let other = byUSSDCode[code] { throw refuse("\(id): USSD code \(code) is already \(other.systemID)'s") }
                 byUSSDCode[code] = account
             }
