@@ -115,10 +115,8 @@ actor SMPPConformanceFront: MenuFront {
     private func exchange(_ message: DeliverSM, session: String, operatorID: String, smsc: TestSMSC? = nil) async throws -> Outcome {
         guard let smsc = smsc ?? smscs[operatorID], var reader = readers[operatorID] else { return .unexpected("no SMSC for \(operatorID)") }
         let status = try await smsc.deliver(message)
-        guard status == .ok else {
-            dialogues[session] = nil
-            return Self.refusal(status)
-        }
+        // A refused dialogue stays known here: an answer sent in it later is Sika's to refuse.
+        guard status == .ok else { return Self.refusal(status) }
         // Screens of this operator's dialogues come in order; those of other dialogues (none wait here) are skipped.
         var screen: SubmitSM
         repeat {

@@ -106,7 +106,7 @@ actor SMPPDialogues {
                 let core = self.core
                 Task {
                     let outcome = await core.perform(step, key: key)
-                    await self.finished(session, step: step, outcome: outcome)
+                    self.finished(session, step: step, outcome: outcome)
                 }
             case .answer(let session, let key, let outcome):
                 guard let inbound = next(session) else { continue }
