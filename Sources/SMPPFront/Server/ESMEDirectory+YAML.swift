@@ -1,3 +1,4 @@
+import Foundation
 import Operators
 import SMPP
 import Yams
@@ -25,7 +26,8 @@ extension ESMEDirectory {
         do {
             root = try Yams.load(yaml: text)
         } catch {
-            throw refuse("the ESME file is not YAML: \(error)")
+            let detail = "\(error)".split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            throw refuse("the ESME file is not YAML: " + detail.joined(separator: "; "))
         }
         guard let document = root as? [String: Any], document.keys.sorted() == ["esmes"], let entries = document["esmes"] as? [Any] else {
             throw refuse("the ESME file holds one key, esmes:, a list of accounts")

@@ -97,16 +97,23 @@ final class ESMEMailbox: Sendable {
                 retry = true
             }
         }
+        var givenUp = false
         let scheduleRetry = state.withLock { state -> Bool in
             state.inFlight -= 1
             guard retry else { return false }
             var again = pending
             again.attempts += 1
-            guard again.attempts < maximumAttempts else { return false }
+            guard again.attempts < maximumAttempts else {
+                givenUp = true
+                return false
+            }
             state.queue.prepend(again)
             guard later, !state.retryScheduled else { return false }
             state.retryScheduled = true
             return true
+        }
+        if givenUp {
+            logger.warning("a deliver_sm was given up after its attempts", metadata: ["system_id": "\(systemID)", "attempts": "\(maximumAttempts)"])
         }
         if scheduleRetry {
             let delay = retryDelay
