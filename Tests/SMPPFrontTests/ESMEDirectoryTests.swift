@@ -33,7 +33,10 @@ import Testing
         ("esmes:\n  - system_id: shop\n    ussd_codes: [\"*155#\"]\n", "USSD code *155# is flooz's"),
         ("esmes:\n  - system_id: shop\n    ussd_codes: [\"384\"]\n", "USSD code \"384\" is * then 1 to 6 digits then #"),
         ("esmes:\n  - system_id: shop\n    short_codes: [\"80\"]\n", "short code \"80\" is 3 to 8 digits"),
-        ("esmes:\n  - system_id: shop\n    short_codes: [\"8080\"]\n  - system_id: kannel\n    short_codes: [\"8080\"]\n", "short code 8080 is already shop's"),
+        (
+            "esmes:\n  - system_id: shop\n    short_codes: [\"8080\"]\n  - system_id: kannel\n    short_codes: [\"8080\"]\n",
+            "short code 8080 is already shop's"
+        ),
         ("esmes:\n  - system_id: shop\n    serves_operator: orange\n", "serves_operator orange is not an operator"),
         ("esmes:\n  - system_id: shop\n    throttle: { per_second: 0 }\n", "throttle needs per_second > 0"),
         ("accounts: []\n", "one key, esmes:"),
