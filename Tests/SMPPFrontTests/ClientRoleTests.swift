@@ -1,6 +1,7 @@
 import Foundation
 import GatewayCore
 import Ledger
+import NIOCore
 import SMPP
 import SMPPFront
 import TestSupport
@@ -126,6 +127,37 @@ import Testing
         #expect(settled.deliveryState == .delivered)
         #expect(settled.attempts == 2)
         #expect(try await world.world.ledger.verify().isClean)
+        try await world.stop()
+        await smsc.stop()
+    }
+
+    /// A receipt longer than one SMS leaves as concatenated parts (UDH), each with its own id; the message is
+    /// delivered once every part is.
+    @Test func aLongReceiptLeavesInPartsAndIsDeliveredWhenEveryPartIs() async throws {
+        let smsc = try await TestSMSC.start()
+        let world = try await SMPPWorld.start(accounts: nil, links: [smsc.link()])
+        var submits = SubmitReader(smsc)
+        _ = try await smsc.bound()
+        let text = String(repeating: "Recu de 5 000 FCFA de Ama. ", count: 10)
+        try await world.world.ledger.write { tx in
+            try tx.rows.insertMessages([
+                NewOutboxMessage(msisdn: Self.kofi, operatorID: "tmoney", sender: "1455", body: text, transferID: nil, createdAt: tx.now)
+            ])
+        }
+        world.core.dispatcher.nudge()
+        let parts = [try await submits.next(), try await submits.next()]
+        #expect(parts.allSatisfy { $0.message.hasUDH && $0.message.registeredDelivery == 1 })
+        var reassembler = ConcatenationReassembler()
+        var whole: String?
+        for part in parts {
+            if case .complete(let message) = reassembler.receive(part.message, now: .now()) { whole = message.text }
+        }
+        #expect(whole == text)
+        #expect(await eventually { (try? await world.outbox(Self.kofi).attempts) == 1 })
+        #expect(try await smsc.deliver(Self.receipt(for: parts[0], state: .delivered)) == .ok)
+        #expect(try await world.outbox(Self.kofi).deliveryState == .submitted, "one part of two")
+        #expect(try await smsc.deliver(Self.receipt(for: parts[1], state: .delivered)) == .ok)
+        #expect(try await world.outbox(Self.kofi).deliveryState == .delivered)
         try await world.stop()
         await smsc.stop()
     }

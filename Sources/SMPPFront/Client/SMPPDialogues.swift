@@ -171,10 +171,12 @@ actor SMPPDialogues {
     func close() {
         perform(queues.close())
         waiting = [:]
+        dialogues = [:]
     }
 
     /// Dialogues idle past the timeout are forgotten (the session manager expires them too).
     func expire(idleSince deadline: ContinuousClock.Instant) {
         perform(queues.expire(idleSince: deadline))
+        dialogues = dialogues.filter { queues.isLive($0.key) }
     }
 }
