@@ -68,7 +68,7 @@ final class SMPPWorld: Sendable {
         if let accounts {
             var settings = SMPPServerFront.Configuration(connections: ConnectionLimits(total: 64, perAddress: 32, perOperator: 4))
             settings.port = 0
-            settings.dialogueTimeout = .seconds(10)
+            settings.dialogueTimeout = .seconds(30)
             settings.unbindTimeout = .seconds(2)
             configure(&settings)
             let server = SMPPServerFront(
@@ -85,8 +85,9 @@ final class SMPPWorld: Sendable {
         let server = SikaServer(core: core, additionalServices: services, simulator: network, logger: logger)
         let group = try server.serviceGroup()
         let task = Task { try await group.run() }
-        let ports = try await server.waitUntilListening()
-        _ = try await smpp?.waitUntilListening()
+        // Failure bounds, generous for a loaded machine.
+        let ports = try await server.waitUntilListening(timeout: .seconds(60))
+        _ = try await smpp?.waitUntilListening(timeout: .seconds(60))
         return SMPPWorld(world: world, core: core, network: network, smpp: smpp, client: client, group: group, task: task, ports: ports)
     }
 
@@ -99,7 +100,7 @@ final class SMPPWorld: Sendable {
     func esme(_ account: ESMEAccount = shop, kind: BindKind = .transceiver, window: Int = 10) async throws -> SMPPClient {
         var configuration = SMPPClientConfiguration()
         configuration.windowSize = window
-        configuration.requestTimeout = .seconds(10)
+        configuration.requestTimeout = .seconds(30)
         configuration.logger = Logger.quiet("sika.smpp.esme")
         let client = try await SMPPClient.connect(host: "127.0.0.1", port: smppPort, configuration: configuration)
         try await client.bind(kind, systemID: account.systemID, password: account.password)
@@ -173,7 +174,7 @@ struct SMPPTestError: Error, CustomStringConvertible {
 }
 
 /// Waits (polling every 10 ms, at most `timeout` as a failure bound) until `condition` holds; false if it never did.
-func eventually(timeout: Duration = .seconds(20), _ condition: () async throws -> Bool) async rethrows -> Bool {
+func eventually(timeout: Duration = .seconds(60), _ condition: () async throws -> Bool) async rethrows -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if try await condition() { return true }
@@ -187,7 +188,7 @@ extension TestSMSC {
     func link(operatorID: String = "tmoney") -> SMPPLinkConfiguration {
         var link = SMPPLinkConfiguration(operatorID: operatorID, host: "127.0.0.1", port: port, systemID: Self.systemID, password: Self.password)
         link.reconnectDelay = .milliseconds(50)
-        link.requestTimeout = .seconds(10)
+        link.requestTimeout = .seconds(30)
         return link
     }
 }
