@@ -60,9 +60,11 @@ let package = Package(
         .target(name: "Ledger", dependencies: ["Operators"], swiftSettings: strict),
         .target(
             name: "LedgerSQLite",
-            dependencies: ["Ledger", "Operators", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Ledger", "Operators", "PrivateFiles", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
+        // Owner-only (0600) database files, for both SQLite stores (the ledger's and the sessions').
+        .target(name: "PrivateFiles", swiftSettings: strict),
         .target(
             name: "MobileMoney",
             dependencies: [
@@ -96,7 +98,7 @@ let package = Package(
         // The durable session store: its own SQLite file beside the ledger's (the only other module with SQL).
         .target(
             name: "SessionsSQLite",
-            dependencies: ["Sessions", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Sessions", "PrivateFiles", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         .target(
@@ -382,7 +384,7 @@ let package = Package(
         .testTarget(
             name: "SimulatorTests",
             dependencies: [
-                "Simulator", "Serve", "GatewayCore", "Sessions", "MobileMoney", "Ledger", "TestSupport",
+                "Simulator", "Serve", "GatewayCore", "Sessions", "MobileMoney", "Ledger", "TestSupport", "SessionScripts", "ScriptTargets",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -480,7 +482,8 @@ let package = Package(
         .testTarget(
             name: "ConformanceTests",
             dependencies: [
-                "GatewayCore", "LineFront", "JSONAPI", "Serve", "Sessions", "MobileMoney", "Ledger", "Operators", "TestSupport", "SMPP", "SMPPFront",
+                "GatewayCore", "LineFront", "JSONAPI", "Serve", "Sessions", "Simulator", "MobileMoney", "Ledger", "Operators", "TestSupport", "SMPP",
+                "SMPPFront",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -31,7 +31,7 @@ protocol ConformanceFront: Sendable {
 /// What the table's expectations depend on.
 struct FrontTraits: Sendable, Hashable {
     enum Kind: Sendable, Hashable {
-        /// Drives USSD menu sessions: the line socket, `POST /ussd`, SMPP, and the web phone to come.
+        /// Drives USSD menu sessions: the line socket, `POST /ussd`, the web simulator's API and SMPP.
         case menus
         /// The JSON API for apps: no menu sessions.
         case api
@@ -51,10 +51,19 @@ struct FrontTraits: Sendable, Hashable {
     /// Whether a session is known by its caller and its id together (SMPP: the phone's number and the
     /// its_session_info session number), so that another caller's id cannot name it.
     var sessionsScopedByCaller = false
+    /// Whether a request proves who sends it (a token, an aggregator secret). The web simulator has no
+    /// credential: it answers clients on the server's own machine only, and a phone is its number's operator's.
+    var authenticates = true
+    /// Whether the caller names its sessions. The web simulator names them itself (`web-7`), so no caller can
+    /// begin a session under an id another one uses.
+    var callersNameSessions = true
 
     static let socket = FrontTraits(kind: .menus, requestsCarryHistory: false, sessionIDsPerConnection: true, releasesSessions: true)
     static let callback = FrontTraits(kind: .menus, requestsCarryHistory: true, sessionIDsPerConnection: false, releasesSessions: false)
     static let api = FrontTraits(kind: .api, requestsCarryHistory: false, sessionIDsPerConnection: false, releasesSessions: false)
+    static let simulator = FrontTraits(
+        kind: .menus, requestsCarryHistory: false, sessionIDsPerConnection: false, releasesSessions: true, authenticates: false,
+        callersNameSessions: false)
     static let smpp = FrontTraits(
         kind: .menus, requestsCarryHistory: false, sessionIDsPerConnection: true, releasesSessions: true, sessionsScopedByCaller: true)
 }

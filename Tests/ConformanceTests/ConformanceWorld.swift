@@ -9,10 +9,12 @@ import SMPPFront
 import Serve
 import ServiceLifecycle
 import Sessions
+import Simulator
 import TestSupport
 
-/// A fresh ledger seeded with the demo world behind one live server: the line socket, `POST /ussd`
-/// and the JSON API on ephemeral ports, sharing one session manager and one ledger, as `sika serve` runs them.
+/// A fresh ledger seeded with the demo world behind one live server: the line socket, `POST /ussd`, the JSON
+/// API and the web simulator's API on ephemeral ports, sharing one session manager and one ledger, as
+/// `sika serve --demo` runs them.
 final class ConformanceWorld: Sendable {
     static let catalog = Shipped.catalog
     static let menus = Shipped.menus
@@ -93,7 +95,7 @@ final class ConformanceWorld: Sendable {
         rawLink.requestTimeout = .seconds(60)
         let smpp = try SMPPClientFront(core: core, links: links + [rawLink], logger: logger)
 
-        let server = SikaServer(core: core, additionalServices: [smpp], api: api, logger: logger)
+        let server = SikaServer(core: core, additionalServices: [smpp], api: api, simulator: SimulatedNetwork(core: core), logger: logger)
         let group = try server.serviceGroup()
         let task = Task { try await group.run() }
         let (line, http) = try await server.waitUntilListening()
@@ -104,7 +106,7 @@ final class ConformanceWorld: Sendable {
     /// One adapter per front, all on this world.
     func fronts() -> [any ConformanceFront] {
         [
-            LineProtocolFront(port: linePort), CallbackFront(port: httpPort), APIFront(port: httpPort),
+            LineProtocolFront(port: linePort), CallbackFront(port: httpPort), APIFront(port: httpPort), SimulatorAPIFront(port: httpPort),
             SMPPConformanceFront(smscs: smscs, raw: rawSMSC),
         ]
     }
