@@ -7,7 +7,10 @@ import Testing
 /// Broken and hostile PDUs against the running SMPP server of the simulated network (docs/SMPP.md, "Robustness"):
 /// each gets its documented status or a generic_nack, the connection survives wherever the spec lets it, a peer
 /// cannot make the server buffer without bound, and the server goes on serving.
-@Suite(.timeLimit(.minutes(3))) struct ServerAbuseTests {
+///
+/// Serialized: the flood test fills the shared event loops with 400 000 answers on purpose, which would stall the
+/// other tests' servers for longer than their answers may take on a loaded machine.
+@Suite(.serialized, .timeLimit(.minutes(3))) struct ServerAbuseTests {
     static let bind = rawPDU(id: 0x09, sequence: 1, body: cString("shop") + cString("shop-pw") + cString("") + [0x34, 0, 0] + cString(""))
     static let enquire = rawPDU(id: 0x15, sequence: 77)
 
