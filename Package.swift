@@ -31,6 +31,7 @@ let package = Package(
         .library(name: "SMPP", targets: ["SMPP"]),
         .library(name: "SMPPFront", targets: ["SMPPFront"]),
         .library(name: "SMTP", targets: ["SMTP"]),
+        .library(name: "MailDelivery", targets: ["MailDelivery"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -72,6 +73,8 @@ let package = Package(
                 "Operators",
                 "MenuEngine",
                 "SikaResources",
+                // E-mail addresses and display names are checked by the rules the SMTP client sends by.
+                "SMTP",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
@@ -265,6 +268,19 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // E-mail notices out of the mail outbox: the relay URL (`--smtp`), the sender, the retry policy, the dispatcher
+        // service and its metrics. The only module that drives the SMTP client.
+        .target(
+            name: "MailDelivery",
+            dependencies: [
+                "Ledger", "MobileMoney", "SMTP",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         // glibc's posix_spawn file actions that Swift's Glibc module does not show.
         .target(name: "CSpawn"),
         // Child processes without Foundation.Process (whose run() crashes now and then on Linux, see ChildProcess).
@@ -306,7 +322,7 @@ let package = Package(
                 "Sessions",
                 "SessionsSQLite",
                 "ProviderBridge",
-                "GatewayCore", "LineFront", "JSONAPI", "Serve", "Simulator", "SMPP", "SMPPFront",
+                "GatewayCore", "LineFront", "JSONAPI", "Serve", "Simulator", "SMPP", "SMPPFront", "MailDelivery",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -322,7 +338,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "Operators", "Ledger", "LedgerSQLite", "MobileMoney", "MenuEngine", "Sessions", "SMPP",
+                "Operators", "Ledger", "LedgerSQLite", "MobileMoney", "MenuEngine", "Sessions", "SMPP", "ChildProcess",
                 .product(name: "Logging", package: "swift-log"), .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Tests/TestSupport",
@@ -451,12 +467,21 @@ let package = Package(
         .testTarget(
             name: "SMTPTests",
             dependencies: [
-                "SMTP", "ChildProcess",
+                "SMTP", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MailDeliveryTests",
+            dependencies: [
+                "MailDelivery", "MobileMoney", "Ledger", "SMTP", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strict
         ),
@@ -473,7 +498,7 @@ let package = Package(
             name: "SikaTests",
             dependencies: [
                 "sika", "sika-torture", "ChildProcess", "Ledger", "LedgerSQLite", "MobileMoney", "Operators", "TestSupport", "ProviderBridge",
-                "LineFront", "SMPP",
+                "LineFront", "SMPP", "MailDelivery",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -38,7 +38,9 @@ public struct StoreOptions: ParsableArguments, Sendable {
     }
 
     /// Opens the ledger with its subscribers; the pepper key file is created on first use.
-    public func open(createKey: Bool = true, ledgerOptions: Ledger.Options = Ledger.Options()) async throws -> MobileMoney {
+    public func open(
+        createKey: Bool = true, ledgerOptions: Ledger.Options = Ledger.Options(), moneyOptions: MobileMoney.Options = MobileMoney.Options()
+    ) async throws -> MobileMoney {
         CommandLogging.bootstrap(defaultLevel: .warning)
         try Self.checkDirectory(of: databasePath)
         var ledgerOptions = ledgerOptions
@@ -46,7 +48,7 @@ public struct StoreOptions: ParsableArguments, Sendable {
         let pepper = try PinPepper.load(
             environment: ProcessInfo.processInfo.environment, keyFile: keyFile ?? databasePath + ".key", createIfMissing: createKey)
         let ledger = try await Ledger.openSQLite(path: databasePath, catalog: try catalog(), options: ledgerOptions)
-        return MobileMoney(ledger: ledger, pepper: pepper, receipts: try Receipts.loadShipped())
+        return MobileMoney(ledger: ledger, pepper: pepper, options: moneyOptions, receipts: try Receipts.loadShipped())
     }
 }
 

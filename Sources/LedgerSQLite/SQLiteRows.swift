@@ -162,6 +162,7 @@ struct SQLiteRows: LedgerStoreWriter {
 
     func deleteUnusedWallet(msisdn: String, account: Account.ID) throws {
         try db.execute(sql: LedgerSQL.deleteCards, arguments: [msisdn])
+        try db.execute(sql: MailSQL.deleteEmail, arguments: [msisdn])
         try db.execute(sql: LedgerSQL.clearOutgoing, arguments: [account])
         try db.execute(sql: LedgerSQL.deleteSubscriber, arguments: [msisdn])
         try db.execute(sql: LedgerSQL.deleteUnusedAccount, arguments: [account])

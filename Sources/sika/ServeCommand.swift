@@ -5,6 +5,7 @@ import GatewayCore
 import JSONAPI
 import Ledger
 import Logging
+import MailDelivery
 import MobileMoney
 import NIOSSL
 import Operators
@@ -99,6 +100,7 @@ struct ServeCommand: AsyncParsableCommand {
                 + "replayed request for --ended-retention. See docs/SESSIONS.md.",
             valueName: "store"))
     var sessions: SessionStoreKind = .sqlite
+    @OptionGroup var mail: MailOptions
 
     func validate() throws {
         guard (0...65535).contains(linePort), (0...65535).contains(httpPort) else { throw ValidationError("ports are 0…65535") }
@@ -133,7 +135,7 @@ struct ServeCommand: AsyncParsableCommand {
                     .init(what: "provider simulator", host: "127.0.0.1", port: providerPort + $0)
                 })
         let home = SikaHome()
-        let money = try await store.open()
+        let money = try await store.open(moneyOptions: try mail.moneyOptions())
         let menuSet = try SessionManager.loadMenus(directory: URL(fileURLWithPath: menus ?? home.menus.path), catalog: money.catalog)
         let demoWorld = try demo ? DemoWorld.load(from: URL(fileURLWithPath: world ?? home.world.path)) : nil
         try await demoWorld?.seed(into: money)
@@ -208,8 +210,10 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let smppSetup = try smpp.setup(core: core, network: network, secrets: values, demo: demo, logger: Logger(label: "sika.smpp"))
         let (smppServer, smppLines) = (smppSetup.server, smppSetup.lines)
+        let delivery = try mail.delivery(
+            money: money, secrets: values, metrics: MailMetrics(registry: metrics.registry), logger: Logger(label: "sika.mail"))
         let server = SikaServer(
-            core: core, additionalServices: offNet.services + smppSetup.services, api: api.api, simulator: network,
+            core: core, additionalServices: offNet.services + smppSetup.services + delivery.services, api: api.api, simulator: network,
             endedSessions: sessionStore.endedSessions,
             logger: logger)
         let sessionLine = sessionStore.summary + (resumable > 0 ? " \(resumable) session(s) from before the restart may be resumed." : "")
@@ -242,6 +246,7 @@ struct ServeCommand: AsyncParsableCommand {
             lines.append(sessionLine)
             lines.append("Provider simulators: \(providers.joined(separator: ", ")).")
             lines.append(apiLine)
+            lines.append(delivery.line)
             lines.append(
                 network == nil
                     ? "Web simulator off (--simulator or --demo turns it on)."

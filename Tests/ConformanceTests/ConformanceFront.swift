@@ -97,6 +97,8 @@ enum Outcome: Sendable, Hashable, CustomStringConvertible {
     case done
     /// A balance read from the ledger.
     case balance(Int64)
+    /// E-mail notices counted in the mail outbox.
+    case mails(Int)
     /// An answer outside the front's documented forms: matches no expectation.
     case unexpected(String)
 
@@ -109,6 +111,7 @@ enum Outcome: Sendable, Hashable, CustomStringConvertible {
         case .unsupported: "unsupported"
         case .done: "done"
         case .balance(let amount): "balance(\(amount))"
+        case .mails(let count): "mails(\(count))"
         case .unexpected(let text): "unexpected(\(text.debugDescription))"
         }
     }

@@ -104,6 +104,9 @@ enum ConformanceTable {
                 Step(.retryLast(session: "t1"), .byHistory(carried: .sameAs(step: 0), streamed: .unsupported, api: .sameAs(step: 0))),
                 Step(.balanceOf(kofi), .every(.balance(44_950))),
                 Step(.balanceOf(ama), .every(.balance(30_000))),
+                // Both have verified addresses in the demo world: one e-mail each, written with the money, never twice.
+                Step(.mailsTo(kofi), .every(.mails(1))),
+                Step(.mailsTo(ama), .every(.mails(1))),
             ]),
         ConformanceCase(
             name: "409: an ended session id or a used key, for another request",

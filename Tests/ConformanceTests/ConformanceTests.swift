@@ -59,6 +59,7 @@ enum FrontName: String, CaseIterable, Sendable, CustomTestStringConvertible {
             try await Task.sleep(for: duration)
             return .done
         case .balanceOf(let msisdn): return .balance(try await world.balance(msisdn))
+        case .mailsTo(let msisdn): return .mails(try await world.mails(to: msisdn))
         }
     }
 

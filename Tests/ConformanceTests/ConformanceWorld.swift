@@ -111,6 +111,13 @@ final class ConformanceWorld: Sendable {
         ]
     }
 
+    /// E-mail notices written for `msisdn`, in any state.
+    func mails(to msisdn: String) async throws -> Int {
+        var count = 0
+        for state in MailState.allCases { count += try await money.mailOutbox(state, limit: 1000).filter { $0.msisdn == msisdn }.count }
+        return count
+    }
+
     func balance(_ msisdn: String) async throws -> Int64 {
         guard let subscriber = try await money.subscriber(msisdn), let account = try await money.ledger.account(id: subscriber.accountID) else {
             return -1

@@ -56,7 +56,7 @@ public protocol LedgerStoreWriter: LedgerStoreReader {
     func setLanguage(msisdn: String, _ language: String) throws -> Bool
     /// False when no subscriber has this number.
     func setBlocked(msisdn: String, _ blocked: Bool) throws -> Bool
-    /// Deletes a subscriber, its cards, its daily counts and its wallet account: only for a wallet no
+    /// Deletes a subscriber, its cards, its e-mail row, its daily counts and its wallet account: only for a wallet no
     /// transfer ever touched (the store refuses otherwise, as the transfers reference the account).
     func deleteUnusedWallet(msisdn: String, account: Account.ID) throws
 
@@ -74,4 +74,18 @@ public protocol LedgerStoreWriter: LedgerStoreReader {
     func setOffNetIncomingState(operatorID: String, key: String, _ state: String, at: Int64) throws
     /// The name the recipient's network gave for the credited wallet, for receipts and statements.
     func setOffNetRecipientName(transferID: Transfer.ID, _ name: String) throws
+
+    // MARK: E-mail
+
+    /// Inserts a subscriber's e-mail row, or replaces the one it has (one row per subscriber).
+    func setSubscriberEmail(_ row: SubscriberEmailRow) throws
+    /// False when the subscriber had no e-mail row.
+    func deleteSubscriberEmail(msisdn: String) throws -> Bool
+    /// Queues e-mails, each due at its `createdAt`, in state `queued` with no attempt made.
+    func insertMail(_ messages: [NewMailMessage]) throws
+    /// Records one attempt's outcome on a queued e-mail; false (and nothing changed) when it is no longer queued.
+    func recordMailAttempt(_ outcome: MailAttemptOutcome) throws -> Bool
+    /// Puts a failed or dead e-mail back in the queue, due at `at`, with its attempts counted from zero again;
+    /// false when it is not failed or dead.
+    func requeueMail(id: MailOutboxMessage.ID, at: Int64) throws -> Bool
 }
