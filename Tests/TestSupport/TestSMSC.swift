@@ -74,7 +74,8 @@ public final class TestSMSC: SMPPServerDelegate {
 
     /// Waits (at most 20 s, a failure bound) until the ESME has bound `count` times and is bound now.
     public func bound(count: Int = 1) async throws -> SMPPServerSession {
-        let deadline = ContinuousClock.now + .seconds(20)
+        // Generous: on a loaded machine a bind can time out and wait for the link's backoff before the next one.
+        let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             if binds >= count, let session { return session }
             try await Task.sleep(for: .milliseconds(10))
