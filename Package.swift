@@ -29,6 +29,7 @@ let package = Package(
         .library(name: "Simulator", targets: ["Simulator"]),
         .library(name: "SimulatorFront", targets: ["SimulatorFront"]),
         .library(name: "SMPP", targets: ["SMPP"]),
+        .library(name: "SMPPFront", targets: ["SMPPFront"]),
         .library(name: "SMTP", targets: ["SMTP"]),
         .library(name: "MailDelivery", targets: ["MailDelivery"]),
     ],
@@ -243,6 +244,20 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // SMPP in Sika, both roles: the operator network simulator's SMPP server (ESMEs reach the simulated phones and
+        // serve their USSD codes) and the mobile-money service as an ESME of the operators' SMSCs (menus, receipts, DLRs).
+        .target(
+            name: "SMPPFront",
+            dependencies: [
+                "GatewayCore", "Simulator", "SMPP", "Ledger", "Operators",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
         // The submission subset of SMTP (EHLO, STARTTLS, AUTH PLAIN/LOGIN, MAIL, RCPT, DATA, QUIT) and
         // RFC 5322 / MIME message building. Knows nothing of Sika.
         .target(
@@ -310,7 +325,7 @@ let package = Package(
                 "Sessions",
                 "SessionsSQLite",
                 "ProviderBridge",
-                "GatewayCore", "LineFront", "JSONAPI", "Serve", "Simulator", "MailDelivery",
+                "GatewayCore", "LineFront", "JSONAPI", "Serve", "Simulator", "SMPP", "SMPPFront", "MailDelivery",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -326,7 +341,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "Operators", "Ledger", "LedgerSQLite", "MobileMoney", "MenuEngine", "Sessions", "ChildProcess",
+                "Operators", "Ledger", "LedgerSQLite", "MobileMoney", "MenuEngine", "Sessions", "SMPP", "ChildProcess",
                 .product(name: "Logging", package: "swift-log"), .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Tests/TestSupport",
@@ -410,7 +425,7 @@ let package = Package(
             dependencies: [
                 "CommandSupport", "Operators", "Ledger", "LedgerSQLite", "MobileMoney", "MenuEngine", "Sessions", "SessionsSQLite", "ProviderBridge",
                 "GatewayCore",
-                "LineFront", "Serve", "SikaResources",
+                "LineFront", "Serve", "SikaResources", "SMPP", "SMPPFront", "Simulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"), "ChildProcess",
                 .product(name: "Logging", package: "swift-log"),
@@ -436,6 +451,19 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SMPPFrontTests",
+            dependencies: [
+                "SMPPFront", "SMPP", "GatewayCore", "Ledger", "Operators", "Serve", "Sessions", "Simulator", "TestSupport", "ChildProcess",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
@@ -473,7 +501,7 @@ let package = Package(
             name: "SikaTests",
             dependencies: [
                 "sika", "sika-torture", "ChildProcess", "Ledger", "LedgerSQLite", "MobileMoney", "Operators", "TestSupport", "ProviderBridge",
-                "LineFront", "MailDelivery",
+                "LineFront", "SMPP", "MailDelivery",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -482,7 +510,9 @@ let package = Package(
         .testTarget(
             name: "ConformanceTests",
             dependencies: [
-                "GatewayCore", "LineFront", "JSONAPI", "Serve", "Sessions", "Simulator", "MobileMoney", "Ledger", "Operators", "TestSupport",
+                "GatewayCore", "LineFront", "JSONAPI", "Serve", "Sessions", "Simulator", "MobileMoney", "Ledger", "Operators", "TestSupport", "SMPP",
+                "SMPPFront",
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

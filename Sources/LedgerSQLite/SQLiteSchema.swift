@@ -8,5 +8,6 @@ enum SQLiteSchema {
         CardSchema.register(in: &migrator)
         OffNetSchema.register(in: &migrator)
         MailSchema.register(in: &migrator)
+        SMSReceiptSchema.register(in: &migrator)
     }
 }

@@ -42,6 +42,7 @@ struct ServeCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup(title: "SMPP (docs/SMPP.md)") var smpp: SMPPOptions
     @Option(help: "Menu directory (default: menus/ of $SIKA_HOME, else the one built into sika).") var menus: String?
     @Option(help: "Line-protocol listen address.") var lineHost: String = "127.0.0.1"
     @Option(help: "Line-protocol port (0 picks a free one).") var linePort: Int = 7145
@@ -129,6 +130,7 @@ struct ServeCommand: AsyncParsableCommand {
         // Before anything is seeded or printed: a port in use is one line naming it.
         try ListenCheck.ensureFree(
             [.init(what: "line protocol", host: lineHost, port: linePort), .init(what: "HTTP", host: httpHost, port: httpPort)]
+                + (smpp.serverRuns(demo: demo) ? [.init(what: "SMPP", host: smpp.smppHost, port: smpp.smppPort)] : [])
                 + (0..<(try store.catalog().operators.count)).map {
                     .init(what: "provider simulator", host: "127.0.0.1", port: providerPort + $0)
                 })
@@ -201,14 +203,17 @@ struct ServeCommand: AsyncParsableCommand {
             store: sessionStore)
         let resumable = try await sessions.recover()
         let core = GatewayCore(sessions: sessions, configuration: configuration, metrics: metrics, logger: gatewayLogger)
-        let network = (demo || simulator) ? SimulatedNetwork(core: core, contacts: Self.contacts(demoWorld, catalog: money.catalog)) : nil
+        let network =
+            (demo || simulator || smpp.esmes != nil) ? SimulatedNetwork(core: core, contacts: Self.contacts(demoWorld, catalog: money.catalog)) : nil
         if let demoWorld {
             api.api?.demoRestore = Self.demoRestore(demoWorld, money: money, offNet: offNet, sessions: sessions, simulator: network)
         }
+        let smppSetup = try smpp.setup(core: core, network: network, secrets: values, demo: demo, logger: Logger(label: "sika.smpp"))
+        let (smppServer, smppLines) = (smppSetup.server, smppSetup.lines)
         let delivery = try mail.delivery(
             money: money, secrets: values, metrics: MailMetrics(registry: metrics.registry), logger: Logger(label: "sika.mail"))
         let server = SikaServer(
-            core: core, additionalServices: offNet.services + delivery.services, api: api.api, simulator: network,
+            core: core, additionalServices: offNet.services + smppSetup.services + delivery.services, api: api.api, simulator: network,
             endedSessions: sessionStore.endedSessions,
             logger: logger)
         let sessionLine = sessionStore.summary + (resumable > 0 ? " \(resumable) session(s) from before the restart may be resumed." : "")
@@ -247,6 +252,8 @@ struct ServeCommand: AsyncParsableCommand {
                     ? "Web simulator off (--simulator or --demo turns it on)."
                     : "Web simulator: http://\(httpHost):\(http)/ (phones in the browser; answers clients on this machine only).")
             lines.append(connections)
+            let smppPort = try? await smppServer?.waitUntilListening()
+            lines += smppLines.map { $0.replacingOccurrences(of: "%PORT%", with: smppPort.map(String.init) ?? "?") }
             if showTokens {
                 for (op, token) in tokens.tokens.sorted(by: { $0.key < $1.key }) {
                     lines.append("  token \(op): \(token)\(tokens.generated.contains(op) ? " (generated for this run)" : "")")

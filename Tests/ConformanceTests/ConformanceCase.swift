@@ -126,6 +126,11 @@ struct Expect: Sendable {
         Expect { $0.kind == .api ? api : $0.sessionIDsPerConnection ? perConnection : global }
     }
 
+    /// Depends on whether a session id is the caller's own (SMPP), or one id space for every caller of a connection.
+    static func byCallerScope(perCaller: Expected, shared: Expected, api: Expected) -> Expect {
+        Expect { $0.kind == .api ? api : $0.sessionsScopedByCaller ? perCaller : shared }
+    }
+
     /// Depends on whether the network can release a session.
     static func byRelease(released: Expected, kept: Expected, api: Expected) -> Expect {
         Expect { $0.kind == .api ? api : $0.releasesSessions ? released : kept }

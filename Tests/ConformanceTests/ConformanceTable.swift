@@ -76,9 +76,11 @@ enum ConformanceTable {
             name: "409: a session id in use by another caller",
             steps: [
                 Step(.begin(session: "s1", caller: kofi, dial: "*145#"), .menus(.screen("T-Money"), api: .unsupported)),
+                // On SMPP a dialogue is the caller's number with the id: another caller's s1 is another dialogue.
                 Step(
                     .begin(session: "s1", caller: ama, dial: "*145#"),
-                    Expect.menus(.refused(409), api: .unsupported).unless(\.callersNameSessions, serverNamed)),
+                    Expect.byCallerScope(perCaller: .screen("T-Money"), shared: .refused(409), api: .unsupported).unless(
+                        \.callersNameSessions, serverNamed)),
                 // Another operator's gateway: its own connection on the socket, the same id space on the callback.
                 Step(
                     .begin(session: "s1", caller: akosua, dial: "*155#"),

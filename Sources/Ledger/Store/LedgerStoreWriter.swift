@@ -36,6 +36,20 @@ public protocol LedgerStoreWriter: LedgerStoreReader {
     func insertMessages(_ messages: [NewOutboxMessage]) throws
     /// Marks messages delivered; a message already marked stays as it was.
     func markDelivered(_ ids: [OutboxMessage.ID], at: Int64) throws
+    /// A message handed to an SMSC that reports delivery, under one id per part: marked delivered (handed over) at `at`,
+    /// delivery state `submitted`, `attempts` plus one, and each id recorded as a `pending` part of that attempt (an id
+    /// the SMSC gave before, to any message of `operatorID`, now names this part). An id the outbox lacks records nothing.
+    func recordSubmission(_ id: OutboxMessage.ID, operatorID: String, smscMessageIDs: [String], at: Int64) throws
+    /// Sets the state of the part `operatorID`'s SMSC knows as `smscMessageID`, and returns its message as the rules need
+    /// it (the parts of its latest attempt included); nil when no part has this id.
+    func recordPartState(operatorID: String, smscMessageID: String, _ state: SMSPartState, at: Int64) throws -> OutboxDeliveryRow?
+    /// Sets a tracked message's delivery state; `retryAt` (only with `.retrying`) is when it may go out again. A final
+    /// state also records `at` as the time it was reached.
+    func setDeliveryState(_ id: OutboxMessage.ID, _ state: SMSDeliveryState, retryAt: Int64?, at: Int64) throws
+    /// Puts back in the outbox (undelivered again) the `retrying` messages whose retry time is at or before `now`, and
+    /// expires the tracked messages (`submitted`, or `retrying` and not handed to a front without receipts since)
+    /// written at or before `cutoff`.
+    func sweepDeliveries(now: Int64, expireCreatedBefore cutoff: Int64) throws -> DeliverySweep
 
     // MARK: Subscribers
 
