@@ -24,6 +24,12 @@ struct OpenLoopResult {
             format: "%9.0f  %10.0f  %9.2f %9.2f %9.2f %9.2f  %13d  %23.3f  %14.0f  %6d", offered, achieved, percentile(50), p99, percentile(99.9),
             Double(steady.histogram.max) / 1000, steady.peakOpen, cpuPerThousand, steady.peakRSS, steady.failures)
     }
+    /// p99 of each step of the journey: which screen the tail belongs to (the PIN step is the ledger's commit).
+    var byStep: String {
+        let names = ["dial", "menu", "on-net", "number", "amount", "confirm", "PIN"]
+        let parts = zip(names, steady.byStep).map { String(format: "%@ %.2f", $0.0, Double($0.1.valueAtPercentile(99)) / 1000) }
+        return "p99 ms by step: " + parts.joined(separator: ", ")
+    }
     var memory: String {
         let perSession = held == 0 ? 0 : (heldRSS - idleRSS) * 1024 / Double(held)
         return String(

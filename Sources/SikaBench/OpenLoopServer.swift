@@ -7,6 +7,7 @@ import Logging
 import Operators
 import Serve
 import Sessions
+import SessionsSQLite
 import SikaResources
 
 /// `sika-bench open-loop-server`: the server side of the open-loop bench, in its own process so that the load
@@ -19,6 +20,7 @@ struct OpenLoopServer: AsyncParsableCommand {
 
     @Option(help: "Funded wallets.") var wallets: Int = 2000
     @Option(help: "Directory for the ledger.") var directory: String
+    @Option(help: "Session store: memory, or sqlite beside the ledger as `sika serve` keeps them by default.") var sessionStore: String = "memory"
 
     func run() async throws {
         CommandLogging.bootstrap(defaultLevel: .warning)
@@ -36,7 +38,16 @@ struct OpenLoopServer: AsyncParsableCommand {
         configuration.maxStepsInFlightPerConnection = 65_536
         var logger = Logger(label: "sika.bench.server")
         logger.logLevel = .warning
-        let core = GatewayCore(sessions: SessionManager(menus: menus, money: world.money), configuration: configuration, logger: logger)
+        let store: any SessionStore
+        switch sessionStore {
+        case "memory": store = MemorySessionStore()
+        case "sqlite":
+            store = try SQLiteSessionStore.open(path: URL(fileURLWithPath: directory).appending(path: "open-loop.sqlite.sessions.sqlite").path)
+        default: throw ValidationError("--session-store must be memory or sqlite")
+        }
+        let sessions = SessionManager(menus: menus, money: world.money, idleTimeout: configuration.idleTimeout, store: store)
+        try await sessions.recover()
+        let core = GatewayCore(sessions: sessions, configuration: configuration, logger: logger)
         let server = SikaServer(core: core, logger: logger)
         let group = try server.serviceGroup()
         let serving = Task { try await group.run() }
@@ -47,7 +58,8 @@ struct OpenLoopServer: AsyncParsableCommand {
         await group.triggerGracefulShutdown()
         try await serving.value
         guard try await world.money.ledger.verify().isClean else { throw ValidationError("ledger does not verify") }
-        Self.say("VERIFIED \(try await world.money.ledger.writerDurability())")
+        try await sessions.flush()
+        Self.say("VERIFIED \(try await world.money.ledger.writerDurability()); \(store.summary)")
     }
 
     /// One line to the parent, unbuffered (`print` buffers when standard output is a pipe).

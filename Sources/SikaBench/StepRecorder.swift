@@ -7,6 +7,8 @@ import Synchronization
 final class StepRecorder: Sendable {
     struct State {
         var histogram = Histogram<UInt64>(highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: .three)
+        /// The same latencies by the step's place in the journey (0 is the dial, 6 the PIN that moves money).
+        var byStep = (0..<7).map { _ in Histogram<UInt64>(highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: .three) }
         var steps = 0
         var failures = 0
         var open = 0
@@ -20,11 +22,12 @@ final class StepRecorder: Sendable {
 
     init(window: Range<ContinuousClock.Instant>) { self.window = window }
 
-    func record(sent: ContinuousClock.Instant, answered: ContinuousClock.Instant) {
+    func record(sent: ContinuousClock.Instant, answered: ContinuousClock.Instant, step: Int) {
         guard window.contains(sent) else { return }
         let micros = UInt64(max(1, (answered - sent).microseconds))
         state.withLock {
             _ = $0.histogram.record(micros)
+            if $0.byStep.indices.contains(step) { _ = $0.byStep[step].record(micros) }
             $0.steps += 1
         }
     }
