@@ -5,10 +5,6 @@ import PrivateFiles
 import Sessions
 import Synchronization
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// Sessions in their own SQLite file beside the ledger (`<db>.sessions.sqlite`, owner-only), so that
 /// they survive a restart, a SIGTERM and a SIGKILL: the sessions that waited for an answer may be resumed,
 /// and ended callback sessions still answer their final screen to a replayed request.
@@ -24,8 +20,6 @@ public final class SQLiteSessionStore: SessionStore {
     public let path: String
     private let database: DatabaseQueue
     private let writer = DispatchQueue(label: "sika.sessions.writer")
-    /// Signalled when a change is pending and no write is scheduled: the writer thread wakes, waits `coalesce`, writes.
-    private let wake = DispatchSemaphore(value: 0)
     private let pending = Mutex<Pending>(Pending())
     private let coalesce: Duration
     private let ended: SQLiteEndedSessionStore
@@ -97,37 +91,6 @@ public final class SQLiteSessionStore: SessionStore {
         self.coalesce = coalesce
         self.journalMode = journalMode
         self.synchronous = synchronous
-        Self.startWriter(for: self)
-    }
-
-    deinit {
-        // Whatever is pending is written now; the writer thread finds the store gone and ends.
-        writer.sync { try? writePending() }
-        wake.signal()
-    }
-
-    /// The thread that writes coalesced changes, at a lower CPU priority (nice +10) than the threads answering
-    /// steps. Measured (`sika-bench open-loop --session-store both`): on the default dispatch threads, each batch
-    /// (JSON encoding of every changed session, 10–13 % of the server's CPU) ran in a burst at the same priority
-    /// as the steps, and on two busy cores the steps waited behind it for the CPU (p99 at 2 500 steps/s 5.6 ms
-    /// in memory, 246 ms in SQLite, with 1.1 x the CPU). The writes are write-behind anyway: they may be late,
-    /// the steps may not. Under a CPU overload a batch is later than `coalesce` and holds more sessions.
-    private static func startWriter(for store: SQLiteSessionStore) {
-        let (wake, writer, delay) = (store.wake, store.writer, store.coalesce)
-        let thread = Thread { [weak store] in
-            #if canImport(Glibc)
-                // On Linux the nice value is per thread: `who` 0 is this thread only.
-                _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
-            #endif
-            while true {
-                wake.wait()
-                Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
-                guard let store else { return }
-                writer.sync { try? store.writePending() }
-            }
-        }
-        thread.name = "sika.sessions.writer"
-        thread.start()
     }
 
     public var endedSessions: any EndedSessionStore { ended }
@@ -172,7 +135,10 @@ public final class SQLiteSessionStore: SessionStore {
             defer { state.scheduled = true }
             return !state.scheduled
         }
-        if schedule { wake.signal() }
+        guard schedule else { return }
+        let delay = DispatchTimeInterval.microseconds(
+            Int(coalesce.components.seconds * 1_000_000 + coalesce.components.attoseconds / 1_000_000_000_000))
+        writer.asyncAfter(deadline: .now() + delay) { try? self.writePending() }
     }
 
     /// Writes what is pending in one transaction. Runs on `writer` only, so batches reach the file in order.
