@@ -14,11 +14,13 @@ let package = Package(
         .library(name: "Operators", targets: ["Operators"]),
         .library(name: "Ledger", targets: ["Ledger"]),
         .library(name: "LedgerSQLite", targets: ["LedgerSQLite"]),
+        .library(name: "LedgerPostgres", targets: ["LedgerPostgres"]),
         .library(name: "MobileMoney", targets: ["MobileMoney"]),
         .library(name: "MenuEngine", targets: ["MenuEngine"]),
         .library(name: "SessionScripts", targets: ["SessionScripts"]),
         .library(name: "Sessions", targets: ["Sessions"]),
         .library(name: "SessionsSQLite", targets: ["SessionsSQLite"]),
+        .library(name: "SessionsPostgres", targets: ["SessionsPostgres"]),
         .library(name: "ScriptTargets", targets: ["ScriptTargets"]),
         .library(name: "ProviderBridge", targets: ["ProviderBridge"]),
         .library(name: "GatewayCore", targets: ["GatewayCore"]),
@@ -49,6 +51,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .target(
@@ -60,6 +63,19 @@ let package = Package(
         .target(
             name: "LedgerSQLite",
             dependencies: ["Ledger", "Operators", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        // The PostgreSQL store: several writer connections, each with its own group commit, on dedicated threads.
+        .target(
+            name: "LedgerPostgres",
+            dependencies: [
+                "Ledger", "Operators",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .target(
@@ -96,6 +112,16 @@ let package = Package(
         .target(
             name: "SessionsSQLite",
             dependencies: ["Sessions", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        // The session store on PostgreSQL, so that several `sika serve` nodes share sessions.
+        .target(
+            name: "SessionsPostgres",
+            dependencies: [
+                "Sessions", "LedgerPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .target(
@@ -255,7 +281,7 @@ let package = Package(
         .target(
             name: "CommandSupport",
             dependencies: [
-                "Operators", "Ledger", "LedgerSQLite", "MobileMoney", "SikaResources",
+                "Operators", "Ledger", "LedgerSQLite", "LedgerPostgres", "MobileMoney", "SikaResources",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -281,6 +307,7 @@ let package = Package(
                 "SikaResources",
                 "Ledger",
                 "LedgerSQLite",
+                "LedgerPostgres",
                 "ScriptTargets",
                 "CommandSupport",
                 "MobileMoney",
@@ -288,6 +315,7 @@ let package = Package(
                 "SessionScripts",
                 "Sessions",
                 "SessionsSQLite",
+                "SessionsPostgres",
                 "ProviderBridge",
                 "GatewayCore", "LineFront", "JSONAPI", "Serve", "Simulator", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -304,7 +332,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "Operators", "Ledger", "LedgerSQLite", "MobileMoney", "MenuEngine", "Sessions",
+                "Operators", "Ledger", "LedgerSQLite", "LedgerPostgres", "MobileMoney", "MenuEngine", "Sessions", "ChildProcess",
                 .product(name: "Logging", package: "swift-log"), .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Tests/TestSupport",
@@ -315,6 +343,12 @@ let package = Package(
         .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "MenuEngine", "Sessions"], swiftSettings: strict),
         .testTarget(
             name: "LedgerTests", dependencies: ["Ledger", "LedgerSQLite", "Operators", "TestSupport", "SyncCountingVFS"],
+            swiftSettings: strict),
+        // The PostgreSQL store's own behaviour (URL, TLS, durability read back, shards, reconnecting after a restart);
+        // the money rules run on it through the ledger, money, session and conformance suites.
+        .testTarget(
+            name: "LedgerPostgresTests",
+            dependencies: ["Ledger", "LedgerPostgres", "TestSupport"],
             swiftSettings: strict),
         .testTarget(
             name: "LedgerSQLiteTests",
@@ -378,7 +412,9 @@ let package = Package(
         .testTarget(
             name: "SessionsTests",
             dependencies: [
-                "Sessions", "SessionsSQLite", "ScriptTargets", "SessionScripts", "MenuEngine", "MobileMoney", "Ledger", "Operators", "TestSupport",
+                "Sessions", "SessionsSQLite", "SessionsPostgres", "ScriptTargets", "SessionScripts", "MenuEngine", "MobileMoney", "Ledger",
+                "Operators",
+                "TestSupport",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict),
@@ -386,7 +422,8 @@ let package = Package(
         .executableTarget(
             name: "SikaBench",
             dependencies: [
-                "CommandSupport", "Operators", "Ledger", "LedgerSQLite", "MobileMoney", "MenuEngine", "Sessions", "SessionsSQLite", "ProviderBridge",
+                "CommandSupport", "Operators", "Ledger", "LedgerSQLite", "LedgerPostgres", "MobileMoney", "MenuEngine", "Sessions", "SessionsSQLite",
+                "ProviderBridge",
                 "GatewayCore",
                 "LineFront", "Serve", "SikaResources",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -441,7 +478,8 @@ let package = Package(
         .testTarget(
             name: "SikaTests",
             dependencies: [
-                "sika", "sika-torture", "ChildProcess", "Ledger", "LedgerSQLite", "MobileMoney", "Operators", "TestSupport", "ProviderBridge",
+                "sika", "sika-torture", "ChildProcess", "Ledger", "LedgerSQLite", "LedgerPostgres", "MobileMoney", "Operators", "TestSupport",
+                "ProviderBridge",
                 "LineFront",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

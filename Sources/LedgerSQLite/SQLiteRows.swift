@@ -38,6 +38,9 @@ struct SQLiteRows: LedgerStoreWriter {
         try db.cachedStatement(sql: LedgerSQL.setTier).execute(arguments: [tier, account])
     }
 
+    /// One writer: nothing to lock, and what the job read is current.
+    func lockAccounts(_ ids: [Account.ID]) throws -> [Account]? { nil }
+
     func addToBalance(_ account: Account.ID, _ delta: Int64) throws -> Int64 {
         // The CHECK on customer-held balances answers here, as the typed refusal the protocol promises.
         guard let balance = try Self.mapped({ try Int64.fetchOne(db.cachedStatement(sql: LedgerSQL.addToBalance), arguments: [delta, account]) })

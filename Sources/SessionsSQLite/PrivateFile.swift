@@ -1,4 +1,5 @@
 import Foundation
+import Sessions
 
 /// Keeps the session file and its `-wal` / `-shm` owner-only (0600), like the ledger's: sessions name
 /// numbers and what they were doing.

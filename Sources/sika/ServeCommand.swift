@@ -12,6 +12,7 @@ import ProviderBridge
 import ScriptTargets
 import Serve
 import Sessions
+import SessionsPostgres
 import SessionsSQLite
 import SikaResources
 import Simulator
@@ -92,12 +93,13 @@ struct ServeCommand: AsyncParsableCommand {
     var rateLimitKeys: Int = TokenBucketLimiter.defaultMaxKeys
     @Option(
         help: ArgumentHelp(
-            "Where sessions live between steps: sqlite (<db>.sessions.sqlite, survives a restart) or memory (lost on restart).",
+            "Where sessions live between steps: sqlite (<db>.sessions.sqlite, survives a restart), postgres (beside a --database ledger; "
+                + "the default with one) or memory (lost on restart).",
             discussion: "With sqlite, sessions that were waiting for an answer when serve stopped (SIGTERM, SIGKILL) can be resumed "
                 + "by their number within the menu's resume window, and ended POST /ussd sessions still answer their final screen to a "
                 + "replayed request for --ended-retention. See docs/SESSIONS.md.",
             valueName: "store"))
-    var sessions: SessionStoreKind = .sqlite
+    var sessions: SessionStoreKind?
 
     func validate() throws {
         guard (0...65535).contains(linePort), (0...65535).contains(httpPort) else { throw ValidationError("ports are 0…65535") }
@@ -131,11 +133,12 @@ struct ServeCommand: AsyncParsableCommand {
                     .init(what: "provider simulator", host: "127.0.0.1", port: providerPort + $0)
                 })
         let home = SikaHome()
-        let money = try await store.open()
+        let secretValues = try secrets.map(SecretFile.readAssignments) ?? [:]
+        let money = try await store.open(secrets: secretValues)
         let menuSet = try SessionManager.loadMenus(directory: URL(fileURLWithPath: menus ?? home.menus.path), catalog: money.catalog)
         let demoWorld = try demo ? DemoWorld.load(from: URL(fileURLWithPath: world ?? home.world.path)) : nil
         try await demoWorld?.seed(into: money)
-        var values = try secrets.map(SecretFile.readAssignments) ?? [:]
+        var values = secretValues
         values.merge(ProcessInfo.processInfo.environment) { $1 }
         let tokens = OperatorTokens.load(environment: values, catalog: money.catalog, generateMissing: demo)
         let aggregatorTokens = OperatorTokens.load(
@@ -180,7 +183,8 @@ struct ServeCommand: AsyncParsableCommand {
 
         let metrics = GatewayMetrics()
         let sessionStore: any SessionStore
-        switch self.sessions {
+        let backend = try store.backend(secrets: secretValues)
+        switch self.sessions ?? (Self.isPostgres(backend) ? .postgres : .sqlite) {
         case .memory:
             sessionStore = MemorySessionStore(endedRetention: configuration.endedRetention, maxEnded: configuration.maxRetainedEndedSessions)
         case .sqlite:
@@ -190,6 +194,14 @@ struct ServeCommand: AsyncParsableCommand {
                     path: path, endedRetention: configuration.endedRetention, maxEnded: configuration.maxRetainedEndedSessions)
             } catch {
                 throw CommandFailure("cannot open the session store \(path): \(error.message)")
+            }
+        case .postgres:
+            guard case .postgres(let endpoint) = backend else { throw ValidationError("--sessions postgres needs the ledger on --database") }
+            do {
+                sessionStore = try await PostgresSessionStore.open(
+                    endpoint: endpoint, endedRetention: configuration.endedRetention, maxEnded: configuration.maxRetainedEndedSessions)
+            } catch {
+                throw CommandFailure("cannot open the session store: \(error.message)")
             }
         }
         let sessions = SessionManager(
@@ -210,7 +222,7 @@ struct ServeCommand: AsyncParsableCommand {
         let providers = money.catalog.operators.enumerated().map { "\($0.element.name) http://127.0.0.1:\(providerPort + $0.offset)" }
         let apiLine = api.line
         let ledgerPath = money.ledger.location
-        let durability = try await money.ledger.writerDurability()
+        let durability = try await StoreOptions.durabilityLine(money.ledger)
         let showTokens = demo
         let bearer = demo ? aggregatorTokens.tokens["tmoney"] ?? "<tmoney aggregator token>" : "$SIKA_AGGREGATOR_TOKEN_TMONEY"
         let curlAuthorization = noAuth ? "" : "-H \"Authorization: Bearer \(bearer)\" "
@@ -346,5 +358,12 @@ struct ServeCommand: AsyncParsableCommand {
 
 /// Where `sika serve` keeps sessions between steps.
 enum SessionStoreKind: String, ExpressibleByArgument, CaseIterable, Sendable {
-    case sqlite, memory
+    case sqlite, postgres, memory
+}
+
+extension ServeCommand {
+    static func isPostgres(_ backend: StoreOptions.Backend) -> Bool {
+        if case .postgres = backend { return true }
+        return false
+    }
 }

@@ -10,7 +10,7 @@ import ServiceLifecycle
 import Sessions
 import TestSupport
 
-/// A fresh ledger seeded with the demo world behind one live server: the line socket, `POST /ussd`
+/// A fresh ledger (on either store) seeded with the demo world behind one live server: the line socket, `POST /ussd`
 /// and the JSON API on ephemeral ports, sharing one session manager and one ledger, as `sika serve` runs them.
 final class ConformanceWorld: Sendable {
     static let catalog = Shipped.catalog
@@ -45,9 +45,9 @@ final class ConformanceWorld: Sendable {
         self.httpPort = httpPort
     }
 
-    static func start(_ settings: WorldSettings) async throws -> ConformanceWorld {
+    static func start(_ settings: WorldSettings, backend: TestBackend = .sqlite) async throws -> ConformanceWorld {
         let logger = Logger.quiet("sika.conformance", level: .warning)
-        let world = try await TestWorld.make(logger: logger)
+        let world = try await TestWorld.make(backend, logger: logger)
         let money = world.money
 
         var configuration = GatewayConfiguration()

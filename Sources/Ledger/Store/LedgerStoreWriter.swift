@@ -12,6 +12,15 @@ public protocol LedgerStoreWriter: LedgerStoreReader {
     /// Inserts a system account unless one with this code exists.
     func insertSystemAccountIfMissing(code: String, kind: AccountKind, operatorID: String, label: String, createdAt: Int64) throws
     func setTier(_ tier: Int, of account: Account.ID) throws
+    /// Locks the customer-held accounts (wallets, agents) among `ids` for the rest of the job and returns them
+    /// as they are now; call it before moving money between several accounts and check limits against what
+    /// it returns.
+    ///
+    /// With several writer connections (PostgreSQL), a job's reads may be stale and two jobs may each hold an
+    /// account the other needs: the store locks in one global order (by id) and re-reads under the lock.
+    /// System accounts are not locked (their balances are spread so that writers never queue on them). A store
+    /// whose writer is the only one (SQLite) has nothing to lock and returns nil: what the job read is current.
+    func lockAccounts(_ ids: [Account.ID]) throws -> [Account]?
     /// Adds `delta` to a balance and returns the new one; `insufficientFunds` if a customer-held account
     /// would go below zero (the store enforces it even when the rules above did not check).
     func addToBalance(_ account: Account.ID, _ delta: Int64) throws -> Int64
