@@ -41,7 +41,7 @@ extension SubprocessTests {
             #expect(statement.out.split(separator: "\n").count == 3, "\(statement.out)")
             #expect(try await sika(["subscriber", "show"] + store + ["22892000111"], in: dir.url, env: target.env).out.contains("status blocked"))
             #expect(try await sika(["settlement"] + store, in: dir.url, env: target.env).status == 0)
-            #expect(try await sika(["reconcile"] + store, in: dir.url, env: target.env).status == 0)
+            #expect(try await sika(["reconcile", "--local"] + store, in: dir.url, env: target.env).status == 0)
 
             let wrong = try await sika(["ledger", "verify"] + store, in: dir.url, env: ["SIKA_DATABASE_PASSWORD": "not-the-password"])
             #expect(wrong.status != 0)
