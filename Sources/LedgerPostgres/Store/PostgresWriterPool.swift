@@ -308,6 +308,7 @@ extension PostgresWriterPool {
                 xid = try connection.query("SELECT txid_current()").first.map { try PostgresCells($0).int(0) }
                 let outcome = try jobs(batch, on: connection)
                 guard !outcome.rolledBack else { return outcome.outcome }
+                try connection.settle()
                 ran = outcome.outcome
                 let tag = try connection.simple("COMMIT").command
                 guard tag == "COMMIT" else { throw BatchFailure.retry("the server rolled the transaction back at COMMIT") }
@@ -380,7 +381,9 @@ extension PostgresWriterPool {
                     if !isolated { return (outcome, true) }
                     continue
                 }
-                if isolated { try connection.query("RELEASE SAVEPOINT job") }
+                // Not waited for: if it failed, the transaction is aborted, its COMMIT answers ROLLBACK, and the
+                // whole batch runs again; no job is answered before that.
+                if isolated { try connection.send("RELEASE SAVEPOINT job") }
                 outcome.answered.append(job)
             }
             return (outcome, false)
