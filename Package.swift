@@ -62,7 +62,7 @@ let package = Package(
         .target(name: "Ledger", dependencies: ["Operators"], swiftSettings: strict),
         .target(
             name: "LedgerSQLite",
-            dependencies: ["Ledger", "Operators", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Ledger", "Operators", "PrivateFiles", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         // The PostgreSQL store: several writer connections, each with its own group commit, on dedicated threads.
@@ -78,6 +78,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Owner-only (0600) database files, for both SQLite stores (the ledger's and the sessions').
+        .target(name: "PrivateFiles", swiftSettings: strict),
         .target(
             name: "MobileMoney",
             dependencies: [
@@ -111,7 +113,7 @@ let package = Package(
         // The durable session store: its own SQLite file beside the ledger's (the only other module with SQL).
         .target(
             name: "SessionsSQLite",
-            dependencies: ["Sessions", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Sessions", "PrivateFiles", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         // The session store on PostgreSQL, so that several `sika serve` nodes share sessions.
@@ -400,7 +402,7 @@ let package = Package(
         .testTarget(
             name: "SimulatorTests",
             dependencies: [
-                "Simulator", "Serve", "GatewayCore", "Sessions", "MobileMoney", "Ledger", "TestSupport",
+                "Simulator", "Serve", "GatewayCore", "Sessions", "MobileMoney", "Ledger", "TestSupport", "SessionScripts", "ScriptTargets",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -489,7 +491,7 @@ let package = Package(
         .testTarget(
             name: "ConformanceTests",
             dependencies: [
-                "GatewayCore", "LineFront", "JSONAPI", "Serve", "Sessions", "MobileMoney", "Ledger", "Operators", "TestSupport",
+                "GatewayCore", "LineFront", "JSONAPI", "Serve", "Sessions", "Simulator", "MobileMoney", "Ledger", "Operators", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

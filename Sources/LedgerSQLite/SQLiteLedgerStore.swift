@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Ledger
 import Operators
+import PrivateFiles
 
 /// The embedded store: one SQLite file in WAL mode, opened once per process.
 ///
@@ -37,16 +38,18 @@ public final class SQLiteLedgerStore: LedgerStore {
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         do {
-            try PrivateFiles.prepare(databasePath: path)
+            try PrivateDatabaseFiles.prepare(databasePath: path)
             let pool = try DatabasePool(path: path, configuration: configuration)
             let applied = try applyDurability(durability, to: pool)
             var migrator = DatabaseMigrator()
             SQLiteSchema.register(in: &migrator)
             try migrator.migrate(pool)
-            try PrivateFiles.restrict(databasePath: path)
+            try PrivateDatabaseFiles.restrict(databasePath: path)
             return SQLiteLedgerStore(path: path, pool: pool, durability: applied, maxBatch: maxBatch)
         } catch let error as DatabaseError {
             throw LedgerError(.storage, "cannot open \(path): \(error.message ?? error.description)")
+        } catch let error as PrivateFileError {
+            throw LedgerError(.storage, error.message)
         }
     }
 

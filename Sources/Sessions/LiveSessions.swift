@@ -28,7 +28,12 @@ actor LiveSessions {
     }
 
     private var entries: [String: Entry] = [:]
+    /// The resumable session of each binding (the newest drop wins), and the binding of each by its id.
     private var suspended: [SessionBinding: StoredSession] = [:]
+    private var suspendedIDs: [String: SessionBinding] = [:]
+    /// The sessions the store held at start (live when the process stopped), by id, until they are taken back
+    /// or long forgotten: a request under one of those ids is told what became of it (``recovered(_:)``).
+    private var recoveredAtStart: [String: (binding: SessionBinding, lastStep: Date)] = [:]
     /// Sessions whose last step moved money, kept a moment: a drop reported right after means the
     /// subscriber never saw the outcome, which a resume then shows.
     private var endedByMoney: [String: (entry: Entry, at: ContinuousClock.Instant)] = [:]
@@ -37,6 +42,9 @@ actor LiveSessions {
     private let store: any SessionStore
     /// How long an ended money session waits for a late drop.
     static let lateDropWindow: Duration = .seconds(30)
+    /// How long the ids of the sessions taken back at start are remembered: far longer than any gateway waits
+    /// between two steps of one session.
+    static let recoveredMemory: Duration = .seconds(3600)
 
     init(idleTimeout: Duration, engine: MenuEngine, store: any SessionStore) {
         self.idleTimeout = idleTimeout
@@ -53,6 +61,13 @@ actor LiveSessions {
         var entry = entry
         entry.lastActivity = now
         entries[id] = entry
+        recoveredAtStart[id] = nil
+        // A resumable session from an earlier run may hold this id (a front's ids start again after a restart):
+        // it moves aside under an id no front uses, so that this session's writes never overwrite it in the store.
+        if let binding = suspendedIDs[id], var record = suspended[binding] {
+            record.id = "\(id)~\(UUID().uuidString.prefix(8))"
+            keepSuspended(record)
+        }
     }
 
     /// Takes a session for one step; refused if unknown, expired or already busy. A just-reserved
@@ -128,8 +143,7 @@ actor LiveSessions {
     func suspendedSession(for binding: SessionBinding, window: Duration) -> StoredSession? {
         guard let record = suspended[binding] else { return nil }
         guard Date().timeIntervalSince(record.updatedAt) < window.seconds else {
-            suspended[binding] = nil
-            store.delete(id: record.id)
+            forget(binding)
             return nil
         }
         return record
@@ -138,17 +152,13 @@ actor LiveSessions {
     /// Takes the suspended session `record` for a resume, or to forget it (No); nil if another session took it first.
     func claim(_ record: StoredSession) -> StoredSession? {
         guard let current = suspended[record.binding], current.id == record.id else { return nil }
-        suspended[record.binding] = nil
-        store.delete(id: record.id)
+        forget(record.binding)
         return current
     }
 
     /// Forgets the suspended sessions of `msisdn`, and its ended ones waiting for a late drop.
     func forgetSuspended(msisdn: String) {
-        for (binding, record) in suspended where binding.msisdn == msisdn {
-            suspended[binding] = nil
-            store.delete(id: record.id)
-        }
+        for binding in suspended.keys where binding.msisdn == msisdn { forget(binding) }
         endedByMoney = endedByMoney.filter { $0.value.entry.msisdn != msisdn }
     }
 
@@ -167,11 +177,9 @@ actor LiveSessions {
         let wall = Date()
         for (binding, record) in suspended {
             let window = engine.menus.resumePolicy(ofService: binding.service).window
-            if wall.timeIntervalSince(record.updatedAt) >= window.seconds {
-                suspended[binding] = nil
-                store.delete(id: record.id)
-            }
+            if wall.timeIntervalSince(record.updatedAt) >= window.seconds { forget(binding) }
         }
+        recoveredAtStart = recoveredAtStart.filter { wall.timeIntervalSince($0.value.lastStep) < Self.recoveredMemory.seconds }
         pruneEndedByMoney()
         return stale.count
     }
@@ -181,6 +189,7 @@ actor LiveSessions {
     func recover() throws -> Int {
         let wall = Date()
         for record in try store.all() {
+            recoveredAtStart[record.id] = (record.binding, record.updatedAt)
             let policy = engine.menus.resumePolicy(ofService: record.binding.service)
             guard policy.mode != .off, wall.timeIntervalSince(record.updatedAt) < policy.window.seconds,
                 record.outcome != nil || isWorthResuming(record.session)
@@ -193,6 +202,17 @@ actor LiveSessions {
             keepSuspended(record)
         }
         return suspended.count
+    }
+
+    /// What became of session `id`, if the store held it at start: whether it may still be taken back (it is
+    /// still the resumable session of its binding, within its window, and less than the idle timeout passed since
+    /// its last step, so that without the restart it would still be live).
+    func recovered(_ id: String) -> RecoveredSession? {
+        guard let (binding, lastStep) = recoveredAtStart[id] else { return nil }
+        let window = engine.menus.resumePolicy(ofService: binding.service).window
+        let idle = Date().timeIntervalSince(lastStep)
+        let resumable = suspended[binding]?.id == id && idle < window.seconds && idle < idleTimeout.seconds
+        return RecoveredSession(binding: binding, resumable: resumable)
     }
 
     var count: Int { entries.count }
@@ -211,9 +231,20 @@ actor LiveSessions {
     }
 
     private func keepSuspended(_ record: StoredSession) {
-        if let older = suspended[record.binding], older.id != record.id { store.delete(id: older.id) }
+        if let older = suspended[record.binding], older.id != record.id {
+            store.delete(id: older.id)
+            suspendedIDs[older.id] = nil
+        }
         suspended[record.binding] = record
+        suspendedIDs[record.id] = record.binding
         store.save(record)
+    }
+
+    /// Forgets the resumable session of `binding`, in memory and in the store.
+    private func forget(_ binding: SessionBinding) {
+        guard let record = suspended.removeValue(forKey: binding) else { return }
+        suspendedIDs[record.id] = nil
+        store.delete(id: record.id)
     }
 
     /// A session that never got past its first screen has nothing to offer back.

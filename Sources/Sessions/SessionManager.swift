@@ -74,8 +74,9 @@ public final class SessionManager: Sendable {
         var entry = LiveSessions.Entry(session: first.session, binding: binding, requestBase: UUID().uuidString, lastActivity: .now)
         let policy = engine.menus.resumePolicy(ofService: service)
         let plainDial = engine.menus.code(ofService: service) == dial
-        let offer = plainDial && policy.mode != .off ? await live.suspendedSession(for: binding, window: policy.window) : nil
+        // Reserved first: a resumable session from before a restart that held this id moves aside, then is offered.
         try await live.reserve(id, entry: entry)
+        let offer = plainDial && policy.mode != .off ? await live.suspendedSession(for: binding, window: policy.window) : nil
         entry = try await live.checkOut(id, reserved: true)
         let reply: Reply
         switch (offer, policy.mode) {
@@ -144,6 +145,13 @@ public final class SessionManager: Sendable {
     /// - Returns: how many sessions may be resumed.
     @discardableResult
     public func recover() async throws -> Int { try await live.recover() }
+
+    /// What became of session `id` if it was live when the process last stopped (``recover()`` took it back):
+    /// nil if it was not. A front whose requests name a session across a restart (`POST /ussd`) asks this before
+    /// treating a request under an unknown id as a new session: a resumable one is taken back by beginning a
+    /// session under the same id with the plain service code (the resume rules then apply), one that is not
+    /// is over.
+    public func recovered(id: String) async -> RecoveredSession? { await live.recovered(id) }
 
     /// Makes the store's writes durable (at shutdown).
     public func flush() async throws { try await store.flush() }

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import GRDB
+import PrivateFiles
 import Sessions
 import Synchronization
 
@@ -45,7 +46,7 @@ public final class SQLiteSessionStore: SessionStore {
         path: String, endedRetention: Duration = .seconds(600), maxEnded: Int = 100_000, coalesce: Duration = .milliseconds(20)
     ) throws(SessionStoreError) -> SQLiteSessionStore {
         do {
-            try PrivateFile.prepare(path)
+            try PrivateDatabaseFiles.prepare(databasePath: path)
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
             configuration.prepareDatabase { db in
@@ -68,12 +69,14 @@ public final class SQLiteSessionStore: SessionStore {
                         CREATE INDEX IF NOT EXISTS ended_sessions_by_time ON ended_sessions (retained_at);
                         """)
             }
-            try PrivateFile.restrict(path)
+            try PrivateDatabaseFiles.restrict(databasePath: path)
             let ended = try SQLiteEndedSessionStore(database: database, retention: endedRetention, capacity: maxEnded)
             return SQLiteSessionStore(
                 path: path, database: database, ended: ended, coalesce: coalesce, journalMode: journal.lowercased(), synchronous: synchronous)
         } catch let error as SessionStoreError {
             throw error
+        } catch let error as PrivateFileError {
+            throw SessionStoreError(.storage, error.message)
         } catch let error as DatabaseError {
             throw SessionStoreError(.storage, "cannot open \(path): \(error.message ?? error.description)")
         } catch {

@@ -13,8 +13,11 @@ import Synchronization
 /// `limits.inboxLength` messages, and messages are kept for at most `limits.numbersKept` numbers (SMS for a
 /// number with no phone open are kept for when one is opened, as an SMSC keeps them for a phone switched off).
 ///
-/// A phone has one USSD session at a time, as a real one: dialling again releases the one under way, and a
-/// step sent while the previous one runs is refused as `busy` rather than queued.
+/// A phone has one USSD session at a time, as a real one: dialling again hangs up the one under way, and a
+/// step sent while the previous one runs is refused as `busy` rather than queued. Sessions are bound to the
+/// phone's operator and to the `simulator` front: one dropped here (``drop(_:)``, a phone put away, a refused
+/// step) is offered back when the same phone dials the same code again, as the resume rules say; one hung up
+/// (``cancel(_:)``, dialling again) is not.
 public final class SimulatedNetwork: Sendable {
     /// The bounds of the network's memory.
     public struct Limits: Sendable, Hashable {
@@ -172,7 +175,8 @@ public final class SimulatedNetwork: Sendable {
         return phone
     }
 
-    /// Puts a phone away, releasing its session; its inbox is kept with the network's other numbers.
+    /// Puts a phone away (switched off: the network loses its session, which may be resumed); its inbox is kept
+    /// with the network's other numbers.
     public func removePhone(_ msisdn: String) async throws(SimulatorError) {
         let released = try state.withLock { (state) throws(SimulatorError) -> String? in
             guard let index = state.phones.firstIndex(where: { $0.msisdn == msisdn }) else {
@@ -209,8 +213,8 @@ public final class SimulatedNetwork: Sendable {
         publish(.read(msisdn: msisdn, unread: unread))
     }
 
-    /// Forgets every inbox and releases every session, phones staying open: the demo world was restored, so the
-    /// messages speak of balances that are no more.
+    /// Forgets every inbox and hangs up every session, phones staying open: the demo world was restored, so the
+    /// messages speak of balances that are no more, and the sessions of a world that is gone are never offered back.
     public func reset() async {
         let keys = state.withLock { state -> [String] in
             let keys = state.sessions.values.map(\.key)
@@ -223,7 +227,7 @@ public final class SimulatedNetwork: Sendable {
             }
             return keys
         }
-        for key in keys { _ = await core.perform(.abort, key: key) }
+        for key in keys { _ = await core.perform(.cancel, key: key) }
         publish(.reset)
         for phone in phones { await refresh(phone.msisdn) }
     }
@@ -282,7 +286,7 @@ public final class SimulatedNetwork: Sendable {
             return (session, released)
         }
         // A phone that dials again hangs up first.
-        if let released { _ = await core.perform(.abort, key: released) }
+        if let released { _ = await core.perform(.cancel, key: released) }
         let request = SimulatorExchange.Request.begin(msisdn: msisdn, dial: dial)
         let started = ContinuousClock.now
         let normalized: String
@@ -292,7 +296,8 @@ public final class SimulatedNetwork: Sendable {
             return await finish(
                 SimulatorExchange(session: session, request: request, answer: .refused(error), latency: ContinuousClock.now - started))
         }
-        return await step(session, request: request, step: .begin(msisdn: msisdn, dial: normalized), started: started)
+        return await step(
+            session, request: request, step: .begin(msisdn: msisdn, dial: normalized, operatorID: op.id, front: Self.front), started: started)
     }
 
     /// Answers the screen of `session` with `input`.
@@ -302,11 +307,21 @@ public final class SimulatedNetwork: Sendable {
         return await step(session, request: .reply(input: input), step: .reply(input: input), started: .now)
     }
 
-    /// Hangs up: the session is released.
+    /// Hangs up: the session is over and never offered back.
     public func cancel(_ session: String) async throws(SimulatorError) -> SimulatorExchange {
+        try claim(session)
+        return await step(session, request: .cancel, step: .cancel, started: .now)
+    }
+
+    /// The network loses the phone (no coverage, a tunnel): the session is released and, once past its first
+    /// screen, offered back when the phone dials the same code within the menu's resume window.
+    public func drop(_ session: String) async throws(SimulatorError) -> SimulatorExchange {
         try claim(session)
         return await step(session, request: .abort, step: .abort, started: .now)
     }
+
+    /// The front the simulator's sessions are bound to: a resume is offered on the same front only.
+    public static let front = "simulator"
 
     /// Marks the session busy, or says why it cannot take a step.
     private func claim(_ session: String) throws(SimulatorError) {

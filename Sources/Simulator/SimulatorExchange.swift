@@ -7,7 +7,10 @@ public struct SimulatorExchange: Sendable, Hashable {
     public enum Request: Sendable, Hashable {
         case begin(msisdn: String, dial: String)
         case reply(input: String)
+        /// The network released the session (a drop: it may be resumed).
         case abort
+        /// The phone hung up (never offered back).
+        case cancel
     }
 
     /// What came back.

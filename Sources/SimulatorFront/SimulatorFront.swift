@@ -84,6 +84,12 @@ public enum SimulatorFront {
                 return json(SimulatorWire.exchange(try await network.cancel(try parameter("session", context))))
             }
         }
+        api.post("sessions/:session/drop") { request, context in
+            try await guardedAsync(request, context, network) { network in
+                _ = try await decode(MarkRead.self, request, emptyAllowed: true)
+                return json(SimulatorWire.exchange(try await network.drop(try parameter("session", context))))
+            }
+        }
         api.get("events") { request, context in
             try guarded(request, context, network) { network in try events(network, heartbeat: heartbeat) }
         }

@@ -8,7 +8,7 @@ import Simulator
 enum SimulatorWire {
     struct Exchange: Encodable {
         let session: String
-        /// The request as a `BEGIN`/`CONTINUE`/`ABORT` line.
+        /// The request as a `BEGIN`/`CONTINUE`/`ABORT` line (`ABORT <session> cancel` for a hang-up).
         let request: String
         /// The answer as a `CON`/`END`/`ERR` line; nil for `ABORT`, which the protocol does not answer.
         let answer: String?
@@ -63,6 +63,7 @@ enum SimulatorWire {
             case .begin(let msisdn, let dial): "BEGIN \(session) \(msisdn) \(dial)"
             case .reply(let input): "CONTINUE \(session) \(LineText.escape(input))"
             case .abort: "ABORT \(session)"
+            case .cancel: "ABORT \(session) cancel"
             }
         let (seconds, attoseconds) = exchange.latency.components
         let latency = Double(seconds) * 1000 + Double(attoseconds) / 1e15

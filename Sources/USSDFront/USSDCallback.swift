@@ -16,6 +16,13 @@ import Sessions
 /// is over its id is retained (``EndedSessionStore``) for the retention window: the request that ended
 /// it gets its final screen again, byte for byte, any other `text` is `409`, and an expired one is
 /// `404`. It never starts a new session, which would replay the answers as a shortcut.
+///
+/// After a restart the callback's memory is empty but the session store is not: a request under the id of a
+/// session that was waiting for an answer when the server stopped is not a new session either. It takes that
+/// session back by the resume rules (`docs/SESSIONS.md`): the resume question, or with a silent resume its
+/// screen again; the answer the request carried is not applied, since the screen it answered may be gone (a PIN
+/// is never stored). One that can no longer be resumed (its window passed, resume off, idle past the timeout) is
+/// `404`, like an expired one, and a request from another caller under its id is `409`.
 public actor USSDCallback {
     /// The reply: HTTP status and a `text/plain` body starting `CON ` or `END `.
     public struct Response: Sendable, Hashable {
@@ -89,15 +96,35 @@ public actor USSDCallback {
         } else if let over = ended.lookup(id) {
             return replay(over, id: id, caller: caller, text: text)
         } else {
-            // Answers typed with the dial (`*145#` with text `1*96112233`) are the shortcut `*145*1*96112233#`.
-            let dial = text.isEmpty ? serviceCode : "\(serviceCode.dropLast())*\(text)#"
+            conversation = Conversation(key: "http/\(id)", caller: caller, consumed: "", lastReply: "", busy: true, lastActivity: .now)
+            // The id is taken before the first suspension point, so that a second request under it is refused as pending.
+            conversations[id] = conversation
+            let dial: String
+            if let before = await core.sessions.recovered(id: conversation.key) {
+                // The session was waiting for an answer when the server stopped: its state is in the session store,
+                // and the resume rules say what comes of it, never a new session replaying `text` as a shortcut.
+                guard before.binding == binding(of: caller) else {
+                    conversations[id] = nil
+                    return refusal(.conflict, "session \(id) belongs to another caller")
+                }
+                guard before.resumable else {
+                    conversations[id] = nil
+                    retain(conversation, id: id, text: text, outcome: .expired)
+                    return refusal(.unknownSession, "session \(id) expired")
+                }
+                // The plain service code takes it back: the resume question (or, in silent mode, its screen again).
+                dial = serviceCode
+            } else {
+                // Answers typed with the dial (`*145#` with text `1*96112233`) are the shortcut `*145*1*96112233#`.
+                dial = text.isEmpty ? serviceCode : "\(serviceCode.dropLast())*\(text)#"
+            }
             do throws(GatewayError) {
                 let admitted = try core.admit(session: id, msisdn: msisdn, dial: dial, operator: operatorID.flatMap(core.catalog.operator))
                 step = .begin(msisdn: msisdn, dial: admitted, operatorID: operatorID, front: "http")
             } catch {
+                conversations[id] = nil
                 return refusal(error.code, error.message)
             }
-            conversation = Conversation(key: "http/\(id)", caller: caller, consumed: "", lastReply: "", busy: true, lastActivity: .now)
         }
         conversation.busy = true
         conversations[id] = conversation
@@ -137,6 +164,12 @@ public actor USSDCallback {
 
     /// Live callback sessions.
     public var count: Int { conversations.count }
+
+    /// The session binding a request of `caller` starts, to compare with a session from before a restart.
+    private func binding(of caller: Caller) -> SessionBinding? {
+        guard let service = try? core.sessions.engine.menus.serviceID(forDial: caller.serviceCode) else { return nil }
+        return SessionBinding(operatorID: caller.operatorID, msisdn: caller.msisdn, service: service, front: "http")
+    }
 
     /// Ended sessions retained for replay.
     public var retainedCount: Int { ended.count }

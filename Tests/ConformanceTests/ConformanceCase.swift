@@ -57,6 +57,8 @@ enum Expected: Sendable, Hashable, CustomStringConvertible {
     case refused(Int)
     case released
     case unsupported
+    /// The front has no way to express this step, for the reason given (shown in the table).
+    case notApplicable(String)
     case done
     case balance(Int64)
     /// Byte for byte what step `n` of the same run answered.
@@ -66,7 +68,7 @@ enum Expected: Sendable, Hashable, CustomStringConvertible {
         switch (self, outcome) {
         case (.screen(let part), .screen(let text)), (.final(let part), .final(let text)): text.contains(part)
         case (.refused(let a), .refused(let b)): a == b
-        case (.released, .released), (.unsupported, .unsupported), (.done, .done): true
+        case (.released, .released), (.unsupported, .unsupported), (.notApplicable, .unsupported), (.done, .done): true
         case (.balance(let a), .balance(let b)): a == b
         case (.sameAs(let step), _): step < earlier.count && earlier[step] == outcome && outcome != .unsupported
         default: false
@@ -84,6 +86,7 @@ enum Expected: Sendable, Hashable, CustomStringConvertible {
         case .refused(let code): "**\(code)**"
         case .released: "released, no answer"
         case .unsupported: "n/a"
+        case .notApplicable(let why): "n/a: \(why)"
         case .done: "—"
         case .balance(let amount): "\(amount)"
         case .sameAs(let step): "same bytes as step \(step + 1)"
@@ -119,6 +122,13 @@ struct Expect: Sendable {
     /// Depends on whether the network can release a session.
     static func byRelease(released: Expected, kept: Expected, api: Expected) -> Expect {
         Expect { $0.kind == .api ? api : $0.releasesSessions ? released : kept }
+    }
+
+    /// As this expectation says, except on the fronts where `applies` is false: there the step cannot be
+    /// expressed, for the reason `why`, which the table shows.
+    func unless(_ applies: @escaping @Sendable (FrontTraits) -> Bool, _ why: String) -> Expect {
+        let resolve = self.resolve
+        return Expect { applies($0) ? resolve($0) : .notApplicable(why) }
     }
 }
 

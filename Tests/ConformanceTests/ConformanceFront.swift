@@ -31,7 +31,7 @@ protocol ConformanceFront: Sendable {
 /// What the table's expectations depend on.
 struct FrontTraits: Sendable, Hashable {
     enum Kind: Sendable, Hashable {
-        /// Drives USSD menu sessions: the line socket, `POST /ussd`, and the SMPP front and the web phone to come.
+        /// Drives USSD menu sessions: the line socket, `POST /ussd`, the web simulator's API, and the SMPP front to come.
         case menus
         /// The JSON API for apps: no menu sessions.
         case api
@@ -48,10 +48,19 @@ struct FrontTraits: Sendable, Hashable {
     let sessionIDsPerConnection: Bool
     /// Whether the network can release a session (`ABORT`); the callback convention has no such request.
     let releasesSessions: Bool
+    /// Whether a request proves who sends it (a token, an aggregator secret). The web simulator has no
+    /// credential: it answers clients on the server's own machine only, and a phone is its number's operator's.
+    var authenticates = true
+    /// Whether the caller names its sessions. The web simulator names them itself (`web-7`), so no caller can
+    /// begin a session under an id another one uses.
+    var callersNameSessions = true
 
     static let socket = FrontTraits(kind: .menus, requestsCarryHistory: false, sessionIDsPerConnection: true, releasesSessions: true)
     static let callback = FrontTraits(kind: .menus, requestsCarryHistory: true, sessionIDsPerConnection: false, releasesSessions: false)
     static let api = FrontTraits(kind: .api, requestsCarryHistory: false, sessionIDsPerConnection: false, releasesSessions: false)
+    static let simulator = FrontTraits(
+        kind: .menus, requestsCarryHistory: false, sessionIDsPerConnection: false, releasesSessions: true, authenticates: false,
+        callersNameSessions: false)
 }
 
 /// How a request proves who sends it.

@@ -5,6 +5,12 @@ enum ConformanceTable {
     static let ama = "22890445566"  // T-Money, PIN 4826, 25 000 FCFA
     static let akosua = "22896112233"  // Flooz, PIN 3719, 30 000 FCFA
 
+    /// Why a caller cannot take another's session id on the web simulator.
+    static let serverNamed = "the simulator names sessions itself (`web-7`)"
+
+    /// Why the credential cases cannot apply to the web simulator.
+    static let noCredential = "no credential: it answers this machine only (`403 simulator_local_only` from elsewhere)"
+
     static let cases: [ConformanceCase] = [
         ConformanceCase(
             name: "start: the first screen, then an answer",
@@ -20,11 +26,16 @@ enum ConformanceTable {
             steps: [Step(.checkBalance(caller: "228", pin: "2580", credential: .of(kofi)), .menus(.refused(400), api: .refused(422)))]),
         ConformanceCase(
             name: "401: no credential",
-            steps: [Step(.checkBalance(caller: kofi, pin: "2580", credential: .none), .every(.refused(401)))]),
+            steps: [
+                Step(.checkBalance(caller: kofi, pin: "2580", credential: .none), Expect.every(.refused(401)).unless(\.authenticates, noCredential))
+            ]),
         ConformanceCase(
             name: "401: a wrong credential",
-            steps: [Step(.checkBalance(caller: kofi, pin: "2580", credential: .wrong), .every(.refused(401)))]),
+            steps: [
+                Step(.checkBalance(caller: kofi, pin: "2580", credential: .wrong), Expect.every(.refused(401)).unless(\.authenticates, noCredential))
+            ]),
         ConformanceCase(
+            // On the web simulator the phone is its own operator's, so the other operator's service code is what is refused.
             name: "403: a number outside the credential's operator or wallet",
             steps: [Step(.checkBalance(caller: akosua, pin: "3719", credential: .of(kofi)), .every(.refused(403)))]),
         ConformanceCase(
@@ -65,11 +76,14 @@ enum ConformanceTable {
             name: "409: a session id in use by another caller",
             steps: [
                 Step(.begin(session: "s1", caller: kofi, dial: "*145#"), .menus(.screen("T-Money"), api: .unsupported)),
-                Step(.begin(session: "s1", caller: ama, dial: "*145#"), .menus(.refused(409), api: .unsupported)),
+                Step(
+                    .begin(session: "s1", caller: ama, dial: "*145#"),
+                    Expect.menus(.refused(409), api: .unsupported).unless(\.callersNameSessions, serverNamed)),
                 // Another operator's gateway: its own connection on the socket, the same id space on the callback.
                 Step(
                     .begin(session: "s1", caller: akosua, dial: "*155#"),
-                    .byIDScope(perConnection: .screen("Flooz"), global: .refused(409), api: .unsupported)),
+                    Expect.byIDScope(perConnection: .screen("Flooz"), global: .refused(409), api: .unsupported).unless(
+                        \.callersNameSessions, serverNamed)),
             ]),
         ConformanceCase(
             name: "retry of the last step",
@@ -125,7 +139,8 @@ enum ConformanceTable {
             steps: [
                 Step(.begin(session: "s1", caller: kofi, dial: "*145#"), .menus(.screen("T-Money"), api: .unsupported)),
                 Step(.drain, .every(.done)),
-                Step(.begin(session: "s2", caller: kofi, dial: "*145#"), .menus(.refused(503), api: .unsupported)),
+                // Another phone: a phone that dials again hangs up its own session first.
+                Step(.begin(session: "s2", caller: ama, dial: "*145#"), .menus(.refused(503), api: .unsupported)),
                 Step(.answer(session: "s1", input: "4"), .menus(.screen("Mon compte"), api: .unsupported)),
             ]),
     ]

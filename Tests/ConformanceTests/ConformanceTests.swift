@@ -5,7 +5,7 @@ import Testing
 /// The fronts the table runs against. A new front is a new case here and an adapter in
 /// ``ConformanceWorld/fronts()``; the table itself does not change.
 enum FrontName: String, CaseIterable, Sendable, CustomTestStringConvertible {
-    case socket, callback, api
+    case socket, callback, api, simulator
 
     var testDescription: String { rawValue }
 }
@@ -88,7 +88,9 @@ struct FrontOnStore: Sendable, CustomTestStringConvertible {
 extension ConformanceTable {
     /// The table per front as `docs/PROTOCOL.md` shows it.
     static var markdown: String {
-        let columns: [(String, FrontTraits)] = [("socket", .socket), ("`POST /ussd`", .callback), ("JSON API", .api)]
+        let columns: [(String, FrontTraits)] = [
+            ("socket", .socket), ("`POST /ussd`", .callback), ("JSON API", .api), ("web simulator API", .simulator),
+        ]
         var lines = [
             "| case | step | " + columns.map(\.0).joined(separator: " | ") + " |", "|" + String(repeating: " --- |", count: 2 + columns.count),
         ]

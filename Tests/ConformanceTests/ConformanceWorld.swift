@@ -8,10 +8,12 @@ import Operators
 import Serve
 import ServiceLifecycle
 import Sessions
+import Simulator
 import TestSupport
 
-/// A fresh ledger (on either store) seeded with the demo world behind one live server: the line socket, `POST /ussd`
-/// and the JSON API on ephemeral ports, sharing one session manager and one ledger, as `sika serve` runs them.
+/// A fresh ledger (on either store) seeded with the demo world behind one live server: the line socket,
+/// `POST /ussd`, the JSON API and the web simulator's API on ephemeral ports, sharing one session manager and
+/// one ledger, as `sika serve --demo` runs them.
 final class ConformanceWorld: Sendable {
     static let catalog = Shipped.catalog
     static let menus = Shipped.menus
@@ -67,7 +69,7 @@ final class ConformanceWorld: Sendable {
         apiConfiguration.perSubscriberPerSecond = 1.0 / 3600
         let api = await WalletAPI(money: money, configuration: apiConfiguration, openAPIDocument: "openapi: 3.0.3\n", logger: logger)
 
-        let server = SikaServer(core: core, api: api, logger: logger)
+        let server = SikaServer(core: core, api: api, simulator: SimulatedNetwork(core: core), logger: logger)
         let group = try server.serviceGroup()
         let task = Task { try await group.run() }
         let (line, http) = try await server.waitUntilListening()
@@ -76,7 +78,7 @@ final class ConformanceWorld: Sendable {
 
     /// One adapter per front, all on this world.
     func fronts() -> [any ConformanceFront] {
-        [LineProtocolFront(port: linePort), CallbackFront(port: httpPort), APIFront(port: httpPort)]
+        [LineProtocolFront(port: linePort), CallbackFront(port: httpPort), APIFront(port: httpPort), SimulatorAPIFront(port: httpPort)]
     }
 
     func balance(_ msisdn: String) async throws -> Int64 {

@@ -37,18 +37,7 @@ import Testing
         defer { world.remove() }
         let path = world.directory.appending(path: "sika.sqlite.sessions.sqlite").path
         let base = [("serviceCode", "*145#"), ("phoneNumber", "22890112233")]
-        func serve(_ body: (Int) async throws -> Void) async throws {
-            let store = try SQLiteSessionStore.open(path: path)
-            let core = world.core(store: store)
-            _ = try await core.sessions.recover()
-            let server = SikaServer(core: core, endedSessions: store.endedSessions, logger: core.logger)
-            let group = try server.serviceGroup()
-            let task = Task { try await group.run() }
-            let (_, http) = try await server.waitUntilListening()
-            try await body(http)
-            await group.triggerGracefulShutdown()
-            try await task.value
-        }
+        func serve(_ body: (Int) async throws -> Void) async throws { try await Self.serve(world, sessions: path, body) }
         var ended = ""
         try await serve { http in
             // A transfer cancelled at its confirmation: the session ends (END), it is not resumable.
@@ -67,6 +56,66 @@ import Testing
             #expect(offer == "CON Reprendre l'operation en cours?\n1. Oui\n2. Non")
             #expect(resumed == "CON Montant a envoyer (FCFA):")
         }
+    }
+
+    /// The aggregator goes on with a session that was waiting when the server stopped, under its own id: it is
+    /// taken back by the resume rules (the question, then its screen), never started afresh from `text`; another
+    /// caller under that id is `409`, and once it could no longer be resumed it is `404`, like an expired one.
+    @Test func aContinuationAfterARestartResumesTheSessionItContinues() async throws {
+        let world = try await GatewayWorld()
+        defer { world.remove() }
+        let path = world.directory.appending(path: "sika.sqlite.sessions.sqlite").path
+        let kofi = [("serviceCode", "*145#"), ("phoneNumber", "22890112233")]
+        let ama = [("serviceCode", "*145#"), ("phoneNumber", "22890445566")]
+        func serve(idleTimeout: Duration = .seconds(180), _ body: (Int) async throws -> Void) async throws {
+            try await Self.serve(world, sessions: path, idleTimeout: idleTimeout, body)
+        }
+        try await serve { http in
+            for text in ["", "1", "1*1", "1*1*90445566"] { _ = try await Self.ussd(port: http, [("sessionId", "c1"), ("text", text)] + kofi) }
+            for text in ["", "4", "4*3"] { _ = try await Self.ussd(port: http, [("sessionId", "c2"), ("text", text)] + ama) }
+        }
+        try await serve { http in
+            // The next answer of c1 (the amount) comes after the restart: the question, not the amount applied.
+            let offer = try await Self.ussd(port: http, [("sessionId", "c1"), ("text", "1*1*90445566*5000")] + kofi)
+            #expect(offer == (200, "CON Reprendre l'operation en cours?\n1. Oui\n2. Non"))
+            let resumed = try await Self.ussd(port: http, [("sessionId", "c1"), ("text", "1*1*90445566*5000*1")] + kofi)
+            #expect(resumed == (200, "CON Montant a envoyer (FCFA):"))
+            let confirm = try await Self.ussd(port: http, [("sessionId", "c1"), ("text", "1*1*90445566*5000*1*5000")] + kofi)
+            #expect(confirm.body.hasPrefix("CON Envoyer 5 000 FCFA a AMA M."))
+            _ = try await Self.ussd(port: http, [("sessionId", "c1"), ("text", "1*1*90445566*5000*1*5000*1")] + kofi)
+            let done = try await Self.ussd(port: http, [("sessionId", "c1"), ("text", "1*1*90445566*5000*1*5000*1*2580")] + kofi)
+            #expect(done.body.hasPrefix("END Envoi de 5 000 FCFA a AMA M. reussi"))
+            // The replay-after-END rule holds for the resumed session.
+            #expect(try await Self.ussd(port: http, [("sessionId", "c1"), ("text", "1*1*90445566*5000*1*5000*1*2580")] + kofi) == done)
+            // c2 is Ama's: Kofi's number under its id is another caller.
+            let stolen = try await Self.ussd(port: http, [("sessionId", "c2"), ("text", "4*3*2580")] + kofi)
+            #expect(stolen.status == 409)
+        }
+        let balance = try await world.money.ledger.account(id: try #require(await world.money.subscriber("22890112233")).accountID)?.balance
+        #expect(balance == 44_950)
+        // Past the idle timeout since its last step, c2 would have expired without the restart: 404, and it stays so.
+        try await serve(idleTimeout: .milliseconds(200)) { http in
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(try await Self.ussd(port: http, [("sessionId", "c2"), ("text", "4*3*4826")] + ama).status == 404)
+            #expect(try await Self.ussd(port: http, [("sessionId", "c2"), ("text", "4*3*4826")] + ama).status == 404)
+        }
+    }
+
+    /// A server on `world`'s ledger and the session file at `sessions`, as `sika serve` starts (taking back what the
+    /// file held), running `body` with its HTTP port, then stopped gracefully (the store flushed).
+    static func serve(
+        _ world: GatewayWorld, sessions path: String, idleTimeout: Duration = .seconds(180), _ body: (Int) async throws -> Void
+    ) async throws {
+        let store = try SQLiteSessionStore.open(path: path)
+        let core = world.core(store: store) { $0.idleTimeout = idleTimeout }
+        _ = try await core.sessions.recover()
+        let server = SikaServer(core: core, endedSessions: store.endedSessions, logger: core.logger)
+        let group = try server.serviceGroup()
+        let task = Task { try await group.run() }
+        let (_, http) = try await server.waitUntilListening()
+        try await body(http)
+        await group.triggerGracefulShutdown()
+        try await task.value
     }
 
     /// `POST /ussd` as T-Money's aggregator, on its own connection.

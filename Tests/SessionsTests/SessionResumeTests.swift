@@ -221,6 +221,36 @@ import Testing
         #expect(try reopened.storedCount() == 0)
     }
 
+    /// A front's session ids start again after a restart (a line connection's number, the web phone's `web-1`): a new
+    /// session under the id of one waiting from before the restart never overwrites it in the store, so it is still
+    /// offered back after the next restart.
+    @Test func aSessionIdUsedAgainAfterARestartNeverOverwritesTheOneWaiting() async throws {
+        let world = try await TestWorld.make()
+        // The ledger's directory, removed with the world: the session file goes beside the ledger, as in `sika serve`.
+        let path = world.directory.appending(path: "sika.sqlite.sessions.sqlite").path
+        do {
+            let store = try SQLiteSessionStore.open(path: path)
+            try await Self.toConfirmation(Self.manager(world, store: store), id: "tmoney/1/s1")
+            try await store.flush()
+        }
+        do {
+            let store = try SQLiteSessionStore.open(path: path)
+            let sessions = Self.manager(world, store: store)
+            #expect(try await sessions.recover() == 1)
+            // Ama, under the same id, gets past her first screen: her session is stored under that id too.
+            #expect(try await sessions.begin(id: "tmoney/1/s1", msisdn: Self.ama, dial: "*145#").text == Self.mainMenu)
+            _ = try await sessions.reply(id: "tmoney/1/s1", input: "4")
+            try await store.flush()
+        }
+        let store = try SQLiteSessionStore.open(path: path)
+        let sessions = Self.manager(world, store: store)
+        #expect(try await sessions.recover() == 2)
+        #expect(try await sessions.begin(id: "b", msisdn: Self.kofi, dial: "*145#").text == Self.prompt)
+        #expect(try await sessions.reply(id: "b", input: "1").text.contains("Envoyer 5 000 FCFA a AMA M."))
+        #expect(try await sessions.begin(id: "c", msisdn: Self.ama, dial: "*145#").text == Self.prompt)
+        #expect(try await sessions.reply(id: "c", input: "1").text.hasPrefix("Mon compte"))
+    }
+
     /// Random journeys, dropped at random steps, resumed or refused at random, with crashes that lose the
     /// steps since a random snapshot: money never moves twice for one session, and every transfer the ledger
     /// holds has its receipts.

@@ -132,11 +132,11 @@ import Testing
         let session = try #require(object["session"] as? String)
         #expect((object["error"] as? [String: Any])?["code"] as? Int == 403)
         #expect((object["answer"] as? String)?.hasPrefix("ERR \(session) 403 ") == true && object["final"] as? Bool == true)
-        // A cancelled session is released.
+        // A cancelled session (the phone hung up) is released.
         (_, object) = try await harness.object(.POST, "/simulator/api/phones/\(Self.kofi)/dial", json: "{\"dial\":\"*145#\"}")
         let menu = try #require(object["session"] as? String)
         (_, object) = try await harness.object(.POST, "/simulator/api/sessions/\(menu)/cancel", json: "{}")
-        #expect(object["request"] as? String == "ABORT \(menu)" && object["answer"] is NSNull && object["final"] as? Bool == true)
+        #expect(object["request"] as? String == "ABORT \(menu) cancel" && object["answer"] is NSNull && object["final"] as? Bool == true)
         #expect(try await harness.request(.POST, "/simulator/api/sessions/\(menu)/answer", json: "{\"input\":\"1\"}").status == 404)
         #expect(try await harness.request(.GET, "/simulator/api/phones/22890000000/inbox").status == 404)
     }

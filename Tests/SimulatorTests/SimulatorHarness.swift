@@ -5,6 +5,7 @@ import Logging
 import MobileMoney
 import NIOCore
 import NIOHTTP1
+import ScriptTargets
 import Serve
 import ServiceLifecycle
 import Sessions
@@ -21,7 +22,12 @@ struct SimulatorHarness {
     let task: Task<Void, any Error>
     let httpPort: Int
 
-    static func start(simulator: Bool = true, limits: SimulatedNetwork.Limits = .init()) async throws -> SimulatorHarness {
+    /// - Parameters:
+    ///   - offNet: the in-process provider simulators of the session scripts, for transfers to the other network.
+    ///   - idleTimeout: how long a session may wait for an answer.
+    static func start(
+        simulator: Bool = true, limits: SimulatedNetwork.Limits = .init(), offNet: Bool = false, idleTimeout: Duration = .seconds(180)
+    ) async throws -> SimulatorHarness {
         // The seeding's receipts are not part of any test's conversation.
         let world = try await TestWorld.make(markSeedSMSDelivered: true)
         var configuration = GatewayConfiguration()
@@ -29,9 +35,12 @@ struct SimulatorHarness {
         configuration.httpPort = 0
         configuration.smsPollInterval = .milliseconds(50)
         configuration.tokens = OperatorTokens(tokens: ["tmoney": "tm-secret", "flooz": "fl-secret"])
+        configuration.idleTimeout = idleTimeout
         let logger = Logger.quiet("sika.simulator.test")
+        let bridge = offNet ? try InProcessTarget.scriptNetwork(money: world.money, logger: logger).bridge : nil
         let core = GatewayCore(
-            sessions: SessionManager(menus: Shipped.menus, money: world.money), configuration: configuration, logger: logger)
+            sessions: SessionManager(menus: Shipped.menus, money: world.money, idleTimeout: idleTimeout, offNet: bridge),
+            configuration: configuration, logger: logger)
         let contacts = Shipped.world.subscribers.map { SimulatedNetwork.Contact(msisdn: $0.msisdn, name: $0.name, operatorID: "tmoney") }
         let network = simulator ? SimulatedNetwork(core: core, contacts: contacts, limits: limits) : nil
         let server = SikaServer(core: core, simulator: network, logger: logger)

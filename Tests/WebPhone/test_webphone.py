@@ -236,6 +236,45 @@ def test_wrong_pin_cancelled_confirmation_and_network_error(page):
     expect(kofi.locator(".sms-list li")).to_have_count(0)
 
 
+def test_a_lost_signal_is_offered_back_and_a_hang_up_is_not(page, server, tmp_path):
+    kofi = add_contact(page, KOFI)
+    dial(kofi, "*145#")
+    reply(kofi, "1")
+    reply(kofi, "1")
+    reply(kofi, "90445566")
+    expect(screen(kofi)).to_have_text("Montant a envoyer (FCFA):")
+    kofi.locator("button.drop").click()
+    expect(kofi.locator(".screen-status")).to_have_text("Réseau perdu : recomposez le code pour reprendre")
+    expect(kofi.locator("input.dial")).to_be_focused()
+    dial(kofi, "*145#")
+    expect(screen(kofi)).to_have_text("Reprendre l'operation en cours?\n1. Oui\n2. Non")
+    reply(kofi, "1")
+    expect(screen(kofi)).to_have_text("Montant a envoyer (FCFA):")
+    reply(kofi, "5000")
+    reply(kofi, "1")
+    reply(kofi, "2580")
+    expect(screen(kofi)).to_contain_text("Envoi de 5 000 FCFA a AMA M. reussi")
+    # Cancel hangs up: the next dial is a fresh menu.
+    dial(kofi, "*145#")
+    reply(kofi, "4")
+    kofi.locator("button.cancel").click()
+    expect(kofi.locator(".screen-status")).to_have_text("Session annulée")
+    dial(kofi, "*145#")
+    expect(screen(kofi)).to_have_text("T-Money\n1. Envoyer de l'argent\n2. Retrait\n3. Achat de credit\n4. Mon compte")
+    # The log shows the protocol's words for both; the exported script marks the drop only, and replays.
+    requests = kofi.locator(".log .out")
+    expect(requests.filter(has_text=re.compile(r"ABORT web-\d+$"))).to_have_count(1)
+    expect(requests.filter(has_text=re.compile(r"ABORT web-\d+ cancel$"))).to_have_count(1)
+    kofi.locator(".dev summary").click()
+    kofi.locator("button.export").click()
+    script = kofi.locator("textarea.script").input_value()
+    assert script.count("abort: true") == 1
+    path = tmp_path / "lost-signal.yaml"
+    path.write_text(script)
+    result = subprocess.run([SIKA, "script", "run", str(path)], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_long_mini_statement_pages_with_98_and_0_goes_back(page):
     kofi = add_contact(page, KOFI)
     for _ in range(6):

@@ -55,10 +55,8 @@ public struct Receipts: Sendable {
         notices: Dictionary(uniqueKeysWithValues: Notice.allCases.map { ($0.rawValue, $0.variables) }),
         phrases: Dictionary(uniqueKeysWithValues: Phrase.allCases.map { ($0.rawValue, $0.variables) }))
 
-    /// Money as the receipts have always written it (the one formatter, `MoneyFormat`).
-    static let rules = HostRules(
-        phoneNumber: { MSISDN($0)?.digits }, localNumber: { MSISDN.localPart(of: $0) },
-        money: { amount, currency in MoneyFormat.amount(amount, currency: currency) })
+    /// Money as the screens write it (the one formatter, `MoneyFormat`).
+    static let rules = HostRules.operators
 
     /// The checked notices.
     public let book: NoticeBook

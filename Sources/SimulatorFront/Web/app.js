@@ -13,6 +13,7 @@ const TEXT = {
     messages: "Messages", markRead: "Mark as read", noMessages: "No messages.", developer: "Developer", session: "Session",
     copyScript: "Copy as session script", script: "Session script", networkError: "Connection problem or invalid MMI code",
     ended: "Session ended", cancelled: "Session cancelled", waiting: "Waiting for the network…", idle: "Dial a code, e.g.",
+    drop: "Lose signal", dropHint: "The network loses the phone: dial again to resume", dropped: "Network lost: dial the code again to resume",
     characters: "characters", unread: "unread", live: "SMS arrive live.", offline: "Reconnecting to the server…",
     french: "French", english: "English", phoneOf: "Phone", copied: "Copied to the clipboard.", copyFailed: "Select the text below to copy it.",
     noSessions: "No session to export yet.", from: "From", pick: "— pick —",
@@ -24,6 +25,7 @@ const TEXT = {
     messages: "Messages", markRead: "Marquer comme lus", noMessages: "Aucun message.", developer: "Développeur", session: "Session",
     copyScript: "Copier en script de session", script: "Script de session", networkError: "Problème de connexion ou code IHM non valide",
     ended: "Session terminée", cancelled: "Session annulée", waiting: "En attente du réseau…", idle: "Composez un code, par ex.",
+    drop: "Perdre le réseau", dropHint: "Le réseau perd le téléphone : recomposez pour reprendre", dropped: "Réseau perdu : recomposez le code pour reprendre",
     characters: "caractères", unread: "non lus", live: "Les SMS arrivent en direct.", offline: "Reconnexion au serveur…",
     french: "Français", english: "Anglais", phoneOf: "Téléphone", copied: "Copié dans le presse-papiers.", copyFailed: "Sélectionnez le texte ci-dessous pour le copier.",
     noSessions: "Aucune session à exporter.", from: "De", pick: "— choisir —",
@@ -63,6 +65,7 @@ function applyLanguage() {
   document.title = t("title");
   for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
   for (const el of document.querySelectorAll("[data-i18n-aria]")) el.setAttribute("aria-label", t(el.dataset.i18nAria));
+  for (const el of document.querySelectorAll("[data-i18n-title]")) el.title = t(el.dataset.i18nTitle);
   for (const button of document.querySelectorAll(".lang")) button.setAttribute("aria-pressed", String(button.dataset.lang === lang));
   fillContacts();
   for (const entry of phones.values()) {
@@ -110,6 +113,7 @@ function mount(phone) {
   document.getElementById("phones").append(el);
   for (const node of el.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
   for (const node of el.querySelectorAll("[data-i18n-aria]")) node.setAttribute("aria-label", t(node.dataset.i18nAria));
+  for (const node of el.querySelectorAll("[data-i18n-title]")) node.title = t(node.dataset.i18nTitle);
   renderHead(entry);
   showIdle(entry);
   wire(entry);
@@ -144,6 +148,7 @@ function wire(entry) {
     }
   });
   el.querySelector(".cancel").addEventListener("click", () => cancel(entry));
+  el.querySelector(".drop").addEventListener("click", () => drop(entry));
   el.querySelector(".remove").addEventListener("click", async () => {
     try {
       await call("DELETE", `/phones/${entry.phone.msisdn}`);
@@ -219,7 +224,7 @@ function received(entry, exchange, record) {
   }
   if (exchange.screen === null || exchange.screen === undefined) {
     entry.session = null;
-    setScreen(entry, "", t("cancelled"), "ended");
+    setScreen(entry, "", record.aborted ? t("dropped") : t("cancelled"), "ended");
     el.querySelector(".dial").focus();
     return;
   }
@@ -275,13 +280,23 @@ async function answer(entry, input) {
   }
 }
 
+/** Hangs up: the session is over and never offered back (a script leaves such a session open, which is a hang-up). */
 async function cancel(entry) {
+  await release(entry, "cancel", false);
+}
+
+/** The network loses the phone: dialling the same code again offers the session back (`abort: true` in a script). */
+async function drop(entry) {
+  await release(entry, "drop", true);
+}
+
+async function release(entry, how, aborted) {
   if (entry.busy || !entry.session) return;
   const record = entry.history[entry.history.length - 1];
   entry.busy = true;
-  record.aborted = true;
+  record.aborted = aborted;
   try {
-    received(entry, await call("POST", `/sessions/${entry.session}/cancel`, {}), record);
+    received(entry, await call("POST", `/sessions/${entry.session}/${how}`, {}), record);
   } catch (error) {
     failed(entry, error);
   }
