@@ -368,7 +368,7 @@ let package = Package(
         .testTarget(
             name: "ProviderBridgeTests",
             dependencies: [
-                "ProviderBridge", "Ledger", "MobileMoney", "Operators", "TestSupport",
+                "ProviderBridge", "Ledger", "LedgerPostgres", "MobileMoney", "Operators", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict

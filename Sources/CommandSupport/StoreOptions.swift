@@ -50,6 +50,13 @@ public struct StoreOptions: ParsableArguments, Sendable {
         case postgres(PostgresEndpoint)
     }
 
+    /// The lock several nodes of one PostgreSQL database take for work one of them does at a time (the reconciler);
+    /// nil on SQLite, where one process owns the file.
+    public func exclusiveLock(secrets: [String: String] = [:]) throws -> (any ExclusiveLock)? {
+        guard case .postgres(let endpoint) = try backend(secrets: secrets) else { return nil }
+        return PostgresAdvisoryLock(endpoint: endpoint)
+    }
+
     /// The ledger's store: `--database`, else `--db`, else `$SIKA_DATABASE_URL`, else `$SIKA_DB` or `./sika.sqlite`.
     ///
     /// - Parameter secrets: assignments of a secrets file; `SIKA_DATABASE_PASSWORD` there (or in the environment)

@@ -79,6 +79,8 @@ public final class GatewayCore: Sendable {
                 outcome = .reply(reply)
             case .reply(let input):
                 outcome = .reply(try await sessions.reply(id: key, input: input))
+            case .reshow:
+                outcome = .reply(try await sessions.reshow(id: key))
             case .abort:
                 try await sessions.abort(id: key)
                 outcome = .aborted

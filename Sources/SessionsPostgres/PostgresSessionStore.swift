@@ -24,6 +24,10 @@ public final class PostgresSessionStore: SessionStore {
     private let writer: SessionConnection
     private let ended: PostgresEndedSessionStore
     private let queue = DispatchQueue(label: "sika.sessions.postgres.writer")
+    /// The `POST /ussd` sessions several nodes share (``SharedCallbackStore``): read and written on a connection
+    /// and a thread of their own, one request at a time.
+    let callbacks: SessionConnection
+    let callbackQueue = DispatchQueue(label: "sika.sessions.postgres.callbacks")
 
     private struct Pending {
         /// The newest state per id; nil means delete.
@@ -41,7 +45,14 @@ public final class PostgresSessionStore: SessionStore {
                 "CREATE TABLE sessions (id TEXT PRIMARY KEY, state BYTEA NOT NULL, updated_at DOUBLE PRECISION NOT NULL)",
                 "CREATE TABLE ended_sessions (id TEXT PRIMARY KEY, body BYTEA NOT NULL, retained_at DOUBLE PRECISION NOT NULL)",
                 "CREATE INDEX ended_sessions_by_time ON ended_sessions (retained_at)",
-            ])
+            ]),
+        // Several nodes on one database: a POST /ussd session between two requests, which any node may answer.
+        PostgresMigration(
+            "sessions.v2",
+            [
+                "CREATE TABLE callback_sessions (id TEXT PRIMARY KEY, version BIGINT NOT NULL, body BYTEA NOT NULL, updated_at DOUBLE PRECISION NOT NULL)",
+                "CREATE INDEX callback_sessions_by_time ON callback_sessions (updated_at)",
+            ]),
     ]
 
     /// Connects, creates the tables if needed and loads the ended sessions still in their window.
@@ -64,7 +75,9 @@ public final class PostgresSessionStore: SessionStore {
                 }
                 let lookups = try SessionConnection.open(endpoint, name: "sika-sessions-lookup", logger: logger)
                 let ended = try PostgresEndedSessionStore(connection: lookups, retention: endedRetention, capacity: maxEnded, logger: logger)
-                return PostgresSessionStore(endpoint: endpoint, writer: writer, ended: ended, coalesce: coalesce, synchronousCommit: reading)
+                let callbacks = try SessionConnection.open(endpoint, name: "sika-sessions-callbacks", logger: logger)
+                return PostgresSessionStore(
+                    endpoint: endpoint, writer: writer, ended: ended, callbacks: callbacks, coalesce: coalesce, synchronousCommit: reading)
             }
         } catch let error as SessionStoreError {
             throw error
@@ -77,11 +90,13 @@ public final class PostgresSessionStore: SessionStore {
     }
 
     private init(
-        endpoint: PostgresEndpoint, writer: SessionConnection, ended: PostgresEndedSessionStore, coalesce: Duration, synchronousCommit: String
+        endpoint: PostgresEndpoint, writer: SessionConnection, ended: PostgresEndedSessionStore, callbacks: SessionConnection, coalesce: Duration,
+        synchronousCommit: String
     ) {
         self.endpoint = endpoint
         self.writer = writer
         self.ended = ended
+        self.callbacks = callbacks
         self.coalesce = coalesce
         self.synchronousCommit = synchronousCommit
     }
@@ -125,6 +140,7 @@ public final class PostgresSessionStore: SessionStore {
         try await flush()
         writer.close()
         ended.close()
+        callbacks.close()
     }
 
     private func enqueue(_ id: String, _ session: StoredSession?) {

@@ -176,13 +176,19 @@ struct ServeCommand: AsyncParsableCommand {
         // The other networks' providers, simulated in-process, with the bridge and its reconciler.
         // The demo holds the same two numbers as the in-process scripts, so the "en cours" script passes live too.
         let plan = try faults.map(FaultPlan.parse) ?? (demo ? FaultPlan.parse(InProcessTarget.scriptFaults) : .none)
-        let offNet = ProviderNetwork.simulated(money: money, basePort: providerPort, faults: plan, logger: Logger(label: "sika.bridge"))
+        var reconcilerOptions = Reconciler.Options()
+        // Several nodes on one database: one reconciler acts at a time (an advisory lock per pass).
+        reconcilerOptions.exclusive = try store.exclusiveLock(secrets: secretValues)
+        let offNet = ProviderNetwork.simulated(
+            money: money, basePort: providerPort, faults: plan, reconcilerOptions: reconcilerOptions, logger: Logger(label: "sika.bridge"))
         var api = try await Self.walletAPI(
             money: money, offNet: offNet, secrets: secrets, openapi: openapi ?? home.openAPI.path, demo: demo, rateLimitKeys: rateLimitKeys,
             logger: logger)
 
         let metrics = GatewayMetrics()
         let sessionStore: any SessionStore
+        // With sessions in PostgreSQL, POST /ussd sessions are shared by every node of the database (docs/SCALING.md).
+        var sharedCallbacks: (any SharedCallbackStore)?
         let backend = try store.backend(secrets: secretValues)
         switch self.sessions ?? (Self.isPostgres(backend) ? .postgres : .sqlite) {
         case .memory:
@@ -198,8 +204,10 @@ struct ServeCommand: AsyncParsableCommand {
         case .postgres:
             guard case .postgres(let endpoint) = backend else { throw ValidationError("--sessions postgres needs the ledger on --database") }
             do {
-                sessionStore = try await PostgresSessionStore.open(
+                let postgres = try await PostgresSessionStore.open(
                     endpoint: endpoint, endedRetention: configuration.endedRetention, maxEnded: configuration.maxRetainedEndedSessions)
+                sessionStore = postgres
+                sharedCallbacks = postgres
             } catch {
                 throw CommandFailure("cannot open the session store: \(error.message)")
             }
@@ -208,7 +216,7 @@ struct ServeCommand: AsyncParsableCommand {
             menus: menuSet, money: money, idleTimeout: configuration.idleTimeout, offNet: offNet.bridge,
             startLimiter: TokenBucketLimiter(
                 capacity: sessionStartsPerMinute, refillPerSecond: Double(sessionStartsPerMinute) / 60, maxKeys: rateLimitKeys),
-            store: sessionStore)
+            store: sessionStore, sharedFronts: sharedCallbacks == nil ? [] : ["http"])
         let resumable = try await sessions.recover()
         let core = GatewayCore(sessions: sessions, configuration: configuration, metrics: metrics, logger: gatewayLogger)
         let network = (demo || simulator) ? SimulatedNetwork(core: core, contacts: Self.contacts(demoWorld, catalog: money.catalog)) : nil
@@ -217,7 +225,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let server = SikaServer(
             core: core, additionalServices: offNet.services, api: api.api, simulator: network, endedSessions: sessionStore.endedSessions,
-            logger: logger)
+            sharedCallbacks: sharedCallbacks, logger: logger)
         let sessionLine = sessionStore.summary + (resumable > 0 ? " \(resumable) session(s) from before the restart may be resumed." : "")
         let providers = money.catalog.operators.enumerated().map { "\($0.element.name) http://127.0.0.1:\(providerPort + $0.offset)" }
         let apiLine = api.line
