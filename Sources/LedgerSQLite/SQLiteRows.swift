@@ -147,6 +147,11 @@ struct SQLiteRows: LedgerStoreWriter {
         for id in ids { try db.cachedStatement(sql: LedgerSQL.markDelivered).execute(arguments: [at, id]) }
     }
 
+    func claimSMS(operatorID: String, claimant: String, until: Int64, now: Int64, limit: Int) throws -> [OutboxMessage] {
+        try Row.fetchAll(db.cachedStatement(sql: OutboxClaimSchema.claim), arguments: [claimant, until, operatorID, now, limit]).map(Self.message)
+            .sorted { $0.id < $1.id }
+    }
+
     // MARK: Subscribers
 
     func subscriber(msisdn: String) throws -> SubscriberRow? {

@@ -7,5 +7,6 @@ enum SQLiteSchema {
         SubscriberSchema.register(in: &migrator)
         CardSchema.register(in: &migrator)
         OffNetSchema.register(in: &migrator)
+        OutboxClaimSchema.register(in: &migrator)
     }
 }

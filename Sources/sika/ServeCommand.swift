@@ -4,6 +4,7 @@ import Foundation
 import GatewayCore
 import JSONAPI
 import Ledger
+import LedgerPostgres
 import Logging
 import MobileMoney
 import NIOSSL
@@ -89,6 +90,10 @@ struct ServeCommand: AsyncParsableCommand {
             "A proxy (IP address or CIDR range) whose X-Forwarded-For names the API client; repeatable. None by default: the header is ignored.",
             valueName: "address"))
     var trustedProxy: [String] = []
+    @Option(help: "With --database: seconds a node's claim on SMS it delivers holds; a node that dies leaves them to another node after it.")
+    var smsLease: Int = 30
+    @Option(help: "Milliseconds between two looks at the SMS outbox when nothing woke the dispatcher (on PostgreSQL, other nodes' receipts wake it).")
+    var smsPoll: Int = 500
     @Option(help: "Keys (phones, client addresses) each rate limiter remembers at once.")
     var rateLimitKeys: Int = TokenBucketLimiter.defaultMaxKeys
     @Option(
@@ -113,6 +118,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard fdReserve >= 0 else { throw ValidationError("--fd-reserve must be 0 or more") }
         guard helloTimeout > 0, httpIdleTimeout > 0 else { throw ValidationError("--hello-timeout and --http-idle-timeout must be positive") }
         guard rateLimitKeys > 0 else { throw ValidationError("--rate-limit-keys must be positive") }
+        guard smsLease > 0, smsPoll > 0 else { throw ValidationError("--sms-lease and --sms-poll must be positive") }
         do { _ = try TrustedProxies(trustedProxy) } catch { throw ValidationError("--trusted-proxy: \(error)") }
         if let faults {
             do { _ = try FaultPlan.parse(faults) } catch { throw ValidationError("--faults: \(error.description)") }
@@ -158,6 +164,16 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.requireAuthentication = !noAuth
         configuration.idleTimeout = .seconds(idleTimeout)
         configuration.endedRetention = .seconds(endedRetention)
+        configuration.smsPollInterval = .milliseconds(smsPoll)
+        let outboxEndpoint: PostgresEndpoint?
+        if case .postgres(let endpoint) = try store.backend(secrets: secretValues) {
+            // Several nodes may deliver this outbox: claims with a lease, this process's name on them.
+            outboxEndpoint = endpoint
+            configuration.smsClaims = SMSClaims(
+                claimant: "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)", lease: .seconds(smsLease))
+        } else {
+            outboxEndpoint = nil
+        }
         if let tlsCert, let tlsKey {
             // The key is a secret: refused if anyone but its owner can read it.
             let key = try NIOSSLPrivateKey(bytes: Array(try SecretFile.read(tlsKey).utf8), format: .pem)
@@ -224,7 +240,8 @@ struct ServeCommand: AsyncParsableCommand {
             api.api?.demoRestore = Self.demoRestore(demoWorld, money: money, offNet: offNet, sessions: sessions, simulator: network)
         }
         let server = SikaServer(
-            core: core, additionalServices: offNet.services, api: api.api, simulator: network, endedSessions: sessionStore.endedSessions,
+            core: core, additionalServices: offNet.services + (outboxEndpoint.map { [OutboxWakeUps(endpoint: $0, dispatcher: core.dispatcher)] } ?? []),
+            api: api.api, simulator: network, endedSessions: sessionStore.endedSessions,
             sharedCallbacks: sharedCallbacks, logger: logger)
         let sessionLine = sessionStore.summary + (resumable > 0 ? " \(resumable) session(s) from before the restart may be resumed." : "")
         let providers = money.catalog.operators.enumerated().map { "\($0.element.name) http://127.0.0.1:\(providerPort + $0.offset)" }

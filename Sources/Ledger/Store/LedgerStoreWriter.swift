@@ -40,6 +40,11 @@ public protocol LedgerStoreWriter: LedgerStoreReader {
     func insertMessages(_ messages: [NewOutboxMessage]) throws
     /// Marks messages delivered; a message already marked stays as it was.
     func markDelivered(_ ids: [OutboxMessage.ID], at: Int64) throws
+    /// Claims for `claimant` until `until` up to `limit` undelivered messages of `operatorID`, oldest first: those
+    /// no claim holds at `now` (none, or its lease ended) and those `claimant` holds already. Rows another
+    /// transaction has locked are skipped, not waited for (PostgreSQL `FOR UPDATE SKIP LOCKED`), so nodes sharing
+    /// one database each take different messages; a node that dies leaves its claims to lapse.
+    func claimSMS(operatorID: String, claimant: String, until: Int64, now: Int64, limit: Int) throws -> [OutboxMessage]
 
     // MARK: Subscribers
 

@@ -163,5 +163,12 @@ public enum PostgresLedgerSchema {
                 "ALTER TABLE offnet_outgoing ADD COLUMN recipient_name TEXT",
                 "ALTER TABLE offnet_incoming ADD COLUMN sender TEXT",
             ]),
+        // Several nodes deliver one outbox: which node holds a message, until when (milliseconds; 0: never claimed).
+        PostgresMigration(
+            "outbox.claims.v1",
+            [
+                "ALTER TABLE outbox ADD COLUMN claimed_by TEXT",
+                "ALTER TABLE outbox ADD COLUMN claimed_until BIGINT NOT NULL DEFAULT 0",
+            ]),
     ]
 }

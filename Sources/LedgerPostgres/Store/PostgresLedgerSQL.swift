@@ -105,6 +105,17 @@ public enum PostgresLedgerSQL {
         SELECT \(outboxColumns) FROM outbox WHERE delivered_at IS NULL AND operator = $1 ORDER BY id LIMIT $2
         """
     static let markDelivered = "UPDATE outbox SET delivered_at = $1 WHERE id = ANY($2) AND delivered_at IS NULL"
+    /// Several nodes deliver one outbox: each claims rows no live claim holds, skipping rows another node is claiming.
+    static let claimOutbox = """
+        UPDATE outbox SET claimed_by = $1, claimed_until = $2
+        WHERE id IN (
+            SELECT id FROM outbox WHERE delivered_at IS NULL AND operator = $3 AND (claimed_until <= $4 OR claimed_by = $1)
+            ORDER BY id LIMIT $5 FOR UPDATE SKIP LOCKED)
+        RETURNING \(outboxColumns)
+        """
+    /// The channel of `NOTIFY` when receipts are written (the payload is the operator): wakes the node holding
+    /// that operator's connection instead of waiting for its next look at the outbox.
+    static func outboxChannel(schema: String) -> String { "sika_outbox_\(schema)" }
     static let messagesTo = "SELECT \(outboxColumns) FROM outbox WHERE msisdn = $1 AND id > $2 ORDER BY id"
     static let lastMessageID = "SELECT COALESCE(MAX(id), 0) FROM outbox"
 

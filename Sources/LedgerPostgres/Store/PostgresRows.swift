@@ -310,14 +310,28 @@ final class PostgresRows: LedgerStoreWriter {
         // A movement's two receipts in one statement: the common case on the hot path.
         if messages.count == 2 {
             try changeLater(PostgresLedgerSQL.insertOutboxPair, binds(messages[0]) + binds(messages[1]))
-            return
+        } else {
+            for message in messages { try changeLater(PostgresLedgerSQL.insertOutbox, binds(message)) }
         }
-        for message in messages { try changeLater(PostgresLedgerSQL.insertOutbox, binds(message)) }
+        // Delivered at commit (not at all if the job rolls back), once per operator and transaction: wakes the node
+        // that holds the operator's connection, wherever the transfer was made.
+        let channel = PostgresLedgerSQL.outboxChannel(schema: connection.endpoint.schema)
+        for operatorID in Set(messages.map(\.operatorID)) {
+            try changeLater("SELECT pg_notify($1, $2)", [PostgresBind.text(channel), PostgresBind.text(operatorID)])
+        }
     }
 
     func markDelivered(_ ids: [OutboxMessage.ID], at: Int64) throws {
         guard !ids.isEmpty else { return }
         try changeLater(PostgresLedgerSQL.markDelivered, [PostgresBind.int(at), PostgresBind.ints(ids)])
+    }
+
+    func claimSMS(operatorID: String, claimant: String, until: Int64, now: Int64, limit: Int) throws -> [OutboxMessage] {
+        // SKIP LOCKED never waits, so it keeps the batch's rule (no wait while holding a lock).
+        try change(
+            PostgresLedgerSQL.claimOutbox,
+            [PostgresBind.text(claimant), PostgresBind.int(until), PostgresBind.text(operatorID), PostgresBind.int(now), PostgresBind.int(limit)]
+        ).map { try Self.message(PostgresCells($0)) }.sorted { $0.id < $1.id }
     }
 
     // MARK: Subscribers
