@@ -31,7 +31,9 @@ let package = Package(
         .library(name: "Simulator", targets: ["Simulator"]),
         .library(name: "SimulatorFront", targets: ["SimulatorFront"]),
         .library(name: "SMPP", targets: ["SMPP"]),
+        .library(name: "SMPPFront", targets: ["SMPPFront"]),
         .library(name: "SMTP", targets: ["SMTP"]),
+        .library(name: "MailDelivery", targets: ["MailDelivery"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -87,6 +89,8 @@ let package = Package(
                 "Operators",
                 "MenuEngine",
                 "SikaResources",
+                // E-mail addresses and display names are checked by the rules the SMTP client sends by.
+                "SMTP",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
@@ -263,6 +267,20 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // SMPP in Sika, both roles: the operator network simulator's SMPP server (ESMEs reach the simulated phones and
+        // serve their USSD codes) and the mobile-money service as an ESME of the operators' SMSCs (menus, receipts, DLRs).
+        .target(
+            name: "SMPPFront",
+            dependencies: [
+                "GatewayCore", "Simulator", "SMPP", "Ledger", "Operators",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
         // The submission subset of SMTP (EHLO, STARTTLS, AUTH PLAIN/LOGIN, MAIL, RCPT, DATA, QUIT) and
         // RFC 5322 / MIME message building. Knows nothing of Sika.
         .target(
@@ -273,6 +291,19 @@ let package = Package(
                 .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // E-mail notices out of the mail outbox: the relay URL (`--smtp`), the sender, the retry policy, the dispatcher
+        // service and its metrics. The only module that drives the SMTP client.
+        .target(
+            name: "MailDelivery",
+            dependencies: [
+                "Ledger", "MobileMoney", "SMTP",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
@@ -319,7 +350,8 @@ let package = Package(
                 "SessionsSQLite",
                 "SessionsPostgres",
                 "ProviderBridge",
-                "GatewayCore", "LineFront", "JSONAPI", "Serve", "Simulator", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "GatewayCore", "LineFront", "JSONAPI", "Serve", "Simulator", "SMPP", "SMPPFront", "MailDelivery",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -334,7 +366,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "Operators", "Ledger", "LedgerSQLite", "LedgerPostgres", "MobileMoney", "MenuEngine", "Sessions", "ChildProcess",
+                "Operators", "Ledger", "LedgerSQLite", "LedgerPostgres", "MobileMoney", "MenuEngine", "Sessions", "SMPP", "ChildProcess",
                 .product(name: "Logging", package: "swift-log"), .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Tests/TestSupport",
@@ -427,7 +459,7 @@ let package = Package(
                 "CommandSupport", "Operators", "Ledger", "LedgerSQLite", "LedgerPostgres", "MobileMoney", "MenuEngine", "Sessions", "SessionsSQLite",
                 "ProviderBridge",
                 "GatewayCore",
-                "LineFront", "Serve", "SikaResources",
+                "LineFront", "Serve", "SikaResources", "SMPP", "SMPPFront", "Simulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"), "ChildProcess",
                 .product(name: "Logging", package: "swift-log"),
@@ -457,14 +489,36 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "SMPPFrontTests",
+            dependencies: [
+                "SMPPFront", "SMPP", "GatewayCore", "Ledger", "Operators", "Serve", "Sessions", "Simulator", "TestSupport", "ChildProcess",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "SMTPTests",
             dependencies: [
-                "SMTP", "ChildProcess",
+                "SMTP", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MailDeliveryTests",
+            dependencies: [
+                "MailDelivery", "MobileMoney", "Ledger", "SMTP", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strict
         ),
@@ -481,8 +535,7 @@ let package = Package(
             name: "SikaTests",
             dependencies: [
                 "sika", "sika-torture", "ChildProcess", "Ledger", "LedgerSQLite", "LedgerPostgres", "MobileMoney", "Operators", "TestSupport",
-                "ProviderBridge",
-                "LineFront",
+                "ProviderBridge", "LineFront", "SMPP", "MailDelivery",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -491,7 +544,9 @@ let package = Package(
         .testTarget(
             name: "ConformanceTests",
             dependencies: [
-                "GatewayCore", "LineFront", "JSONAPI", "Serve", "Sessions", "Simulator", "MobileMoney", "Ledger", "Operators", "TestSupport",
+                "GatewayCore", "LineFront", "JSONAPI", "Serve", "Sessions", "Simulator", "MobileMoney", "Ledger", "Operators", "TestSupport", "SMPP",
+                "SMPPFront",
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

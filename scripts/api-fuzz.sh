@@ -7,7 +7,7 @@ examples="${1:-30}"
 work=$(mktemp -d)
 port=18080
 SIKA_CARD_KEYS="k1:$(printf '11%.0s' $(seq 32))" SIKA_LOG_LEVEL=warning \
-    .build/debug/sika serve --demo --db "$work/fuzz.sqlite" --http-port "$port" --line-port 17145 --provider-port 17301 \
+    .build/debug/sika serve --demo --db "$work/fuzz.sqlite" --http-port "$port" --line-port 17145 --smpp-port 0 --provider-port 17301 \
     >"$work/serve.out" 2>"$work/serve.err" &
 server=$!
 trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$work"' EXIT

@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build --product sika-bench
-for bench in ledger engine gateway open-loop sweep offnet limiter; do
+for bench in ledger engine gateway open-loop sweep offnet limiter smpp; do
     echo "-- sika-bench $bench --smoke"
     .build/debug/sika-bench "$bench" --smoke
 done

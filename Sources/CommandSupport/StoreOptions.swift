@@ -96,9 +96,10 @@ public struct StoreOptions: ParsableArguments, Sendable {
     /// Opens the ledger with its subscribers; the pepper key file is created on first use.
     ///
     /// - Parameter secrets: assignments of a secrets file (serve's `--secrets`), for the database password.
-    public func open(createKey: Bool = true, ledgerOptions: Ledger.Options = Ledger.Options(), secrets: [String: String] = [:]) async throws
-        -> MobileMoney
-    {
+    public func open(
+        createKey: Bool = true, ledgerOptions: Ledger.Options = Ledger.Options(), moneyOptions: MobileMoney.Options = MobileMoney.Options(),
+        secrets: [String: String] = [:]
+    ) async throws -> MobileMoney {
         CommandLogging.bootstrap(defaultLevel: .warning)
         let backend = try backend(secrets: secrets)
         if case .sqlite(let path) = backend { try Self.checkDirectory(of: path) }
@@ -107,7 +108,7 @@ public struct StoreOptions: ParsableArguments, Sendable {
         let pepper = try PinPepper.load(
             environment: ProcessInfo.processInfo.environment, keyFile: keyFile ?? databasePath + ".key", createIfMissing: createKey)
         let ledger = try await openLedger(backend, catalog: try catalog(), options: ledgerOptions)
-        return MobileMoney(ledger: ledger, pepper: pepper, receipts: try Receipts.loadShipped())
+        return MobileMoney(ledger: ledger, pepper: pepper, options: moneyOptions, receipts: try Receipts.loadShipped())
     }
 
     /// Opens the ledger alone on `backend` (benches, the copy).

@@ -53,8 +53,9 @@ public struct OperatorTokens: Sendable {
         return matches.count == 1 ? matches[0] : nil
     }
 
-    /// Whether two byte strings are equal, in time that depends on their lengths only.
-    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+    /// Whether two byte strings are equal, in time that depends on their lengths only (every front's secrets are
+    /// compared this way: tokens here, ESME passwords on SMPP).
+    public static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         var difference = UInt8(a.count == b.count ? 0 : 1)
         for index in 0..<max(a.count, b.count) {
             difference |= (index < a.count ? a[index] : 0) ^ (index < b.count ? b[index] : 0)

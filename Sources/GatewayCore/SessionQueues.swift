@@ -52,6 +52,9 @@ public struct SessionQueues: Sendable {
     /// Live sessions of the connection.
     public var sessionCount: Int { slots.count }
 
+    /// Whether `session` is live on the connection (begun, not over).
+    public func isLive(_ session: String) -> Bool { slots[session] != nil }
+
     /// Whether the connection may be read: its peer reads what we write, and not too much is in flight.
     public func mayRead(writable: Bool) -> Bool { writable && inFlight < limits.inFlight }
 

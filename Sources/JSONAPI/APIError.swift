@@ -55,6 +55,17 @@ public struct APIError: HTTPResponseError, Sendable {
         case .idempotencyConflict: self.init(.conflict, code, "this Idempotency-Key was used for another request")
         case .notReversible, .alreadyRegistered: self.init(.conflict, code, error.message)
         case .configuration, .storage: self.init(.internalServerError, "internal", "something went wrong on our side")
+        case .invalidEmail:
+            self.init(.unprocessableContent, "validation_failed", "some fields are invalid", fields: [error.field ?? "address": error.message])
+        case .noEmail: self.init(.notFound, code, "this wallet has no e-mail address")
+        case .noCodePending: self.init(.conflict, code, "no code is waiting to be confirmed: set the address again for a new one")
+        case .wrongCode:
+            var fields = ["code": "wrong code"]
+            if let left = error.attemptsLeft { fields["attemptsLeft"] = String(left) }
+            self.init(.unprocessableContent, code, "wrong code", fields: fields)
+        case .codeExpired: self.init(.unprocessableContent, code, error.message, fields: ["code": "expired"])
+        case .tooManyAttempts: self.init(.unprocessableContent, code, error.message, fields: ["code": "too many wrong codes"])
+        case .codeRecentlySent: self.init(.tooManyRequests, code, "a code was sent moments ago: ask again later")
         case .limitExceeded:
             self.init(.unprocessableContent, code, error.message, fields: error.limit.map { ["limit": $0.rawValue] } ?? [:])
         default: self.init(.unprocessableContent, code, error.message)

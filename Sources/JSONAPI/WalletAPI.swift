@@ -28,6 +28,10 @@ public struct WalletAPI: Sendable {
         ("GET", "/api/transfers/{id}"),
         ("POST", "/api/cards"),
         ("GET", "/api/cards/{phoneNumber}"),
+        ("GET", "/api/subscribers/{phoneNumber}/email"),
+        ("PUT", "/api/subscribers/{phoneNumber}/email"),
+        ("DELETE", "/api/subscribers/{phoneNumber}/email"),
+        ("POST", "/api/subscribers/{phoneNumber}/email/verify"),
         ("POST", "/api/admin/cashin"),
         ("POST", "/api/admin/reversals"),
         ("POST", "/api/admin/subscribers/{phoneNumber}/block"),
@@ -106,6 +110,7 @@ public struct WalletAPI: Sendable {
         subscriber.get("transfers/:id") { _, context in try await api.offNetStatus(context) }
         subscriber.post("cards") { request, context in try await api.linkCard(request, context) }
         subscriber.get("cards/:phoneNumber") { _, context in try await api.listCards(context) }
+        registerEmail(on: subscriber)
 
         let admin = groups.admin
         admin.post("cashin") { request, _ in try await api.cashIn(request) }

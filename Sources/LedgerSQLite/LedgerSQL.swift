@@ -47,7 +47,7 @@ public enum LedgerSQL {
         LIMIT ?
         """
     public static let messagesTo = """
-        SELECT id, msisdn, operator, sender, body, transfer_id, created_at, delivered_at FROM outbox
+        SELECT id, msisdn, operator, sender, body, transfer_id, created_at, delivered_at, dlr_state, attempts FROM outbox
         WHERE msisdn = ? AND id > ? ORDER BY id
         """
     public static let lastMessageID = "SELECT COALESCE(MAX(id), 0) FROM outbox"
@@ -70,7 +70,7 @@ public enum LedgerSQL {
         DELETE FROM accounts WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM transfers WHERE debit_account = ?1 OR credit_account = ?1)
         """
     public static let undeliveredOutbox = """
-        SELECT id, msisdn, operator, sender, body, transfer_id, created_at, delivered_at FROM outbox
+        SELECT id, msisdn, operator, sender, body, transfer_id, created_at, delivered_at, dlr_state, attempts FROM outbox
         WHERE delivered_at IS NULL AND operator = ? ORDER BY id LIMIT ?
         """
     public static let markDelivered = "UPDATE outbox SET delivered_at = ? WHERE id = ? AND delivered_at IS NULL"

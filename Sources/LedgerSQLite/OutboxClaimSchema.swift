@@ -20,6 +20,6 @@ enum OutboxClaimSchema {
         WHERE id IN (
             SELECT id FROM outbox WHERE delivered_at IS NULL AND operator = ?3 AND (claimed_until <= ?4 OR claimed_by = ?1)
             ORDER BY id LIMIT ?5)
-        RETURNING id, msisdn, operator, sender, body, transfer_id, created_at, delivered_at
+        RETURNING id, msisdn, operator, sender, body, transfer_id, created_at, delivered_at, dlr_state, attempts
         """
 }

@@ -170,6 +170,7 @@ struct SQLiteRows: LedgerStoreWriter {
 
     func deleteUnusedWallet(msisdn: String, account: Account.ID) throws {
         try db.execute(sql: LedgerSQL.deleteCards, arguments: [msisdn])
+        try db.execute(sql: MailSQL.deleteEmail, arguments: [msisdn])
         try db.execute(sql: LedgerSQL.clearOutgoing, arguments: [account])
         try db.execute(sql: LedgerSQL.deleteSubscriber, arguments: [msisdn])
         try db.execute(sql: LedgerSQL.deleteUnusedAccount, arguments: [account])
@@ -315,7 +316,7 @@ struct SQLiteRows: LedgerStoreWriter {
     static func message(_ row: Row) -> OutboxMessage {
         OutboxMessage(
             id: row[0], msisdn: row[1], operatorID: row[2], sender: row[3], body: row[4], transferID: row[5], createdAt: row[6],
-            deliveredAt: row[7])
+            deliveredAt: row[7], deliveryState: (row[8] as String?).flatMap(SMSDeliveryState.init(rawValue:)), attempts: row[9])
     }
 
     static func card(_ row: Row) -> CardRow {

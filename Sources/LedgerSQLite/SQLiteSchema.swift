@@ -7,6 +7,8 @@ enum SQLiteSchema {
         SubscriberSchema.register(in: &migrator)
         CardSchema.register(in: &migrator)
         OffNetSchema.register(in: &migrator)
+        MailSchema.register(in: &migrator)
+        SMSReceiptSchema.register(in: &migrator)
         OutboxClaimSchema.register(in: &migrator)
     }
 }

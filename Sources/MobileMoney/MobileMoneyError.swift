@@ -30,6 +30,20 @@ public struct MobileMoneyError: Error, Sendable, Hashable, CustomStringConvertib
         case sameNetwork = "same_network"
         /// The other provider's answer contradicts what the ledger already recorded (credited after a void).
         case offNetConflict = "offnet_conflict"
+        /// An e-mail address or display name that cannot go into a message (``MobileMoneyError/field`` says which).
+        case invalidEmail = "invalid_email"
+        /// The subscriber has no e-mail address.
+        case noEmail = "no_email"
+        /// No code is waiting to be confirmed (none asked, or given up after too many wrong ones): ask for a new one.
+        case noCodePending = "no_code_pending"
+        /// Not the code sent (``MobileMoneyError/attemptsLeft`` says how many tries remain).
+        case wrongCode = "wrong_code"
+        /// The code's time ran out: ask for a new one.
+        case codeExpired = "code_expired"
+        /// Too many wrong codes: this one is void; ask for a new one.
+        case tooManyAttempts = "too_many_attempts"
+        /// A code was sent moments ago: a new one may be asked for at ``MobileMoneyError/lockedUntil``.
+        case codeRecentlySent = "code_recently_sent"
         case configuration
         case storage
     }
@@ -38,17 +52,23 @@ public struct MobileMoneyError: Error, Sendable, Hashable, CustomStringConvertib
     public let message: String
     /// Wrong PIN: tries left before the wallet locks.
     public var attemptsLeft: Int?
-    /// Locked: when the lock ends (ms since 1970).
+    /// Locked: when the lock ends (ms since 1970); a code recently sent: when the next may be.
     public var lockedUntil: Int64?
     /// Limit exceeded: which one.
     public var limit: LedgerError.Limit?
+    /// An invalid input: the name of the field at fault (`address`, `displayName`).
+    public var field: String?
 
-    public init(_ code: Code, _ message: String, attemptsLeft: Int? = nil, lockedUntil: Int64? = nil, limit: LedgerError.Limit? = nil) {
+    public init(
+        _ code: Code, _ message: String, attemptsLeft: Int? = nil, lockedUntil: Int64? = nil, limit: LedgerError.Limit? = nil,
+        field: String? = nil
+    ) {
         self.code = code
         self.message = message
         self.attemptsLeft = attemptsLeft
         self.lockedUntil = lockedUntil
         self.limit = limit
+        self.field = field
     }
 
     public var description: String { "\(code.rawValue): \(message)" }

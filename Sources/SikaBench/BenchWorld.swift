@@ -18,14 +18,15 @@ struct BenchWorld {
     static func numbers(_ count: Int) -> [String] { (0..<count).map { String(format: "2289%07d", $0) } }
 
     /// Opens a fresh ledger at `path`, registers and funds `count` wallets in parallel, and the receiver.
-    static func make(path: String, catalog: OperatorCatalog, wallets count: Int, options: Ledger.Options = Ledger.Options()) async throws
-        -> BenchWorld
-    {
-        try await make(ledger: try await Ledger.openSQLite(path: path, catalog: catalog, options: options), wallets: count)
+    /// With `emails`, every wallet has a verified address, so each transfer also writes both parties' e-mails.
+    static func make(
+        path: String, catalog: OperatorCatalog, wallets count: Int, options: Ledger.Options = Ledger.Options(), emails: Bool = false
+    ) async throws -> BenchWorld {
+        try await make(ledger: try await Ledger.openSQLite(path: path, catalog: catalog, options: options), wallets: count, emails: emails)
     }
 
     /// Registers and funds `count` wallets, and the receiver, on a fresh `ledger` of any store.
-    static func make(ledger: Ledger, wallets count: Int) async throws -> BenchWorld {
+    static func make(ledger: Ledger, wallets count: Int, emails: Bool = false) async throws -> BenchWorld {
         let money = MobileMoney(ledger: ledger, pepper: .random())
         let wallets = numbers(count)
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -33,6 +34,10 @@ struct BenchWorld {
                 group.addTask {
                     try await money.register(msisdn: number, name: "Bench Wallet", pin: pin, confirmation: pin, tier: 2)
                     _ = try await money.cashIn(to: number, amount: 4_000_000, idempotencyKey: "fund:\(number)")
+                    if emails {
+                        try await money.setVerifiedEmail(
+                            msisdn: number, EmailContact(address: "w\(number)@bench.example", displayName: "Bench Wallet"))
+                    }
                 }
             }
             try await group.waitForAll()

@@ -24,6 +24,8 @@ struct LedgerBench: AsyncParsableCommand {
     @Option(help: "With --database: writer connections.") var writers: Int = 4
     @Option(help: "With --database: prepare the pgbench anchor's world and write its script (same statements) to this file, then stop.")
     var pgbenchScript: String?
+    @Flag(help: "Give every wallet a verified e-mail address: each transfer also renders and writes two e-mail notices.")
+    var emails = false
 
     mutating func validate() throws {
         if smoke { (operations, singleOperations, wallets) = (256, 64, 16) }
@@ -44,7 +46,9 @@ struct LedgerBench: AsyncParsableCommand {
             } ?? BenchWorld.directory("ledger")
         defer { try? FileManager.default.removeItem(at: base) }
         let catalog = try OperatorCatalog.load(from: SikaHome().operators)
-        print("sika-bench ledger: \(operations) ops per run, \(wallets) wallets, WAL, asked for synchronous=\(durability.rawValue)")
+        print(
+            "sika-bench ledger: \(operations) ops per run, \(wallets) wallets, WAL, asked for synchronous=\(durability.rawValue)"
+                + (emails ? ", every wallet with a verified e-mail address" : ""))
 
         if let only {
             let (rate, batch) = try await measure(
@@ -80,7 +84,7 @@ struct LedgerBench: AsyncParsableCommand {
         var options = Ledger.Options()
         options.maxBatch = maxBatch
         options.durability = durability
-        return try await BenchWorld.make(path: path, catalog: catalog, wallets: wallets, options: options).money
+        return try await BenchWorld.make(path: path, catalog: catalog, wallets: wallets, options: options, emails: emails).money
     }
 
     private func measure(path: String, catalog: OperatorCatalog, maxBatch: Int, callers: Int, count: Int) async throws -> (Double, Double) {

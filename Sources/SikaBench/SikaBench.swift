@@ -13,7 +13,7 @@ struct SikaBench: AsyncParsableCommand {
         abstract: "Measure throughput and latency against in-run baselines (build with -c release).",
         subcommands: [
             LedgerBench.self, EngineBench.self, GatewayBench.self, OpenLoopBench.self, SweepBench.self, OffNetBench.self, LimiterBench.self,
-            OpenLoopServer.self,
+            SMPPBench.self, OpenLoopServer.self,
         ]
     )
 }

@@ -54,6 +54,9 @@ public final class SimulatedNetwork: Sendable {
         let msisdn: String
         let key: String
         var busy: Bool
+        /// The service of a dialogue with an external application; nil for Sika's own menus.
+        var external: (any ExternalUSSDService)?
+        var dialogue: ExternalDialogue?
     }
 
     private struct Watcher {
@@ -75,6 +78,8 @@ public final class SimulatedNetwork: Sendable {
     }
 
     public let core: GatewayCore
+    /// The USSD codes and SMS short codes external applications serve (ESMEs bound to the SMPP server).
+    public let services = ExternalServices()
     public let limits: Limits
     public let contacts: [Contact]
     private let now: @Sendable () -> Date
@@ -178,14 +183,14 @@ public final class SimulatedNetwork: Sendable {
     /// Puts a phone away (switched off: the network loses its session, which may be resumed); its inbox is kept
     /// with the network's other numbers.
     public func removePhone(_ msisdn: String) async throws(SimulatorError) {
-        let released = try state.withLock { (state) throws(SimulatorError) -> String? in
+        let released = try state.withLock { (state) throws(SimulatorError) -> Session? in
             guard let index = state.phones.firstIndex(where: { $0.msisdn == msisdn }) else {
                 throw SimulatorError(.unknownPhone, "no phone \(msisdn)")
             }
             let session = state.phones.remove(at: index).session
-            return session.flatMap { state.sessions.removeValue(forKey: $0)?.key }
+            return session.flatMap { state.sessions.removeValue(forKey: $0) }
         }
-        if let released { _ = await core.perform(.abort, key: released) }
+        if let released { await release(released) }
         publish(.removed(msisdn: msisdn))
     }
 
@@ -216,8 +221,8 @@ public final class SimulatedNetwork: Sendable {
     /// Forgets every inbox and hangs up every session, phones staying open: the demo world was restored, so the
     /// messages speak of balances that are no more, and the sessions of a world that is gone are never offered back.
     public func reset() async {
-        let keys = state.withLock { state -> [String] in
-            let keys = state.sessions.values.map(\.key)
+        let released = state.withLock { state -> [Session] in
+            let released = Array(state.sessions.values)
             state.sessions = [:]
             state.inboxes = [:]
             state.inboxOrder = []
@@ -225,9 +230,9 @@ public final class SimulatedNetwork: Sendable {
                 state.phones[index].session = nil
                 state.phones[index].unread = 0
             }
-            return keys
+            return released
         }
-        for key in keys { _ = await core.perform(.cancel, key: key) }
+        for session in released { await release(session, step: .cancel) }
         publish(.reset)
         for phone in phones { await refresh(phone.msisdn) }
     }
@@ -270,7 +275,7 @@ public final class SimulatedNetwork: Sendable {
         guard !dial.isEmpty, dial.utf8.count <= limits.inputLength else {
             throw SimulatorError(.malformed, "a dial string is 1 to \(limits.inputLength) bytes")
         }
-        let (session, released) = try state.withLock { (state) throws(SimulatorError) -> (String, String?) in
+        let (session, released) = try state.withLock { (state) throws(SimulatorError) -> (String, Session?) in
             guard let index = state.phones.firstIndex(where: { $0.msisdn == msisdn }) else {
                 throw SimulatorError(.unknownPhone, "no phone \(msisdn)")
             }
@@ -278,7 +283,7 @@ public final class SimulatedNetwork: Sendable {
                 throw SimulatorError(.busy, "\(current) is still waiting for its answer")
             }
             let current = state.phones[index].session
-            let released = current.flatMap { state.sessions.removeValue(forKey: $0)?.key }
+            let released = current.flatMap { state.sessions.removeValue(forKey: $0) }
             state.nextSession += 1
             let session = "web-\(state.nextSession)"
             state.sessions[session] = Session(msisdn: msisdn, key: "simulator/\(session)", busy: true)
@@ -286,7 +291,7 @@ public final class SimulatedNetwork: Sendable {
             return (session, released)
         }
         // A phone that dials again hangs up first.
-        if let released { _ = await core.perform(.cancel, key: released) }
+        if let released { await release(released, step: .cancel) }
         let request = SimulatorExchange.Request.begin(msisdn: msisdn, dial: dial)
         let started = ContinuousClock.now
         let normalized: String
@@ -295,6 +300,15 @@ public final class SimulatedNetwork: Sendable {
         } catch {
             return await finish(
                 SimulatorExchange(session: session, request: request, answer: .refused(error), latency: ContinuousClock.now - started))
+        }
+        if let service = services.ussdService(for: normalized) {
+            let dialogue = ExternalDialogue(session: session, msisdn: msisdn, operatorID: op.id)
+            state.withLock { state in
+                state.sessions[session]?.external = service
+                state.sessions[session]?.dialogue = dialogue
+            }
+            let answer = await service.open(dialogue, dial: normalized)
+            return await finish(SimulatorExchange(session: session, request: request, answer: answer, latency: ContinuousClock.now - started))
         }
         return await step(
             session, request: request, step: .begin(msisdn: msisdn, dial: normalized, operatorID: op.id, front: Self.front), started: started)
@@ -336,6 +350,19 @@ public final class SimulatedNetwork: Sendable {
         -> SimulatorExchange
     {
         let key = "simulator/\(session)"
+        let external = state.withLock { state in
+            state.sessions[session].flatMap { current in current.external.flatMap { service in current.dialogue.map { (service, $0) } } }
+        }
+        if case let (service, dialogue)? = external {
+            let answer: SimulatorExchange.Answer
+            switch step {
+            case .reply(let input): answer = await service.answer(dialogue, input: input)
+            default:
+                await service.release(dialogue)
+                answer = .aborted
+            }
+            return await finish(SimulatorExchange(session: session, request: request, answer: answer, latency: ContinuousClock.now - started))
+        }
         let outcome = await core.perform(step, key: key)
         let answer: SimulatorExchange.Answer =
             switch outcome {
@@ -349,22 +376,32 @@ public final class SimulatedNetwork: Sendable {
     /// Records what the exchange did to the session; over, the phone is free again and its language re-read
     /// (the session may have changed it).
     private func finish(_ exchange: SimulatorExchange) async -> SimulatorExchange {
-        let msisdn = state.withLock { state -> String? in
-            guard let session = state.sessions[exchange.session] else { return nil }
+        let (msisdn, ended) = state.withLock { state -> (String?, Session?) in
+            guard let session = state.sessions[exchange.session] else { return (nil, nil) }
             if exchange.endsSession {
                 state.sessions[exchange.session] = nil
                 if let index = state.phones.firstIndex(where: { $0.session == exchange.session }) { state.phones[index].session = nil }
             } else {
                 state.sessions[exchange.session]?.busy = false
             }
-            return session.msisdn
+            return (session.msisdn, session)
         }
         if exchange.endsSession, let msisdn {
-            // A refused step ends the session on the phone, as a network error does: release it in the core too.
-            if case .refused = exchange.answer { _ = await core.perform(.abort, key: "simulator/\(exchange.session)") }
+            // A refused step ends the session on the phone, as a network error does: release it where it runs too.
+            if case .refused = exchange.answer, let ended { await release(ended) }
             await refresh(msisdn)
         }
         return exchange
+    }
+
+    /// Releases a session where it runs: in the core for Sika's menus (`.abort` is a drop the resume rules may
+    /// offer back, `.cancel` a hang-up they never do), at the external service for its dialogues.
+    private func release(_ session: Session, step: SessionStep = .abort) async {
+        if let service = session.external, let dialogue = session.dialogue {
+            await service.release(dialogue)
+        } else {
+            _ = await core.perform(step, key: session.key)
+        }
     }
 
     /// Re-reads the subscriber behind a phone (a registration or a language switch changes it).

@@ -14,12 +14,17 @@ public struct SimulatorError: Error, Sendable, Hashable, CustomStringConvertible
         case busy = "busy"
         /// As many phones (or watchers) as the network holds.
         case full = "full"
+        /// No operator and no application has this SMS short code.
+        case unknownShortCode = "unknown_short_code"
+        /// The application behind a short code cannot take the message now.
+        case unreachable = "unreachable"
 
         public var httpStatus: Int {
             switch self {
             case .malformed, .unknownOperator: 400
-            case .unknownPhone, .unknownSession: 404
+            case .unknownPhone, .unknownSession, .unknownShortCode: 404
             case .busy, .full: 409
+            case .unreachable: 503
             }
         }
     }

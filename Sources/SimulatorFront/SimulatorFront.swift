@@ -72,6 +72,13 @@ public enum SimulatorFront {
                 return json(SimulatorWire.exchange(try await network.dial(try parameter("msisdn", context), body.dial)))
             }
         }
+        api.post("phones/:msisdn/sms") { request, context in
+            try await guardedAsync(request, context, network) { network in
+                let body = try await decode(SendSMS.self, request)
+                try await network.sendSMS(from: try parameter("msisdn", context), to: body.to, text: body.text)
+                return json(SMSSent(to: body.to), status: .accepted)
+            }
+        }
         api.post("sessions/:session/answer") { request, context in
             try await guardedAsync(request, context, network) { network in
                 let body = try await decode(Answer.self, request)
@@ -101,6 +108,11 @@ public enum SimulatorFront {
     struct Dial: Decodable { let dial: String }
     struct Answer: Decodable { let input: String }
     struct MarkRead: Decodable { let through: Int? }
+    struct SendSMS: Decodable {
+        let to: String
+        let text: String
+    }
+    struct SMSSent: Encodable { let to: String }
     struct Inbox: Encodable { let messages: [InboxMessage] }
     struct Unread: Encodable { let unread: Int }
 

@@ -6,6 +6,7 @@ import JSONAPI
 import Ledger
 import LedgerPostgres
 import Logging
+import MailDelivery
 import MobileMoney
 import NIOSSL
 import Operators
@@ -43,6 +44,7 @@ struct ServeCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup(title: "SMPP (docs/SMPP.md)") var smpp: SMPPOptions
     @Option(help: "Menu directory (default: menus/ of $SIKA_HOME, else the one built into sika).") var menus: String?
     @Option(help: "Line-protocol listen address.") var lineHost: String = "127.0.0.1"
     @Option(help: "Line-protocol port (0 picks a free one).") var linePort: Int = 7145
@@ -105,6 +107,7 @@ struct ServeCommand: AsyncParsableCommand {
                 + "replayed request for --ended-retention. See docs/SESSIONS.md.",
             valueName: "store"))
     var sessions: SessionStoreKind?
+    @OptionGroup var mail: MailOptions
 
     func validate() throws {
         guard (0...65535).contains(linePort), (0...65535).contains(httpPort) else { throw ValidationError("ports are 0…65535") }
@@ -135,12 +138,13 @@ struct ServeCommand: AsyncParsableCommand {
         // Before anything is seeded or printed: a port in use is one line naming it.
         try ListenCheck.ensureFree(
             [.init(what: "line protocol", host: lineHost, port: linePort), .init(what: "HTTP", host: httpHost, port: httpPort)]
+                + (smpp.serverRuns(demo: demo) ? [.init(what: "SMPP", host: smpp.smppHost, port: smpp.smppPort)] : [])
                 + (0..<(try store.catalog().operators.count)).map {
                     .init(what: "provider simulator", host: "127.0.0.1", port: providerPort + $0)
                 })
         let home = SikaHome()
         let secretValues = try secrets.map(SecretFile.readAssignments) ?? [:]
-        let money = try await store.open(secrets: secretValues)
+        let money = try await store.open(moneyOptions: try mail.moneyOptions(), secrets: secretValues)
         let menuSet = try SessionManager.loadMenus(directory: URL(fileURLWithPath: menus ?? home.menus.path), catalog: money.catalog)
         let demoWorld = try demo ? DemoWorld.load(from: URL(fileURLWithPath: world ?? home.world.path)) : nil
         try await demoWorld?.seed(into: money)
@@ -235,14 +239,20 @@ struct ServeCommand: AsyncParsableCommand {
             store: sessionStore, sharedFronts: sharedCallbacks == nil ? [] : ["http"])
         let resumable = try await sessions.recover()
         let core = GatewayCore(sessions: sessions, configuration: configuration, metrics: metrics, logger: gatewayLogger)
-        let network = (demo || simulator) ? SimulatedNetwork(core: core, contacts: Self.contacts(demoWorld, catalog: money.catalog)) : nil
+        let network =
+            (demo || simulator || smpp.esmes != nil) ? SimulatedNetwork(core: core, contacts: Self.contacts(demoWorld, catalog: money.catalog)) : nil
         if let demoWorld {
             api.api?.demoRestore = Self.demoRestore(demoWorld, money: money, offNet: offNet, sessions: sessions, simulator: network)
         }
+        let smppSetup = try smpp.setup(core: core, network: network, secrets: values, demo: demo, logger: Logger(label: "sika.smpp"))
+        let (smppServer, smppLines) = (smppSetup.server, smppSetup.lines)
+        let delivery = try mail.delivery(
+            money: money, secrets: values, metrics: MailMetrics(registry: metrics.registry), logger: Logger(label: "sika.mail"))
         let server = SikaServer(
-            core: core, additionalServices: offNet.services + (outboxEndpoint.map { [OutboxWakeUps(endpoint: $0, dispatcher: core.dispatcher)] } ?? []),
-            api: api.api, simulator: network, endedSessions: sessionStore.endedSessions,
-            sharedCallbacks: sharedCallbacks, logger: logger)
+            core: core,
+            additionalServices: offNet.services + smppSetup.services + delivery.services
+                + (outboxEndpoint.map { [OutboxWakeUps(endpoint: $0, dispatcher: core.dispatcher)] } ?? []),
+            api: api.api, simulator: network, endedSessions: sessionStore.endedSessions, sharedCallbacks: sharedCallbacks, logger: logger)
         let sessionLine = sessionStore.summary + (resumable > 0 ? " \(resumable) session(s) from before the restart may be resumed." : "")
         let providers = money.catalog.operators.enumerated().map { "\($0.element.name) http://127.0.0.1:\(providerPort + $0.offset)" }
         let apiLine = api.line
@@ -273,11 +283,14 @@ struct ServeCommand: AsyncParsableCommand {
             lines.append(sessionLine)
             lines.append("Provider simulators: \(providers.joined(separator: ", ")).")
             lines.append(apiLine)
+            lines.append(delivery.line)
             lines.append(
                 network == nil
                     ? "Web simulator off (--simulator or --demo turns it on)."
                     : "Web simulator: http://\(httpHost):\(http)/ (phones in the browser; answers clients on this machine only).")
             lines.append(connections)
+            let smppPort = try? await smppServer?.waitUntilListening()
+            lines += smppLines.map { $0.replacingOccurrences(of: "%PORT%", with: smppPort.map(String.init) ?? "?") }
             if showTokens {
                 for (op, token) in tokens.tokens.sorted(by: { $0.key < $1.key }) {
                     lines.append("  token \(op): \(token)\(tokens.generated.contains(op) ? " (generated for this run)" : "")")

@@ -10,7 +10,7 @@ struct Sika: AsyncParsableCommand {
         abstract: "Sika: mobile money for feature phones.",
         subcommands: [
             LedgerCommand.self, SubscriberCommand.self, CashInCommand.self, ReverseCommand.self, Menus.self, ScriptCommand.self,
-            ProviderCommand.self, ReconcileCommand.self, SettlementCommand.self,
+            ProviderCommand.self, ReconcileCommand.self, SettlementCommand.self, MailCommand.self,
             ServeCommand.self,
             PhoneCommand.self,
         ]

@@ -35,7 +35,8 @@ struct SubscriberCommand: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a subscriber: operator, name, language, status, tier, balance.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show a subscriber: operator, name, language, status, tier, balance, e-mail address.")
         @OptionGroup var store: StoreOptions
         @Argument(help: "MSISDN.") var msisdn: String
 
@@ -45,6 +46,16 @@ struct SubscriberCommand: AsyncParsableCommand {
             let balance = try await money.ledger.account(id: s.accountID)?.balance ?? 0
             print("\(s.msisdn)  \(s.name)  operator \(s.operatorID)  language \(s.language.rawValue)  status \(s.status.rawValue)  tier \(s.kycTier)")
             print("balance \(MoneyFormat.amount(balance))")
+            if let email = try await money.email(msisdn: msisdn) {
+                let name = email.displayName.map { "\($0) " } ?? ""
+                let state =
+                    email.verified
+                    ? "verified \(MoneyFormat.dateTime(email.verifiedAt ?? 0)): gets every notice"
+                    : "not verified\(email.codeExpiresAt.map { ", code pending until \(MoneyFormat.dateTime($0))" } ?? ""): gets no notice"
+                print("e-mail \(name)<\(email.address)> (\(state))")
+            } else {
+                print("e-mail none")
+            }
         }
     }
 

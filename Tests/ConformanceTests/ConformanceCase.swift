@@ -17,6 +17,8 @@ enum Action: Sendable, CustomStringConvertible {
     case wait(Duration)
     /// The wallet's balance, read from the ledger.
     case balanceOf(String)
+    /// The e-mail notices written for a subscriber (to a verified address), read from the mail outbox.
+    case mailsTo(String)
 
     var description: String {
         switch self {
@@ -33,6 +35,7 @@ enum Action: Sendable, CustomStringConvertible {
         case .drain: "the server starts shutting down"
         case .wait(let duration): "wait \(duration) (past the idle timeout)"
         case .balanceOf(let msisdn): "balance of \(msisdn) in the ledger"
+        case .mailsTo(let msisdn): "e-mails to \(msisdn) in the mail outbox"
         }
     }
 }
@@ -61,6 +64,8 @@ enum Expected: Sendable, Hashable, CustomStringConvertible {
     case notApplicable(String)
     case done
     case balance(Int64)
+    /// This many e-mail notices.
+    case mails(Int)
     /// Byte for byte what step `n` of the same run answered.
     case sameAs(step: Int)
 
@@ -70,6 +75,7 @@ enum Expected: Sendable, Hashable, CustomStringConvertible {
         case (.refused(let a), .refused(let b)): a == b
         case (.released, .released), (.unsupported, .unsupported), (.notApplicable, .unsupported), (.done, .done): true
         case (.balance(let a), .balance(let b)): a == b
+        case (.mails(let a), .mails(let b)): a == b
         case (.sameAs(let step), _): step < earlier.count && earlier[step] == outcome && outcome != .unsupported
         default: false
         }
@@ -89,6 +95,7 @@ enum Expected: Sendable, Hashable, CustomStringConvertible {
         case .notApplicable(let why): "n/a: \(why)"
         case .done: "—"
         case .balance(let amount): "\(amount)"
+        case .mails(let count): "\(count) e-mail\(count == 1 ? "" : "s")"
         case .sameAs(let step): "same bytes as step \(step + 1)"
         }
     }
@@ -117,6 +124,11 @@ struct Expect: Sendable {
     /// Depends on whether session ids are scoped per connection.
     static func byIDScope(perConnection: Expected, global: Expected, api: Expected) -> Expect {
         Expect { $0.kind == .api ? api : $0.sessionIDsPerConnection ? perConnection : global }
+    }
+
+    /// Depends on whether a session id is the caller's own (SMPP), or one id space for every caller of a connection.
+    static func byCallerScope(perCaller: Expected, shared: Expected, api: Expected) -> Expect {
+        Expect { $0.kind == .api ? api : $0.sessionsScopedByCaller ? perCaller : shared }
     }
 
     /// Depends on whether the network can release a session.

@@ -31,7 +31,7 @@ protocol ConformanceFront: Sendable {
 /// What the table's expectations depend on.
 struct FrontTraits: Sendable, Hashable {
     enum Kind: Sendable, Hashable {
-        /// Drives USSD menu sessions: the line socket, `POST /ussd`, the web simulator's API, and the SMPP front to come.
+        /// Drives USSD menu sessions: the line socket, `POST /ussd`, the web simulator's API and SMPP.
         case menus
         /// The JSON API for apps: no menu sessions.
         case api
@@ -48,6 +48,9 @@ struct FrontTraits: Sendable, Hashable {
     let sessionIDsPerConnection: Bool
     /// Whether the network can release a session (`ABORT`); the callback convention has no such request.
     let releasesSessions: Bool
+    /// Whether a session is known by its caller and its id together (SMPP: the phone's number and the
+    /// its_session_info session number), so that another caller's id cannot name it.
+    var sessionsScopedByCaller = false
     /// Whether a request proves who sends it (a token, an aggregator secret). The web simulator has no
     /// credential: it answers clients on the server's own machine only, and a phone is its number's operator's.
     var authenticates = true
@@ -61,6 +64,8 @@ struct FrontTraits: Sendable, Hashable {
     static let simulator = FrontTraits(
         kind: .menus, requestsCarryHistory: false, sessionIDsPerConnection: false, releasesSessions: true, authenticates: false,
         callersNameSessions: false)
+    static let smpp = FrontTraits(
+        kind: .menus, requestsCarryHistory: false, sessionIDsPerConnection: true, releasesSessions: true, sessionsScopedByCaller: true)
 }
 
 /// How a request proves who sends it.
@@ -92,6 +97,8 @@ enum Outcome: Sendable, Hashable, CustomStringConvertible {
     case done
     /// A balance read from the ledger.
     case balance(Int64)
+    /// E-mail notices counted in the mail outbox.
+    case mails(Int)
     /// An answer outside the front's documented forms: matches no expectation.
     case unexpected(String)
 
@@ -104,6 +111,7 @@ enum Outcome: Sendable, Hashable, CustomStringConvertible {
         case .unsupported: "unsupported"
         case .done: "done"
         case .balance(let amount): "balance(\(amount))"
+        case .mails(let count): "mails(\(count))"
         case .unexpected(let text): "unexpected(\(text.debugDescription))"
         }
     }

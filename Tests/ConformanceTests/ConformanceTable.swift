@@ -76,9 +76,11 @@ enum ConformanceTable {
             name: "409: a session id in use by another caller",
             steps: [
                 Step(.begin(session: "s1", caller: kofi, dial: "*145#"), .menus(.screen("T-Money"), api: .unsupported)),
+                // On SMPP a dialogue is the caller's number with the id: another caller's s1 is another dialogue.
                 Step(
                     .begin(session: "s1", caller: ama, dial: "*145#"),
-                    Expect.menus(.refused(409), api: .unsupported).unless(\.callersNameSessions, serverNamed)),
+                    Expect.byCallerScope(perCaller: .screen("T-Money"), shared: .refused(409), api: .unsupported).unless(
+                        \.callersNameSessions, serverNamed)),
                 // Another operator's gateway: its own connection on the socket, the same id space on the callback.
                 Step(
                     .begin(session: "s1", caller: akosua, dial: "*155#"),
@@ -102,6 +104,9 @@ enum ConformanceTable {
                 Step(.retryLast(session: "t1"), .byHistory(carried: .sameAs(step: 0), streamed: .unsupported, api: .sameAs(step: 0))),
                 Step(.balanceOf(kofi), .every(.balance(44_950))),
                 Step(.balanceOf(ama), .every(.balance(30_000))),
+                // Both have verified addresses in the demo world: one e-mail each, written with the money, never twice.
+                Step(.mailsTo(kofi), .every(.mails(1))),
+                Step(.mailsTo(ama), .every(.mails(1))),
             ]),
         ConformanceCase(
             name: "409: an ended session id or a used key, for another request",

@@ -5,7 +5,7 @@ import Testing
 /// The fronts the table runs against. A new front is a new case here and an adapter in
 /// ``ConformanceWorld/fronts()``; the table itself does not change.
 enum FrontName: String, CaseIterable, Sendable, CustomTestStringConvertible {
-    case socket, callback, api, simulator
+    case socket, callback, api, simulator, smpp
 
     var testDescription: String { rawValue }
 }
@@ -70,6 +70,7 @@ struct FrontOnStore: Sendable, CustomTestStringConvertible {
             try await Task.sleep(for: duration)
             return .done
         case .balanceOf(let msisdn): return .balance(try await world.balance(msisdn))
+        case .mailsTo(let msisdn): return .mails(try await world.mails(to: msisdn))
         }
     }
 
@@ -89,7 +90,7 @@ extension ConformanceTable {
     /// The table per front as `docs/PROTOCOL.md` shows it.
     static var markdown: String {
         let columns: [(String, FrontTraits)] = [
-            ("socket", .socket), ("`POST /ussd`", .callback), ("JSON API", .api), ("web simulator API", .simulator),
+            ("socket", .socket), ("`POST /ussd`", .callback), ("JSON API", .api), ("web simulator API", .simulator), ("SMPP", .smpp),
         ]
         var lines = [
             "| case | step | " + columns.map(\.0).joined(separator: " | ") + " |", "|" + String(repeating: " --- |", count: 2 + columns.count),

@@ -5,6 +5,7 @@ import Ledger
 import Logging
 import MobileMoney
 import Operators
+import SMPPFront
 import Serve
 import ServiceLifecycle
 import Sessions
@@ -37,8 +38,16 @@ final class ConformanceWorld: Sendable {
     let task: Task<Void, any Error>
     let linePort: Int
     let httpPort: Int
+    /// The operators' SMSCs Sika's SMPP client is bound to, and the one whose bind is never answered.
+    let smscs: [String: TestSMSC]
+    let rawSMSC: RawSMSC
 
-    private init(world: TestWorld, core: GatewayCore, group: ServiceGroup, task: Task<Void, any Error>, linePort: Int, httpPort: Int) {
+    private init(
+        world: TestWorld, core: GatewayCore, group: ServiceGroup, task: Task<Void, any Error>, linePort: Int, httpPort: Int,
+        smscs: [String: TestSMSC], rawSMSC: RawSMSC
+    ) {
+        self.smscs = smscs
+        self.rawSMSC = rawSMSC
         self.world = world
         self.core = core
         self.group = group
@@ -69,16 +78,46 @@ final class ConformanceWorld: Sendable {
         apiConfiguration.perSubscriberPerSecond = 1.0 / 3600
         let api = await WalletAPI(money: money, configuration: apiConfiguration, openAPIDocument: "openapi: 3.0.3\n", logger: logger)
 
-        let server = SikaServer(core: core, api: api, simulator: SimulatedNetwork(core: core), logger: logger)
+        // SMPP: Sika binds to each operator's SMSC as its mobile-money service, and to a raw one too (as T-Money's).
+        var smscs: [String: TestSMSC] = [:]
+        var links: [SMPPLinkConfiguration] = []
+        for op in catalog.operators {
+            let smsc = try await TestSMSC.start()
+            smscs[op.id] = smsc
+            var link = SMPPLinkConfiguration(
+                operatorID: op.id, host: "127.0.0.1", port: smsc.port, systemID: TestSMSC.systemID, password: TestSMSC.password)
+            // A bind that fails on a loaded machine is tried again at once, not after the production backoff.
+            link.reconnectDelay = .milliseconds(50)
+            links.append(link)
+        }
+        let raw = try await RawSMSC.start()
+        var rawLink = SMPPLinkConfiguration(
+            operatorID: "tmoney", host: "127.0.0.1", port: raw.port, systemID: TestSMSC.systemID, password: TestSMSC.password)
+        rawLink.reconnectDelay = .milliseconds(50)
+        rawLink.requestTimeout = .seconds(60)
+        let smpp = try SMPPClientFront(core: core, links: links + [rawLink], logger: logger)
+
+        let server = SikaServer(core: core, additionalServices: [smpp], api: api, simulator: SimulatedNetwork(core: core), logger: logger)
         let group = try server.serviceGroup()
         let task = Task { try await group.run() }
         let (line, http) = try await server.waitUntilListening()
-        return ConformanceWorld(world: world, core: core, group: group, task: task, linePort: line, httpPort: http)
+        for smsc in smscs.values { _ = try await smsc.bound() }
+        return ConformanceWorld(world: world, core: core, group: group, task: task, linePort: line, httpPort: http, smscs: smscs, rawSMSC: raw)
     }
 
     /// One adapter per front, all on this world.
     func fronts() -> [any ConformanceFront] {
-        [LineProtocolFront(port: linePort), CallbackFront(port: httpPort), APIFront(port: httpPort), SimulatorAPIFront(port: httpPort)]
+        [
+            LineProtocolFront(port: linePort), CallbackFront(port: httpPort), APIFront(port: httpPort), SimulatorAPIFront(port: httpPort),
+            SMPPConformanceFront(smscs: smscs, raw: rawSMSC),
+        ]
+    }
+
+    /// E-mail notices written for `msisdn`, in any state.
+    func mails(to msisdn: String) async throws -> Int {
+        var count = 0
+        for state in MailState.allCases { count += try await money.mailOutbox(state, limit: 1000).filter { $0.msisdn == msisdn }.count }
+        return count
     }
 
     func balance(_ msisdn: String) async throws -> Int64 {
@@ -91,5 +130,7 @@ final class ConformanceWorld: Sendable {
     func stop() async throws {
         await group.triggerGracefulShutdown()
         try await task.value
+        for smsc in smscs.values { await smsc.stop() }
+        await rawSMSC.stop()
     }
 }

@@ -91,6 +91,21 @@ import Testing
                 body: #"{"phoneNumber":"\#(victim)","cardNumber":"4111111111111111","expiryMonth":12,"expiryYear":2030,"cvv":"737"}"#)
         },
         "GET /api/cards/{phoneNumber}": Case(access: forbidden) { _ in Call(method: .get, uri: "/api/cards/\(victim)") },
+        "GET /api/subscribers/{phoneNumber}/email": Case(access: forbidden) { _ in
+            Call(method: .get, uri: "/api/subscribers/\(victim)/email")
+        },
+        "PUT /api/subscribers/{phoneNumber}/email": Case(access: forbidden) { _ in
+            Call(method: .put, uri: "/api/subscribers/\(victim)/email", body: #"{"address":"attacker@example.com"}"#)
+        },
+        "DELETE /api/subscribers/{phoneNumber}/email": Case(access: forbidden) { _ in
+            Call(method: .delete, uri: "/api/subscribers/\(victim)/email")
+        },
+        "POST /api/subscribers/{phoneNumber}/email/verify": Case(
+            access: forbidden,
+            prepare: { f in try await f.money.setVerifiedEmail(msisdn: victim, EmailContact(address: "victim@example.com")) }
+        ) { _ in
+            Call(method: .post, uri: "/api/subscribers/\(victim)/email/verify", body: #"{"code":"123456"}"#)
+        },
         "POST /api/admin/demo/reset": Case(access: .admin) { _ in Call(method: .post, uri: "/api/admin/demo/reset") },
         "POST /api/admin/cashin": Case(access: .admin) { _ in
             Call(method: .post, uri: "/api/admin/cashin", body: #"{"phoneNumber":"\#(bystander)","amount":1000}"#, key: "authz-cashin")

@@ -14,6 +14,12 @@ import Testing
         let report = await net.reconciler.reconcile()
         #expect(report.examined == 1 && report.voided == 1)
         #expect(try await f.balance(F.kofi) == 50_000)
+        // The sender is told by both channels (Kofi's address is verified in the demo world), with the same reference.
+        #expect(try await f.sms(F.kofi).last?.contains("Montant et frais rembourses") == true)
+        let refund = try #require(try await f.money.mailOutbox(.queued).first { $0.msisdn == F.kofi })
+        #expect(refund.notice == "offnet_refunded" && refund.transferID == debit.transferID)
+        let mail = try #require(f.money.mailContent(refund))
+        #expect(mail.subject.contains(debit.providerKey) && mail.text.contains("Le montant et les frais vous ont été remboursés"))
         // A copy of the request that was stuck in the network arrives late: the fence refuses it.
         let late = try await f.money.creditOffNet(
             operatorID: "flooz", key: debit.providerKey, source: "tmoney", sender: F.kofi, recipient: F.akosua, amount: 3000)

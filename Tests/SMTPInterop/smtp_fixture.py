@@ -13,6 +13,11 @@ Options:
   --auth USER:PASSWORD     offer AUTH PLAIN and LOGIN, accept only this pair, require AUTH before MAIL
   --defer-first-rcpt       answer the first RCPT TO of the server's life with 451, accept later ones
   --reject RCPT            answer RCPT TO for this address with 550 5.1.1
+  --port N                 listen on this port instead of one the kernel picks (to come back on the same one)
+  --stall-first-rcpt S     hold the answer to the first RCPT TO of the server's life for S seconds (then 250)
+  --stall-first-data S     write the first message's data as received, then hold its answer for S seconds (then
+                           250): a client killed meanwhile cannot know the server has it. The file "stalling"
+                           exists in --maildir while an answer is held.
 """
 
 import argparse
@@ -70,19 +75,38 @@ def make_certificate(directory):
 
 
 class Handler:
-    def __init__(self, maildir, defer_first_rcpt, rejected):
+    def __init__(self, maildir, defer_first_rcpt, rejected, stall_rcpt, stall_data):
         self.maildir = maildir
         self.defer_first_rcpt = defer_first_rcpt
         self.rejected = {address.lower() for address in rejected}
-        self.count = 0
+        self.stall_rcpt = stall_rcpt
+        self.stall_data = stall_data
+        # A server started again on the same maildir goes on numbering after the messages already there.
+        self.count = len([name for name in os.listdir(maildir) if name.endswith(".eml")])
+
+    def log_rcpt(self, code, address):
+        with open(os.path.join(self.maildir, "rcpt.log"), "a") as f:
+            f.write("%s %s\n" % (code, address))
+
+    async def stall(self, seconds):
+        marker = os.path.join(self.maildir, "stalling")
+        open(marker, "w").close()
+        await asyncio.sleep(seconds)
+        os.remove(marker)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.stall_rcpt:
+            seconds, self.stall_rcpt = self.stall_rcpt, None
+            await self.stall(seconds)
         if self.defer_first_rcpt:
             self.defer_first_rcpt = False
+            self.log_rcpt(451, address)
             return "451 4.3.0 Try again later"
         if address.lower() in self.rejected:
+            self.log_rcpt(550, address)
             return "550 5.1.1 No such user here"
         envelope.rcpt_tos.append(address)
+        self.log_rcpt(250, address)
         return "250 2.1.5 OK"
 
     async def handle_DATA(self, server, session, envelope):
@@ -102,7 +126,11 @@ class Handler:
         with open(base + ".json", "w") as f:
             json.dump(meta, f)
         os.rename(base + ".eml.tmp", base + ".eml")
-        return "250 2.0.0 OK queued as %04d" % self.count
+        number = self.count
+        if self.stall_data:
+            seconds, self.stall_data = self.stall_data, None
+            await self.stall(seconds)
+        return "250 2.0.0 OK queued as %04d" % number
 
 
 def main():
@@ -113,6 +141,9 @@ def main():
     parser.add_argument("--auth")
     parser.add_argument("--defer-first-rcpt", action="store_true")
     parser.add_argument("--reject", action="append", default=[])
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--stall-first-rcpt", type=float)
+    parser.add_argument("--stall-first-data", type=float)
     args = parser.parse_args()
 
     os.makedirs(args.maildir, exist_ok=True)
@@ -120,7 +151,7 @@ def main():
     if args.starttls or args.implicit_tls:
         tls_context, cert_path = make_certificate(args.maildir)
 
-    handler = Handler(args.maildir, args.defer_first_rcpt, args.reject)
+    handler = Handler(args.maildir, args.defer_first_rcpt, args.reject, args.stall_first_rcpt, args.stall_first_data)
     kwargs = {"decode_data": False, "hostname": "fixture.test", "ident": "sika-fixture aiosmtpd"}
     if args.starttls:
         kwargs["tls_context"] = tls_context
@@ -147,7 +178,8 @@ def main():
         loop.create_server(
             lambda: SMTP(handler, **kwargs),
             host="127.0.0.1",
-            port=0,
+            port=args.port,
+            reuse_address=True,
             ssl=tls_context if args.implicit_tls else None,
         )
     )

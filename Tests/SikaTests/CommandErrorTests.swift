@@ -43,17 +43,17 @@ extension SubprocessTests {
 
         /// "Address in use" names the address, the port and the listener, before the demo table is printed
         /// or anything is seeded.
-        @Test(arguments: ["--line-port", "--http-port"])
+        @Test(arguments: ["--line-port", "--http-port", "--smpp-port"])
         func anAddressInUseIsNamedBeforeTheDemoTable(flag: String) async throws {
             let dir = try TemporaryDirectory("sika-inuse")
             defer { dir.remove() }
             let squatter = try PortSquatter()
-            let other = flag == "--line-port" ? "--http-port" : "--line-port"
+            let others = ["--line-port", "--http-port", "--smpp-port"].filter { $0 != flag }.flatMap { [$0, "0"] }
             let run = try await sika(
-                ["serve", "--demo", "--db", "inuse.sqlite", flag, String(squatter.port), other, "0", "--provider-port", String(try freePorts(2))],
+                ["serve", "--demo", "--db", "inuse.sqlite", flag, String(squatter.port)] + others + ["--provider-port", String(try freePorts(2))],
                 in: dir.url)
             #expect(run.status == 1)
-            let what = flag == "--line-port" ? "line protocol" : "HTTP"
+            let what = ["--line-port": "line protocol", "--http-port": "HTTP", "--smpp-port": "SMPP"][flag] ?? flag
             #expect(Self.lines(run.err) == ["error: cannot listen on 127.0.0.1:\(squatter.port) (\(what)): address already in use"], "\(run.err)")
             #expect(!run.out.contains("MSISDN"), "\(run.out)")
             #expect(!FileManager.default.fileExists(atPath: dir.url.appending(path: "inuse.sqlite").path), "nothing was seeded")

@@ -48,7 +48,7 @@ final class LimitedServeProcess {
         let arguments =
             [
                 "serve", "--demo", "--db", directory.appending(path: "serve.sqlite").path, "--line-port", "0", "--http-port", "0",
-                "--provider-port", "\(providers)",
+                "--smpp-port", "0", "--provider-port", "\(providers)",
             ] + extra
         let process = ChildProcess()
         if let fileLimit {

@@ -19,7 +19,7 @@ import Testing
             // A provider port of its own, so that a parallel run elsewhere on the machine does not collide.
             let providerPort = Int.random(in: 20_000..<40_000)
             process.arguments =
-                ["serve", "--db", directory.appending(path: "serve.sqlite").path, "--line-port", "0", "--http-port", "0"]
+                ["serve", "--db", directory.appending(path: "serve.sqlite").path, "--line-port", "0", "--http-port", "0", "--smpp-port", "0"]
                 + ["--provider-port", String(providerPort)] + arguments
             var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SIKA_") }
             environment.merge(env) { $1 }

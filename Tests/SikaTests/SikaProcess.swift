@@ -148,14 +148,14 @@ final class ServeProcess: Sendable {
         var text: String { String(decoding: data.withLock { $0 }, as: UTF8.self) }
     }
 
-    /// Starts `sika serve ARGUMENTS --line-port 0 --http-port 0 --provider-port <free>` from `directory`
+    /// Starts `sika serve ARGUMENTS --line-port 0 --http-port 0 --smpp-port 0 --provider-port <free>` from `directory`
     /// and waits (at most `timeout`, a failure bound) until it printed where it listens.
     static func start(_ arguments: [String], in directory: URL, env: [String: String] = [:], timeout: Duration = .seconds(120)) async throws
         -> ServeProcess
     {
         let providerPort = try freePorts(2)
         let process = ChildProcess()
-        niced(process, ["serve"] + arguments + ["--line-port", "0", "--http-port", "0", "--provider-port", String(providerPort)])
+        niced(process, ["serve"] + arguments + ["--line-port", "0", "--http-port", "0", "--smpp-port", "0", "--provider-port", String(providerPort)])
         process.currentDirectoryURL = directory
         var environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
         for key in ["SIKA_DB", "SIKA_HOME", "SIKA_TOKEN_TMONEY", "SIKA_TOKEN_FLOOZ", "SIKA_JWT_SECRET", "SIKA_ADMIN_TOKEN"] where env[key] == nil {

@@ -15,9 +15,14 @@ import Testing
         let operatorID: String
         private let received = Mutex<[OutboxMessage]>([])
 
-        init(operatorID: String) { self.operatorID = operatorID }
+        let ready: Mutex<Bool>
 
-        var isReady: Bool { true }
+        init(operatorID: String, ready: Bool = true) {
+            self.operatorID = operatorID
+            self.ready = Mutex(ready)
+        }
+
+        var isReady: Bool { ready.withLock { $0 } }
         var messages: [OutboxMessage] { received.withLock { $0 } }
 
         func deliver(_ messages: [OutboxMessage]) async -> [OutboxMessage.ID] {
@@ -61,6 +66,26 @@ import Testing
         #expect(try network.inbox("22890112233").first?.text.contains("44 950 FCFA") == true)
         #expect(line.messages.map(\.msisdn) == ["22890445566"])
         #expect(try await world.money.ledger.undeliveredSMS(operatorID: "tmoney", limit: 10).isEmpty)
+    }
+
+    /// A connected gateway that cannot take messages now (a line peer not reading, an SMSC that throttles) keeps
+    /// them: they wait in the outbox for it rather than go to the network's fallback, where its phones would never see them.
+    @Test func aGatewayThatIsNotReadyKeepsItsMessagesInTheOutbox() async throws {
+        let (core, world) = try await Self.core()
+        let network = SimulatedNetwork(core: core)
+        network.connect()
+        let slow = RecordingSink(operatorID: "tmoney", ready: false)
+        _ = core.dispatcher.connect(slow)
+        try await network.addPhone("22890112233")
+        try await Self.transfer(network)
+        await Self.deliverAll(core)
+        // Kofi's phone claims his receipt; Ama's waits for the gateway.
+        #expect(try network.inbox("22890112233").count == 1)
+        #expect(slow.messages.isEmpty)
+        #expect(try await world.money.ledger.undeliveredSMS(operatorID: "tmoney", limit: 10).map(\.msisdn) == ["22890445566"])
+        slow.ready.withLock { $0 = true }
+        await Self.deliverAll(core)
+        #expect(slow.messages.map(\.msisdn) == ["22890445566"])
     }
 
     @Test func withoutAConnectionTheNetworkKeepsSMSForAPhoneOpenedLater() async throws {

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// Every row a request could change, read behind the store's back: balances, transfer states, daily
-/// counts, subscribers' block and PIN-attempt fields, and row counts of the other tables. Two equal
+/// counts, subscribers' block and PIN-attempt fields, their e-mail rows, and row counts of the other tables. Two equal
 /// snapshots mean nothing moved. Tests compare them around requests that must be refused.
 public enum WorldSnapshot {
     /// The snapshot of the SQLite ledger in `directory` (a ``TestLedger``'s files).
@@ -17,7 +17,8 @@ public enum WorldSnapshot {
             lines += try Row.fetchAll(db, sql: "SELECT * FROM daily_outgoing ORDER BY account_id, day").map(\.description)
             lines += try Row.fetchAll(db, sql: "SELECT msisdn, blocked, failed_pins, locked_until FROM subscribers ORDER BY msisdn")
                 .map(\.description)
-            for table in ["outbox", "cards", "offnet_outgoing", "offnet_incoming"] {
+            lines += try Row.fetchAll(db, sql: "SELECT * FROM subscriber_emails ORDER BY msisdn").map(\.description)
+            for table in ["outbox", "cards", "offnet_outgoing", "offnet_incoming", "mail_outbox"] {
                 lines.append("\(table): \(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? -1) rows")
             }
             return lines

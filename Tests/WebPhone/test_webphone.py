@@ -48,7 +48,7 @@ def server():
     db = os.path.join(directory, "sika.sqlite")
     log = open(os.path.join(directory, "serve.log"), "w")
     process = subprocess.Popen(
-        [SIKA, "serve", "--demo", "--db", db, "--line-port", "0", "--http-port", "0", "--provider-port", str(free_port_block(2))],
+        [SIKA, "serve", "--demo", "--db", db, "--line-port", "0", "--http-port", "0", "--smpp-port", "0", "--provider-port", str(free_port_block(2))],
         stdout=log, stderr=subprocess.STDOUT, cwd=directory)
     tokens = db + ".tokens"
     deadline = time.time() + 60

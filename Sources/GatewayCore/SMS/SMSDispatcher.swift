@@ -141,9 +141,13 @@ public final class SMSDispatcher: Sendable {
                 let unsettled = messages.filter { !state.settled.contains($0.id) }
                 if unsettled.count < messages.count { state.dirty = true }
                 let fresh = unsettled.filter { !state.inFlight.contains($0.id) }
-                let writable = state.sinks[operatorID, default: []].filter { $0.sink.isReady }
+                let connected = state.sinks[operatorID, default: []]
+                let writable = connected.filter { $0.sink.isReady }
                 guard !fresh.isEmpty, !writable.isEmpty else { return [] }
-                let picks = Self.route(fresh, among: writable, turn: state.roundRobin &+ 1)
+                // A fallback stands in for a missing gateway, not for a slow one: while one is connected, what it
+                // cannot take now waits in the outbox for it.
+                let gatewayConnected = connected.contains { !$0.sink.isFallback }
+                let picks = Self.route(fresh, among: writable, turn: state.roundRobin &+ 1, fallbackTakesRest: !gatewayConnected)
                 state.roundRobin &+= 1
                 state.inFlight.formUnion(picks.flatMap { $0.0.map(\.id) })
                 state.deliveries += picks.count
@@ -157,8 +161,9 @@ public final class SMSDispatcher: Sendable {
     }
 
     /// Which ready sink takes which messages: a number's messages go to a sink that claims it; the rest in one
-    /// batch to one sink, round robin among the ordinary sinks, or among the fallback ones when there are none.
-    private static func route(_ messages: [OutboxMessage], among sinks: [Sink], turn: Int) -> [([OutboxMessage], Sink)] {
+    /// batch to one sink, round robin among the ordinary sinks, or among the fallback ones when `fallbackTakesRest`
+    /// (no ordinary sink is connected at all) and no ordinary one is ready.
+    private static func route(_ messages: [OutboxMessage], among sinks: [Sink], turn: Int, fallbackTakesRest: Bool) -> [([OutboxMessage], Sink)] {
         var claimed: [Int: [OutboxMessage]] = [:]
         var rest: [OutboxMessage] = []
         for message in messages {
@@ -170,8 +175,8 @@ public final class SMSDispatcher: Sendable {
         }
         var picks = sinks.compactMap { sink in claimed[sink.id].map { ($0, sink) } }
         let ordinary = sinks.filter { !$0.sink.isFallback }
-        let pool = ordinary.isEmpty ? sinks : ordinary
-        if !rest.isEmpty { picks.append((rest, pool[turn % pool.count])) }
+        let pool = ordinary.isEmpty && fallbackTakesRest ? sinks : ordinary
+        if !rest.isEmpty, !pool.isEmpty { picks.append((rest, pool[turn % pool.count])) }
         return picks
     }
 

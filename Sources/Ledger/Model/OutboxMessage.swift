@@ -12,10 +12,14 @@ public struct OutboxMessage: Sendable, Hashable, Codable {
     public let transferID: Transfer.ID?
     public let createdAt: Int64
     public let deliveredAt: Int64?
+    /// Where the message is after an SMSC took it (nil when it went to a front without delivery receipts, or not yet anywhere).
+    public let deliveryState: SMSDeliveryState?
+    /// How many times it was handed to an SMSC.
+    public let attempts: Int
 
     public init(
         id: ID, msisdn: String, operatorID: String, sender: String, body: String, transferID: Transfer.ID?, createdAt: Int64,
-        deliveredAt: Int64?
+        deliveredAt: Int64?, deliveryState: SMSDeliveryState? = nil, attempts: Int = 0
     ) {
         self.id = id
         self.msisdn = msisdn
@@ -25,5 +29,7 @@ public struct OutboxMessage: Sendable, Hashable, Codable {
         self.transferID = transferID
         self.createdAt = createdAt
         self.deliveredAt = deliveredAt
+        self.deliveryState = deliveryState
+        self.attempts = attempts
     }
 }

@@ -68,6 +68,17 @@ public protocol LedgerStoreReader {
     func orphanOffNetCredits() throws -> [String]
     /// Posted off-net amounts keyed `"<home>><destination>"` (`"tmoney>flooz"`).
     func postedOffNetTotals() throws -> [String: Int64]
+
+    // MARK: E-mail
+
+    /// A subscriber's e-mail address with its verification state, if it has one.
+    func subscriberEmail(msisdn: String) throws -> SubscriberEmailRow?
+    /// Queued e-mails whose next attempt is at or before `now`, soonest first (then oldest first).
+    func dueMail(at now: Int64, limit: Int) throws -> [MailOutboxMessage]
+    /// E-mails in `state`, newest first.
+    func mail(in state: MailState, limit: Int) throws -> [MailOutboxMessage]
+    /// How many e-mails wait or are stuck, by state (sent ones are not counted).
+    func mailOutboxCounts() throws -> MailOutboxCounts
 }
 
 extension LedgerStoreReader {

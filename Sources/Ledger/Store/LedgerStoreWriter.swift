@@ -45,6 +45,20 @@ public protocol LedgerStoreWriter: LedgerStoreReader {
     /// transaction has locked are skipped, not waited for (PostgreSQL `FOR UPDATE SKIP LOCKED`), so nodes sharing
     /// one database each take different messages; a node that dies leaves its claims to lapse.
     func claimSMS(operatorID: String, claimant: String, until: Int64, now: Int64, limit: Int) throws -> [OutboxMessage]
+    /// A message handed to an SMSC that reports delivery, under one id per part: marked delivered (handed over) at `at`,
+    /// delivery state `submitted`, `attempts` plus one, and each id recorded as a `pending` part of that attempt (an id
+    /// the SMSC gave before, to any message of `operatorID`, now names this part). An id the outbox lacks records nothing.
+    func recordSubmission(_ id: OutboxMessage.ID, operatorID: String, smscMessageIDs: [String], at: Int64) throws
+    /// Sets the state of the part `operatorID`'s SMSC knows as `smscMessageID`, and returns its message as the rules need
+    /// it (the parts of its latest attempt included); nil when no part has this id.
+    func recordPartState(operatorID: String, smscMessageID: String, _ state: SMSPartState, at: Int64) throws -> OutboxDeliveryRow?
+    /// Sets a tracked message's delivery state; `retryAt` (only with `.retrying`) is when it may go out again. A final
+    /// state also records `at` as the time it was reached.
+    func setDeliveryState(_ id: OutboxMessage.ID, _ state: SMSDeliveryState, retryAt: Int64?, at: Int64) throws
+    /// Puts back in the outbox (undelivered again) the `retrying` messages whose retry time is at or before `now`, and
+    /// expires the tracked messages (`submitted`, or `retrying` and not handed to a front without receipts since)
+    /// written at or before `cutoff`.
+    func sweepDeliveries(now: Int64, expireCreatedBefore cutoff: Int64) throws -> DeliverySweep
 
     // MARK: Subscribers
 
@@ -56,7 +70,7 @@ public protocol LedgerStoreWriter: LedgerStoreReader {
     func setLanguage(msisdn: String, _ language: String) throws -> Bool
     /// False when no subscriber has this number.
     func setBlocked(msisdn: String, _ blocked: Bool) throws -> Bool
-    /// Deletes a subscriber, its cards, its daily counts and its wallet account: only for a wallet no
+    /// Deletes a subscriber, its cards, its e-mail row, its daily counts and its wallet account: only for a wallet no
     /// transfer ever touched (the store refuses otherwise, as the transfers reference the account).
     func deleteUnusedWallet(msisdn: String, account: Account.ID) throws
 
@@ -74,4 +88,18 @@ public protocol LedgerStoreWriter: LedgerStoreReader {
     func setOffNetIncomingState(operatorID: String, key: String, _ state: String, at: Int64) throws
     /// The name the recipient's network gave for the credited wallet, for receipts and statements.
     func setOffNetRecipientName(transferID: Transfer.ID, _ name: String) throws
+
+    // MARK: E-mail
+
+    /// Inserts a subscriber's e-mail row, or replaces the one it has (one row per subscriber).
+    func setSubscriberEmail(_ row: SubscriberEmailRow) throws
+    /// False when the subscriber had no e-mail row.
+    func deleteSubscriberEmail(msisdn: String) throws -> Bool
+    /// Queues e-mails, each due at its `createdAt`, in state `queued` with no attempt made.
+    func insertMail(_ messages: [NewMailMessage]) throws
+    /// Records one attempt's outcome on a queued e-mail; false (and nothing changed) when it is no longer queued.
+    func recordMailAttempt(_ outcome: MailAttemptOutcome) throws -> Bool
+    /// Puts a failed or dead e-mail back in the queue, due at `at`, with its attempts counted from zero again;
+    /// false when it is not failed or dead.
+    func requeueMail(id: MailOutboxMessage.ID, at: Int64) throws -> Bool
 }

@@ -170,5 +170,7 @@ public enum PostgresLedgerSchema {
                 "ALTER TABLE outbox ADD COLUMN claimed_by TEXT",
                 "ALTER TABLE outbox ADD COLUMN claimed_until BIGINT NOT NULL DEFAULT 0",
             ]),
+        PostgresMailSQL.migration,
+        PostgresReceiptSQL.migration,
     ]
 }

@@ -92,7 +92,7 @@ public enum PostgresLedgerSQL {
     static let transferCount = "SELECT COUNT(*) FROM transfers"
     static let systemAccounts = "SELECT code, id FROM accounts WHERE kind IN ('issuance', 'fees', 'suspense', 'airtime', 'settlement')"
 
-    static let outboxColumns = "id, msisdn, operator, sender, body, transfer_id, created_at, delivered_at"
+    static let outboxColumns = "id, msisdn, operator, sender, body, transfer_id, created_at, delivered_at, dlr_state, attempts"
     public static let insertOutbox = """
         INSERT INTO outbox (msisdn, operator, sender, body, transfer_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)
         """

@@ -86,7 +86,7 @@ final class PostgresRows: LedgerStoreWriter {
     // MARK: Statements
 
     /// A read: no lock taken.
-    private func rows(_ sql: String, _ binds: [PostgresData]) throws -> [PostgresRow] {
+    func rows(_ sql: String, _ binds: [PostgresData]) throws -> [PostgresRow] {
         do {
             return try connection.query(sql, binds)
         } catch {
@@ -95,13 +95,13 @@ final class PostgresRows: LedgerStoreWriter {
     }
 
     /// A statement that writes or locks: once it ran, the transaction holds locks and may no longer wait.
-    private func change(_ sql: String, _ binds: [PostgresData]) throws -> [PostgresRow] {
+    func change(_ sql: String, _ binds: [PostgresData]) throws -> [PostgresRow] {
         defer { mayWait = false }
         return try rows(sql, binds)
     }
 
     /// A write whose result nobody needs: queued on the connection without a wait (checked before the job ends).
-    private func changeLater(_ sql: String, _ binds: [PostgresData]) throws {
+    func changeLater(_ sql: String, _ binds: [PostgresData]) throws {
         mayWait = false
         do {
             try connection.send(sql, binds)
@@ -127,7 +127,7 @@ final class PostgresRows: LedgerStoreWriter {
         return mapped
     }
 
-    private func one(_ sql: String, _ binds: [PostgresData]) throws -> PostgresCells? {
+    func one(_ sql: String, _ binds: [PostgresData]) throws -> PostgresCells? {
         try rows(sql, binds).first.map(PostgresCells.init)
     }
 
@@ -367,6 +367,7 @@ final class PostgresRows: LedgerStoreWriter {
 
     func deleteUnusedWallet(msisdn: String, account: Account.ID) throws {
         _ = try change(PostgresLedgerSQL.deleteCards, [PostgresBind.text(msisdn)])
+        _ = try change(PostgresMailSQL.deleteEmail, [PostgresBind.text(msisdn)])
         _ = try change(PostgresLedgerSQL.clearOutgoing, [PostgresBind.int(account)])
         _ = try change(PostgresLedgerSQL.deleteSubscriber, [PostgresBind.text(msisdn)])
         guard try !change(PostgresLedgerSQL.deleteUnusedAccount, [PostgresBind.int(account)]).isEmpty else {
@@ -532,7 +533,8 @@ final class PostgresRows: LedgerStoreWriter {
     static func message(_ cells: PostgresCells) throws -> OutboxMessage {
         OutboxMessage(
             id: try cells.int(0), msisdn: try cells.text(1), operatorID: try cells.text(2), sender: try cells.text(3), body: try cells.text(4),
-            transferID: try cells.optionalInt(5), createdAt: try cells.int(6), deliveredAt: try cells.optionalInt(7))
+            transferID: try cells.optionalInt(5), createdAt: try cells.int(6), deliveredAt: try cells.optionalInt(7),
+            deliveryState: try cells.optionalText(8).flatMap(SMSDeliveryState.init(rawValue:)), attempts: Int(try cells.int(9)))
     }
 
     static func card(_ cells: PostgresCells) throws -> CardRow {

@@ -1,7 +1,7 @@
-/// The checks of a notices file: every text in every language, in GSM 03.38 characters only (one
-/// character outside it turns a 160-septet SMS into 70-character UCS-2 parts), using only the variables
-/// its entry declares; and, given what the host sends, no notice missing, unknown or fed a variable the
-/// host does not pass.
+/// The checks of a notices file: every text in every language, SMS texts in GSM 03.38 characters only (one
+/// character outside it turns a 160-septet SMS into 70-character UCS-2 parts), e-mail subjects on one line,
+/// using only the variables its entry declares; and, given what the host sends, no notice missing, unknown,
+/// fed a variable the host does not pass, or without a text for a channel the host sends it by.
 struct NoticeLint {
     let file: NoticeFile
     let requirements: NoticeRequirements?
@@ -19,6 +19,18 @@ struct NoticeLint {
     mutating func run() {
         check(file.notices, "notice", required: requirements?.notices)
         check(file.phrases, "phrase", required: requirements?.phrases)
+        checkChannels()
+    }
+
+    /// Every notice has a text for each channel the host sends it by.
+    private mutating func checkChannels() {
+        guard let channels = requirements?.channels else { return }
+        for entry in file.notices {
+            let present = Set(entry.parts.map { $0.name.split(separator: ".").first.map(String.init) ?? $0.name })
+            for channel in (channels[entry.key] ?? []).sorted() where !present.contains(channel) {
+                error(.missingChannel, entry.location, "notice '\(entry.key)' has no '\(channel):' text, and the host sends it by \(channel)")
+            }
+        }
     }
 
     private mutating func check(_ entries: [NoticeFile.Entry], _ what: String, required: [String: Set<String>]?) {
@@ -43,10 +55,13 @@ struct NoticeLint {
                     }
                 }
                 for (language, template, location) in text.all {
-                    let bad = GSM7.unencodableCharacters(in: template.literalText)
+                    let bad = part == "sms" ? GSM7.unencodableCharacters(in: template.literalText) : []
                     if !bad.isEmpty {
                         let list = bad.map { "'\($0)'" }.joined(separator: ", ")
                         error(.nonGSMCharacter, location, "\(name) \(part) (\(language)) has characters outside GSM 03.38: \(list)")
+                    }
+                    if part == "email.subject", template.literalText.unicodeScalars.contains(where: NoticeBook.isLineBreaking) {
+                        error(.headerText, location, "\(name) \(part) (\(language)) must be one line, without control characters")
                     }
                     for key in template.includes {
                         error(.unknownText, location, "\(name) \(part) (\(language)) includes '{{@\(key)}}': notices have no shared texts")

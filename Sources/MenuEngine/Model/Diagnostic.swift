@@ -37,6 +37,10 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
         case missingNotice = "missing-notice"
         /// A notice text using a variable its entry does not declare, or declaring one the host does not pass.
         case unknownVariable = "unknown-variable"
+        /// A notice without a text for a channel the host sends it by (an e-mail notice with no `email:`).
+        case missingChannel = "missing-channel"
+        /// An e-mail subject whose literal text holds a line break or another control character.
+        case headerText = "header-text"
     }
 
     /// Error or warning.

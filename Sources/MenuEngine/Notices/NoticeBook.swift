@@ -70,13 +70,41 @@ public struct NoticeBook: Sendable {
         notices[notice]?["sms"].map { render($0, language, values) }
     }
 
+    /// The e-mail of `notice` in `language` (the default language when the file has not got it), or `nil`
+    /// when the notice has no `email:` entry.
+    ///
+    /// The same values as the SMS, so the reference and amounts read exactly as in it. In the HTML part every
+    /// value is HTML-escaped; in the subject every control character (a line break from a value another
+    /// network gave) becomes a space, so no value can add a header or markup.
+    public func email(_ notice: String, language: String, values: [String: String]) -> NoticeEmail? {
+        guard let parts = notices[notice], let subject = parts["email.subject"], let text = parts["email.text"],
+            let html = parts["email.html"]
+        else { return nil }
+        let oneLine = String(String.UnicodeScalarView(render(subject, language, values).unicodeScalars.map { Self.isLineBreaking($0) ? " " : $0 }))
+        return NoticeEmail(subject: oneLine, text: render(text, language, values), html: render(html, language, values, escapesHTML: true))
+    }
+
+    /// Whether the file has an e-mail for `notice`.
+    public func hasEmail(_ notice: String) -> Bool { notices[notice]?["email.subject"] != nil }
+
     /// The text of `phrase` in `language`, or `nil` when the file has no such phrase.
     public func phrase(_ phrase: String, language: String, values: [String: String] = [:]) -> String? {
         phrases[phrase].map { render($0, language, values) }
     }
 
-    private func render(_ templates: [Template], _ language: String, _ values: [String: String]) -> String {
+    private func render(_ templates: [Template], _ language: String, _ values: [String: String], escapesHTML: Bool = false) -> String {
         let index = languageIndex[language] ?? 0
-        return templates[index].render(RenderContext(variables: values, currency: currency, rules: rules))
+        var context = RenderContext(variables: values, currency: currency, rules: rules)
+        context.escapesHTML = escapesHTML
+        return templates[index].render(context)
+    }
+
+    /// Control characters (C0, DEL, C1) and the Unicode line and paragraph separators: what may not be in a
+    /// header line, whatever a mail reader counts as a line break.
+    static func isLineBreaking(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00...0x1F, 0x7F...0x9F, 0x2028, 0x2029: true
+        default: false
+        }
     }
 }

@@ -1,7 +1,7 @@
 import Yams
 
 /// The notices file (`menus/receipts.yaml`) as written: every message the host sends outside a session
-/// (SMS receipts today), per language, in the screens' template language.
+/// (SMS receipts and their e-mail twins), per language, in the screens' template language.
 ///
 /// ```yaml
 /// languages: [fr, en]          # every text needs each of them; the first is the default
@@ -10,14 +10,17 @@ import Yams
 ///   transfer_sent:
 ///     variables: [amount, fee, party]   # what the host passes; a text may use no other
 ///     sms: { fr: "Transfert de {{amount | money}} a {{party}}...", en: "You sent {{amount | money}}..." }
+///     email:                   # optional per notice, unless the host says it sends it by e-mail
+///       subject: { fr: "Transfert de {{amount | money}}", en: "You sent {{amount | money}}" }
+///       text: { fr: "...", en: "..." }    # the plain-text part
+///       html: { fr: "<p>...</p>", en: "<p>...</p>" }   # values are HTML-escaped when rendered here
 /// phrases:                     # pieces the host renders and passes to a notice as a variable
 ///   refusal_unavailable:
 ///     variables: [network]
 ///     text: { fr: "{{network}} indisponible", en: "{{network}} is unavailable" }
 /// ```
-/// A notice has one entry per channel; `sms:` is the only one today. Another channel (an e-mail's
-/// `email: { subject:, text:, html: }`) is a new key in ``NoticeFile/channelKeys`` and its parts: the
-/// variables, languages and checks stay the same.
+/// A notice has one entry per channel: `sms:` (one text) and `email:` (three: subject, text, html). The
+/// variables, languages and checks are the same for every channel; only SMS texts are held to GSM 03.38.
 struct NoticeFile: Sendable {
     /// One notice or phrase.
     struct Entry: Sendable {
@@ -26,14 +29,16 @@ struct NoticeFile: Sendable {
         /// The variables the host passes to it, as declared.
         var variables: [String]
         var variablesLocation: SourceLocation
-        /// Its texts by part (`sms` for a notice, `text` for a phrase).
+        /// Its texts by part: `sms`, `email.subject`, `email.text`, `email.html` for a notice, `text` for a phrase.
         var parts: [(name: String, text: LocalizedText)]
 
         func part(_ name: String) -> LocalizedText? { parts.first { $0.name == name }?.text }
     }
 
-    /// A notice's channels (each a text in every language).
-    static let channelKeys: Set<String> = ["sms"]
+    /// A notice's channels (each a text, or for `email` three texts, in every language).
+    static let channelKeys: Set<String> = ["sms", "email"]
+    /// The parts of an `email:` entry, all required.
+    static let emailParts = ["subject", "text", "html"]
     static let fileKeys: Set<String> = ["languages", "currency", "notices", "phrases"]
 
     var languages: [String]
@@ -72,7 +77,11 @@ extension NodeReader {
             if body.value("variables") == nil { error(.structure, keyNode, "\(name) needs 'variables:' (what the host passes, [] for none)") }
             var parts: [(String, LocalizedText)] = []
             for part in allowed.sorted() {
-                if let text = localizedText(body.value(part), "\(name) \(part)") { parts.append((part, text)) }
+                if part == "email" {
+                    parts += emailParts(body.value(part), name)
+                } else if let text = localizedText(body.value(part), "\(name) \(part)") {
+                    parts.append((part, text))
+                }
             }
             if parts.isEmpty {
                 let expected = required ?? allowed.sorted().joined(separator: ", ")
@@ -84,5 +93,20 @@ extension NodeReader {
                     variablesLocation: location(body.value("variables") ?? keyNode), parts: parts))
         }
         return result
+    }
+
+    /// An `email:` entry's subject, text and html, each `email.<part>`; every part is required.
+    private mutating func emailParts(_ node: Node?, _ name: String) -> [(String, LocalizedText)] {
+        guard let node, let mapping = self.mapping(node, "\(name) email") else { return [] }
+        checkKeys(mapping, allowed: Set(NoticeFile.emailParts), in: "\(name) email")
+        var parts: [(String, LocalizedText)] = []
+        for part in NoticeFile.emailParts {
+            guard let value = mapping.value(part) else {
+                error(.structure, node, "\(name) email needs '\(part):'")
+                continue
+            }
+            if let text = localizedText(value, "\(name) email \(part)") { parts.append(("email.\(part)", text)) }
+        }
+        return parts
     }
 }

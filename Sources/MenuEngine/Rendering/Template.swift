@@ -191,6 +191,9 @@ struct RenderContext {
     var rules: HostRules = .plain
     /// Values that shadow `variables`, such as a validator's `min` and `max` in its reason.
     var extra: [String: String] = [:]
+    /// Whether values are written as HTML text (`&`, `<`, `>`, `"`, `'` escaped), for an e-mail's HTML part:
+    /// a value (a name another network gave) can then never add markup. Literal text is the author's HTML.
+    var escapesHTML = false
 
     /// The value of one variable reference, filters applied.
     func value(of reference: Template.VariableReference) -> String {
@@ -205,7 +208,24 @@ struct RenderContext {
             case .defaultValue(let fallback): if value.isEmpty { value = fallback }
             }
         }
-        return value
+        return escapesHTML ? Self.htmlEscaped(value) : value
+    }
+
+    /// `value` as HTML text.
+    static func htmlEscaped(_ value: String) -> String {
+        var escaped = ""
+        escaped.reserveCapacity(value.utf8.count)
+        for character in value {
+            switch character {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "\"": escaped += "&quot;"
+            case "'": escaped += "&#39;"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
     }
 }
 

@@ -27,8 +27,8 @@ extension DemoWorld {
     }
 
     /// Puts the demo world back as this file describes it, for `sika serve --demo` between session
-    /// scripts: every demo subscriber gets back its PIN, language, status, an empty lockout and daily
-    /// counter, and its balance; agents get back their float; wallets opened since (registration
+    /// scripts: every demo subscriber gets back its PIN, language, status, verified e-mail address (or none),
+    /// an empty lockout and daily counter, and its balance; agents get back their float; wallets opened since (registration
     /// scripts) are closed if they never moved money.
     ///
     /// Money rules hold: a balance goes back by one transfer to or from the operator's e-money issuance
@@ -60,6 +60,7 @@ extension MobileMoney {
         let number = try msisdn(person.msisdn)
         let salt = hasher.makeSalt()
         let hash = hasher.hash(pin: person.pin, salt: salt)
+        let contact = try person.emailContact
         return try await run { tx in
             guard let me = try SubscriberRecord.fetch(tx.rows, number) else { throw MobileMoneyError(.unknownSubscriber, "\(number) has no wallet") }
             // A new PIN clears the failure counter and the lock.
@@ -68,6 +69,14 @@ extension MobileMoney {
             _ = try tx.rows.setBlocked(msisdn: number.digits, person.status == .blocked)
             if me.tier != person.tier { try tx.setTier(person.tier, of: me.accountID) }
             try tx.rows.clearOutgoing(account: me.accountID)
+            if let contact {
+                try tx.rows.setSubscriberEmail(
+                    SubscriberEmailRow(
+                        msisdn: number.digits, address: contact.address, displayName: contact.displayName, verifiedAt: tx.now, codeHash: nil,
+                        codeIssuedAt: 0, codeExpiresAt: 0, codeFailures: 0, updatedAt: tx.now))
+            } else {
+                _ = try tx.rows.deleteSubscriberEmail(msisdn: number.digits)
+            }
             guard try !tx.rows.hasPendingTransfer(account: me.accountID) else { return false }
             return try Self.adjust(tx, account: me.account, to: person.balance)
         }

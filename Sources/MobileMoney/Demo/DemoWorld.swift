@@ -13,6 +13,8 @@ public struct DemoWorld: Sendable, Decodable {
         public let pin: String
         public let balance: Int64
         public let status: Subscriber.Status?
+        /// A verified e-mail address, so the demo's notices go by e-mail too.
+        public let email: String?
     }
 
     public struct Agent: Sendable, Decodable {
@@ -51,6 +53,10 @@ public struct DemoWorld: Sendable, Decodable {
                 try await money.setBlocked(msisdn: person.msisdn, true)
             }
         }
+        // Also for a ledger seeded before the world had addresses.
+        for person in subscribers where try await money.email(msisdn: person.msisdn) == nil {
+            if let contact = try person.emailContact { try await money.setVerifiedEmail(msisdn: person.msisdn, contact) }
+        }
     }
 
     /// The world as it is in `money` now, for people: numbers, names, PINs and the wallets' real
@@ -73,10 +79,20 @@ public struct DemoWorld: Sendable, Decodable {
             let float = try await money.ledger.account(code: "agent:\(a.operator):\(a.code)")?.balance ?? 0
             lines.append("agent \(a.code) (\(a.operator)) \(a.name): float \(MoneyFormat.amount(float))")
         }
+        var addresses: [String] = []
+        for p in subscribers {
+            guard let email = try await money.email(msisdn: p.msisdn) else { continue }
+            addresses.append("  \(p.msisdn)   \(email.address)\(email.verified ? "" : " (not verified: no notices)")")
+        }
+        if !addresses.isEmpty {
+            lines.append("E-mail addresses (every notice to a verified one goes by e-mail too):")
+            lines += addresses
+        }
         return lines.joined(separator: "\n")
     }
 
     /// A table of the world as the file describes it (before seeding): numbers, names, PINs, balances.
+    /// (E-mail addresses are in ``summary(in:)``, read from the ledger.)
     public var summary: String {
         var lines = ["MSISDN        NAME              LANG  TIER  PIN   BALANCE"]
         for p in subscribers {
@@ -89,5 +105,12 @@ public struct DemoWorld: Sendable, Decodable {
             lines.append("agent \(a.code) (\(a.operator)) \(a.name): float \(MoneyFormat.amount(a.float))")
         }
         return lines.joined(separator: "\n")
+    }
+}
+
+extension DemoWorld.Person {
+    /// The person's address with its name, checked; nil when the world gives none.
+    var emailContact: EmailContact? {
+        get throws { try email.map { try EmailContact(address: $0, displayName: name) } }
     }
 }

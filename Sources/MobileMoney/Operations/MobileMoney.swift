@@ -16,16 +16,28 @@ public final class MobileMoney: Sendable {
         public var maxPinAttempts = 3
         /// How long a lock lasts, in milliseconds.
         public var lockDuration: Int64 = 30 * 60_000
+        /// How long a code confirming an e-mail address is accepted, in milliseconds.
+        public var emailCodeLifetime: Int64 = 15 * 60_000
+        /// Wrong codes before the pending one is void (a new one must be asked for).
+        public var maxEmailCodeAttempts = 5
+        /// The least time between two codes sent for one subscriber, in milliseconds: a token cannot be used to
+        /// flood someone else's mailbox with codes.
+        public var emailCodeInterval: Int64 = 60_000
+        /// The right-hand side of the `Message-ID` of every e-mail notice (`<…@domain>`): `sika serve` takes the
+        /// domain of `--mail-from`. A host name, checked when the e-mail is sent.
+        public var messageIDDomain = "sika.localhost"
 
         public init() {}
     }
 
     public let ledger: Ledger
     let hasher: PinHasher
+    /// Derives and checks the codes that confirm e-mail addresses (from the same pepper, under its own key).
+    let emailCodes: EmailCodes
     let policy = PinPolicy()
     let options: Options
     let logger: Logger
-    /// The SMS texts (`menus/receipts.yaml`), loaded once.
+    /// The notices, by SMS and by e-mail (`menus/receipts.yaml`), loaded once.
     public let receipts: Receipts
     /// Told the outcome of every movement (metrics); see `addTransferObserver`.
     let observers = Mutex<[any TransferObserver]>([])
@@ -38,6 +50,7 @@ public final class MobileMoney: Sendable {
         self.ledger = ledger
         self.receipts = receipts
         self.hasher = PinHasher(pepper: pepper)
+        self.emailCodes = EmailCodes(pepper: pepper)
         self.options = options
         self.logger = logger
     }
@@ -123,17 +136,20 @@ public final class MobileMoney: Sendable {
         return .failure(MobileMoneyError(.wrongPin, "wrong PIN", attemptsLeft: options.maxPinAttempts - failures))
     }
 
-    /// Queues an SMS for a subscriber, through the gateway of the operator that owns the number.
-    func notify(_ tx: LedgerTransaction, _ msisdn: MSISDN, _ body: String, transfer: Int64?) throws {
-        try notify(tx, [(msisdn, body)], transfer: transfer)
+    /// Queues a notice for a subscriber: its SMS, through the gateway of the operator that owns the number, and
+    /// its e-mail when the subscriber has a verified address.
+    func notify(_ tx: LedgerTransaction, _ msisdn: MSISDN, _ notice: NoticeText, transfer: Int64?) throws {
+        try notify(tx, [(msisdn, notice)], transfer: transfer)
     }
 
-    /// Queues the SMS of one movement (usually both parties' receipts) together.
-    func notify(_ tx: LedgerTransaction, _ messages: [(MSISDN, String)], transfer: Int64?) throws {
+    /// Queues the notices of one movement (usually both parties' receipts) together, SMS and e-mail, in the
+    /// movement's own transaction: never a notice without its movement, never a movement without its notices.
+    func notify(_ tx: LedgerTransaction, _ messages: [(MSISDN, NoticeText)], transfer: Int64?) throws {
         try tx.enqueueSMS(
-            messages.compactMap { msisdn, body in
-                catalog.operatorOwning(msisdn: msisdn.digits).map { (msisdn.digits, $0.id, body, transfer) }
+            messages.compactMap { msisdn, notice in
+                catalog.operatorOwning(msisdn: msisdn.digits).map { (msisdn.digits, $0.id, notice.sms, transfer) }
             })
+        try enqueueMail(tx, messages, transfer: transfer)
     }
 
     func result(_ receipt: TransferReceipt, counterparty: String, msisdn: MSISDN?) -> TransferResult {

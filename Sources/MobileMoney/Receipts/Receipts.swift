@@ -3,8 +3,9 @@ import MenuEngine
 import Operators
 import SikaResources
 
-/// The SMS texts sent to subscribers, in their language: the notices of `menus/receipts.yaml`, rendered
-/// with the menus' template engine, so a screen and its receipt write money the same way.
+/// The notices sent to subscribers, in their language, by SMS and by e-mail: the notices of
+/// `menus/receipts.yaml`, rendered with the menus' template engine, so a screen and its receipt write money
+/// the same way, and an e-mail writes it exactly as its SMS.
 ///
 /// Loaded and checked once (``shipped``, or ``load(contentsOf:)``): a notices file that lacks a notice
 /// this type sends, or declares a variable it does not pass, does not load. `sika menus lint` makes the
@@ -27,10 +28,13 @@ public struct Receipts: Sendable {
         case offNetRefunded = "offnet_refunded"
         case offNetReceived = "offnet_received"
         case offNetReversed = "offnet_reversed"
+        /// The code confirming an e-mail address: by e-mail only.
+        case emailCode = "email_code"
 
         /// What ``Receipt/Facts/values(party:)`` passes, plus what each notice adds.
         var variables: Set<String> {
             switch self {
+            case .emailCode: ["code", "minutes"]
             case .pinChanged: ["when"]
             case .welcome: ["name"]
             case .offNetRefunded: Receipt.Facts.variables.union(["network", "reason"])
@@ -38,6 +42,9 @@ public struct Receipts: Sendable {
             default: Receipt.Facts.variables
             }
         }
+
+        /// Every notice goes by SMS and by e-mail (to a verified address), but the code, which confirms the address.
+        var channels: Set<String> { self == .emailCode ? ["email"] : ["sms", "email"] }
     }
 
     /// The phrases MobileMoney renders into a notice's variable: an off-net refusal's reason.
@@ -53,7 +60,8 @@ public struct Receipts: Sendable {
     /// What MobileMoney sends, for ``NoticeBook`` and ``MenuLinter``.
     public static let requirements = NoticeRequirements(
         notices: Dictionary(uniqueKeysWithValues: Notice.allCases.map { ($0.rawValue, $0.variables) }),
-        phrases: Dictionary(uniqueKeysWithValues: Phrase.allCases.map { ($0.rawValue, $0.variables) }))
+        phrases: Dictionary(uniqueKeysWithValues: Phrase.allCases.map { ($0.rawValue, $0.variables) }),
+        channels: Dictionary(uniqueKeysWithValues: Notice.allCases.map { ($0.rawValue, $0.channels) }))
 
     /// Money as the screens write it (the one formatter, `MoneyFormat`).
     static let rules = HostRules.operators
@@ -93,59 +101,71 @@ public struct Receipts: Sendable {
         }
     }
 
-    func sms(_ notice: Notice, _ language: Language, _ values: [String: String]) -> String {
+    func sms(_ notice: Notice, _ language: Language, _ values: [String: String]) -> NoticeText {
         assert(notice.variables.isSubset(of: values.keys), "\(notice.rawValue) needs \(notice.variables)")
-        return book.sms(notice.rawValue, language: language.rawValue, values: values) ?? ""
+        let text = book.sms(notice.rawValue, language: language.rawValue, values: values) ?? ""
+        return NoticeText(notice: notice.rawValue, language: language, values: values, sms: text)
+    }
+
+    /// The e-mail twin of a notice's SMS: the same notice, language and values. The loaded file has one for
+    /// every notice (``requirements``), so this is nil only for a text not made by this type.
+    public func email(_ text: NoticeText) -> NoticeEmail? {
+        book.email(text.notice, language: text.language.rawValue, values: text.values)
+    }
+
+    /// The e-mail carrying the code that confirms an address, valid for `minutes`.
+    public func emailCode(_ code: String, minutes: Int, _ language: Language) -> NoticeEmail? {
+        book.email(Notice.emailCode.rawValue, language: language.rawValue, values: ["code": code, "minutes": String(minutes)])
     }
 
     // MARK: The notices
 
-    public func sent(_ f: Receipt.Facts, _ language: Language) -> String { sms(.transferSent, language, f.values(party: f.who)) }
-    public func received(_ f: Receipt.Facts, _ language: Language) -> String { sms(.transferReceived, language, f.values(party: f.who)) }
-    public func cashIn(_ f: Receipt.Facts, _ language: Language) -> String { sms(.cashIn, language, f.values(party: f.who)) }
-    public func cashOut(_ f: Receipt.Facts, _ language: Language) -> String { sms(.cashOut, language, f.values(party: f.who)) }
-    public func airtimeBought(_ f: Receipt.Facts, _ language: Language) -> String { sms(.airtimeBought, language, f.values(party: f.who)) }
+    public func sent(_ f: Receipt.Facts, _ language: Language) -> NoticeText { sms(.transferSent, language, f.values(party: f.who)) }
+    public func received(_ f: Receipt.Facts, _ language: Language) -> NoticeText { sms(.transferReceived, language, f.values(party: f.who)) }
+    public func cashIn(_ f: Receipt.Facts, _ language: Language) -> NoticeText { sms(.cashIn, language, f.values(party: f.who)) }
+    public func cashOut(_ f: Receipt.Facts, _ language: Language) -> NoticeText { sms(.cashOut, language, f.values(party: f.who)) }
+    public func airtimeBought(_ f: Receipt.Facts, _ language: Language) -> NoticeText { sms(.airtimeBought, language, f.values(party: f.who)) }
 
-    public func airtimeReceived(_ f: Receipt.Facts, _ language: Language) -> String {
+    public func airtimeReceived(_ f: Receipt.Facts, _ language: Language) -> NoticeText {
         sms(.airtimeReceived, language, f.values(party: f.who))
     }
 
     /// To the party whose money went back (the original receiver).
-    public func reversalDebited(_ f: Receipt.Facts, _ language: Language) -> String {
+    public func reversalDebited(_ f: Receipt.Facts, _ language: Language) -> NoticeText {
         sms(.reversalDebited, language, f.values(party: f.who))
     }
 
     /// To the party who gets the money back (the original sender).
-    public func reversalCredited(_ f: Receipt.Facts, _ language: Language) -> String {
+    public func reversalCredited(_ f: Receipt.Facts, _ language: Language) -> NoticeText {
         sms(.reversalCredited, language, f.values(party: f.who))
     }
 
-    public func pinChanged(at: Int64, _ language: Language) -> String { sms(.pinChanged, language, ["when": MoneyFormat.dateTime(at)]) }
-    public func welcome(name: String, _ language: Language) -> String { sms(.welcome, language, ["name": name]) }
+    public func pinChanged(at: Int64, _ language: Language) -> NoticeText { sms(.pinChanged, language, ["when": MoneyFormat.dateTime(at)]) }
+    public func welcome(name: String, _ language: Language) -> NoticeText { sms(.welcome, language, ["name": name]) }
 
     /// To the sender, once the other network credited the recipient. `f.counterparty` is the recipient as
     /// `Receipt.offNetParty` writes it.
-    public func offNetSent(_ f: Receipt.Facts, _ language: Language) -> String { sms(.offNetSent, language, f.values(party: f.counterparty)) }
+    public func offNetSent(_ f: Receipt.Facts, _ language: Language) -> NoticeText { sms(.offNetSent, language, f.values(party: f.counterparty)) }
 
     /// To the recipient, written by its own operator in the transaction that credits it.
-    public func offNetReceived(_ f: Receipt.Facts, network: String, _ language: Language) -> String {
+    public func offNetReceived(_ f: Receipt.Facts, network: String, _ language: Language) -> NoticeText {
         sms(.offNetReceived, language, f.values(party: f.who, network: network))
     }
 
     /// To the sender when the other network has not answered yet. `f.counterparty` is the recipient as
     /// `Receipt.offNetParty` writes it.
-    public func offNetPending(_ f: Receipt.Facts, _ language: Language) -> String {
+    public func offNetPending(_ f: Receipt.Facts, _ language: Language) -> NoticeText {
         sms(.offNetPending, language, f.values(party: f.counterparty))
     }
 
     /// To the sender when the other network refused: the debit and its fee are returned.
-    public func offNetRefunded(_ f: Receipt.Facts, network: String, reason: String?, _ language: Language) -> String {
+    public func offNetRefunded(_ f: Receipt.Facts, network: String, reason: String?, _ language: Language) -> NoticeText {
         let why = offNetReason(reason, network: network, language)
         return sms(.offNetRefunded, language, f.values(party: f.counterparty, network: network, reason: why))
     }
 
     /// To a recipient whose off-net credit was taken back on the sending operator's request.
-    public func offNetReversed(_ f: Receipt.Facts, network: String, _ language: Language) -> String {
+    public func offNetReversed(_ f: Receipt.Facts, network: String, _ language: Language) -> NoticeText {
         sms(.offNetReversed, language, f.values(party: f.who, network: network))
     }
 

@@ -37,7 +37,16 @@ public final class SMPPClient: Sendable {
                 }
                 .connect(host: host, port: port)
                 .get()
-            return try await make(channel: channel, inbound: stream)
+            do {
+                return try await make(channel: channel, inbound: stream)
+            } catch {
+                // Connected, but the handlers are gone already: the peer closed the connection as it opened (a server
+                // over its connection cap does).
+                continuation.finish()
+                throw SMPPError(.connectionClosed, "\(host):\(port) closed the connection as it opened")
+            }
+        } catch let error as SMPPError {
+            throw error
         } catch {
             continuation.finish()
             throw SMPPError(.connectFailed, "cannot connect to \(host):\(port): \(error)")

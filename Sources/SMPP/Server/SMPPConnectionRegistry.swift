@@ -5,6 +5,8 @@ import Synchronization
 final class SMPPConnectionRegistry: Sendable {
     private let handlers = Mutex<[UInt64: NIOLoopBound<SMPPServerHandler>]>([:])
     private let nextID = Atomic<UInt64>(1)
+    /// PDU-sized pieces read from every connection so far, broken ones included.
+    let received = Atomic<Int>(0)
 
     func makeConnectionID() -> UInt64 { nextID.wrappingAdd(1, ordering: .relaxed).oldValue }
 

@@ -27,7 +27,14 @@ public final class SMPPServer: Sendable {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
-                configure(channel, configuration: configuration, delegate: delegate, registry: registry)
+                if let admission = configuration.admission {
+                    let address = channel.remoteAddress
+                    guard admission.admit(address) else {
+                        return channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(RefusingHandler()) }
+                    }
+                    channel.closeFuture.whenComplete { _ in admission.release(address) }
+                }
+                return configure(channel, configuration: configuration, delegate: delegate, registry: registry)
             }
             .bind(host: host, port: port)
             .get()
@@ -68,6 +75,9 @@ public final class SMPPServer: Sendable {
 
     /// How many connections are open.
     public var connectionCount: Int { registry.count }
+
+    /// PDUs (and broken PDU-sized pieces) read from all connections so far: shows whether the server is reading.
+    public var pdusReceived: Int { registry.received.load(ordering: .relaxed) }
 
     /// Stops accepting, unbinds every bound session (waiting up to the unbind timeout for each unbind_resp), closes the
     /// rest, and returns when every connection is closed.

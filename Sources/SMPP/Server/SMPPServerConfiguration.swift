@@ -25,6 +25,8 @@ public struct SMPPServerConfiguration: Sendable {
     public var unbindTimeout: TimeAmount = .seconds(5)
     /// The default rate limit of every bind (nil: none); the host may set one per bind in `BindDecision.accept`.
     public var throttle: ThrottleRate?
+    /// The host's connection caps, asked as each connection is accepted (nil: every connection is served).
+    public var admission: (any SMPPConnectionAdmission)?
     /// How often the timers (window timeouts, enquire_link, bind timeout) are checked.
     public var tickInterval: TimeAmount = .milliseconds(100)
     public var logger = Logger(label: "sika.smpp.server")

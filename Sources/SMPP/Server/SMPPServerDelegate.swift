@@ -26,6 +26,10 @@ public protocol SMPPServerDelegate: Sendable {
 
     /// A bound session ended.
     func sessionEnded(_ session: SMPPServerSession, reason: SMPPSessionEndReason) async
+
+    /// The connection closed, bound or not (after `sessionEnded` when it was): the place to release what
+    /// `authenticate` counted for it.
+    func connectionClosed(_ connection: SMPPConnectionInfo) async
 }
 
 extension SMPPServerDelegate {
@@ -34,4 +38,5 @@ extension SMPPServerDelegate {
     public func submitAnswered(_ message: SubmitSM, decision: SubmitDecision, session: SMPPServerSession) async {}
     public func sessionBound(_ session: SMPPServerSession) async {}
     public func sessionEnded(_ session: SMPPServerSession, reason: SMPPSessionEndReason) async {}
+    public func connectionClosed(_ connection: SMPPConnectionInfo) async {}
 }

@@ -129,6 +129,7 @@ public final class SMPPServerHandler: ChannelDuplexHandler {
 
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
+        registry?.received.add(1, ordering: .relaxed)
         monitor?.inboundActivity(now: context.eventLoop.now)
         switch frame {
         case .pdu(let pdu): handle(pdu, context: context)
@@ -247,12 +248,13 @@ public final class SMPPServerHandler: ChannelDuplexHandler {
     func finishBind(_ kind: BindKind, _ request: BindRequest, decision: BindDecision, sequence: UInt32) -> SMPPServerSession? {
         guard let context, context.channel.isActive else { return nil }
         switch decision {
-        case .accept(let rate):
+        case .accept(let rate, let windowSize):
             machine.bindSucceeded()
             guard machine.bindKind == kind else { return nil }
             if let rate = rate ?? configuration.throttle {
                 throttle = TokenBucket(ratePerSecond: rate.perSecond, burst: rate.burst, now: context.eventLoop.now)
             }
+            if let windowSize, windowSize > 0 { send(window.resize(capacity: windowSize), context: context) }
             var response = BindResponse(systemID: configuration.systemID)
             response.options.scInterfaceVersion = 0x34
             write(PDU(.bindResp(kind, response), sequenceNumber: sequence), context: context)
@@ -451,6 +453,7 @@ public final class SMPPServerHandler: ChannelDuplexHandler {
                 eventLoop.execute { handler.value.finishRequest(response) }
             case .ended(let reason):
                 if let session { await delegate.sessionEnded(session, reason: reason) }
+                await delegate.connectionClosed(info)
             }
         }
     }

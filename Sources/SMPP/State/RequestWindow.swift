@@ -24,7 +24,7 @@ public struct RequestWindow<Element>: Sendable where Element: Sendable {
         var deadline: NIODeadline
     }
 
-    public let capacity: Int
+    public private(set) var capacity: Int
     public let maximumWaiting: Int
     public let timeout: TimeAmount
     public private(set) var sequenceNumbers = SequenceNumbers()
@@ -40,6 +40,14 @@ public struct RequestWindow<Element>: Sendable where Element: Sendable {
     }
 
     public var inFlightCount: Int { inFlight.count }
+
+    /// Changes how many requests may be in flight (a bind's own window, set once it is bound). A smaller window lets
+    /// the requests in flight finish; returns the waiting ones a larger one lets out now.
+    public mutating func resize(capacity: Int) -> [(UInt32, Element)] {
+        precondition(capacity > 0, "a window holds at least one request")
+        self.capacity = capacity
+        return releasable()
+    }
     public var waitingCount: Int { waiting.count }
 
     /// A sequence number for a request that bypasses the window (bind, unbind, enquire_link, responses never need one).

@@ -8,10 +8,10 @@ public struct ITSSessionInfo: Hashable, Sendable {
     /// Set on the message that ends the dialogue.
     public var endOfSession: Bool
 
+    /// `sequenceNumber` has 7 bits on the wire: it is taken modulo 128, so a dialogue's count wraps instead of failing.
     public init(sessionNumber: UInt8, sequenceNumber: UInt8 = 0, endOfSession: Bool = false) {
-        precondition(sequenceNumber <= 0x7F, "the sequence number has 7 bits")
         self.sessionNumber = sessionNumber
-        self.sequenceNumber = sequenceNumber
+        self.sequenceNumber = sequenceNumber & 0x7F
         self.endOfSession = endOfSession
     }
 

@@ -3,18 +3,15 @@ import Foundation
 
 /// A Python fixture from `Tests/SMTPInterop` run as a subprocess: it prints one line `READY …` when it serves, and
 /// ends when its standard input closes (so it never outlives the test process).
-final class FixtureProcess {
+public final class FixtureProcess {
     /// The words after READY.
-    let ready: [String]
+    public let ready: [String]
     private let process: ChildProcess
     private let input: Pipe
 
-    static func script(_ name: String) -> String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Tests/SMTPInterop/\(name)").path
-    }
+    public static func script(_ name: String) -> String { Repository.url("Tests/SMTPInterop/\(name)").path }
 
-    init(script: String, arguments: [String], hint: String) async throws {
+    public init(script: String, arguments: [String], hint: String) async throws {
         process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", Self.script(script)] + arguments
@@ -57,7 +54,7 @@ final class FixtureProcess {
     }
 
     /// Closing its standard input ends the fixture; waits for it to exit.
-    func stop() {
+    public func stop() {
         try? input.fileHandleForWriting.close()
         process.waitUntilExit()
     }
@@ -67,7 +64,7 @@ final class FixtureProcess {
     }
 }
 
-struct FixtureError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+public struct FixtureError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }

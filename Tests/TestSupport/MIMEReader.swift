@@ -2,15 +2,15 @@ import Foundation
 
 /// An independent reader of what the client wrote, for tests: header fields (unfolded), RFC 2047 words,
 /// quoted-printable bodies and multipart parts. Written from the RFCs, sharing no code with the client.
-struct MIMEReader {
-    struct Part {
-        var headers: [(name: String, value: String)]
-        var body: String
-        func header(_ name: String) -> String? { headers.first { $0.name.lowercased() == name.lowercased() }?.value }
+public struct MIMEReader {
+    public struct Part {
+        public var headers: [(name: String, value: String)]
+        public var body: String
+        public func header(_ name: String) -> String? { headers.first { $0.name.lowercased() == name.lowercased() }?.value }
     }
 
     /// Splits a message (CRLF lines) into its unfolded header fields and its body.
-    static func split(_ message: String) -> Part {
+    public static func split(_ message: String) -> Part {
         let separator = message.range(of: "\r\n\r\n")
         let head = separator.map { String(message[..<$0.lowerBound]) } ?? message
         let body = separator.map { String(message[$0.upperBound...]) } ?? ""
@@ -31,7 +31,7 @@ struct MIMEReader {
     }
 
     /// Decodes `=?UTF-8?B?…?=` and `=?UTF-8?Q?…?=` words; white space between two words is dropped (RFC 2047 §6.2).
-    static func decodeWords(_ text: String) -> String {
+    public static func decodeWords(_ text: String) -> String {
         let pattern = try! NSRegularExpression(pattern: #"=\?([^?]+)\?([BbQq])\?([^?]*)\?="#)
         var result = ""
         var last = text.startIndex
@@ -58,7 +58,7 @@ struct MIMEReader {
     }
 
     /// Quoted-printable to bytes: soft breaks removed, `=XX` decoded, hard CRLF kept.
-    static func decodeQuotedPrintable(_ text: String) -> [UInt8] {
+    public static func decodeQuotedPrintable(_ text: String) -> [UInt8] {
         let bytes = Array(text.utf8)
         var out: [UInt8] = []
         var index = 0
@@ -82,7 +82,7 @@ struct MIMEReader {
     }
 
     /// The parts of a multipart body delimited by `--boundary`, up to `--boundary--`.
-    static func parts(of body: String, boundary: String) -> [Part] {
+    public static func parts(of body: String, boundary: String) -> [Part] {
         let delimiter = "--" + boundary
         var chunks = ("\r\n" + body).components(separatedBy: "\r\n" + delimiter)
         guard chunks.count >= 2 else { return [] }
@@ -97,7 +97,7 @@ struct MIMEReader {
     }
 
     /// The boundary parameter of a Content-Type value.
-    static func boundary(of contentType: String) -> String? {
+    public static func boundary(of contentType: String) -> String? {
         guard let range = contentType.range(of: "boundary=\"") else { return nil }
         let rest = contentType[range.upperBound...]
         return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }

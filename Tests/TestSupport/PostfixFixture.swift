@@ -1,26 +1,28 @@
 import Foundation
 
 /// A private Postfix instance (Debian's postfix, sasl2-bin, libsasl2-modules) started by
-/// `Tests/Interop/postfix_fixture.py` on a loopback port, with STARTTLS, AUTH PLAIN/LOGIN for `sika`, and a Maildir.
-final class PostfixFixture {
-    static let password = "pa55-w0rd"
+/// `Tests/SMTPInterop/postfix_fixture.py` on a loopback port, with STARTTLS, AUTH PLAIN/LOGIN for `sika`, and a Maildir.
+public final class PostfixFixture {
+    public static let password = "pa55-w0rd"
+    /// What a suite that needs it says when it is skipped.
+    public static let installHint = "needs root and Debian's postfix, sasl2-bin, libsasl2-modules: sudo bash scripts/smtp-test-deps.sh"
 
     /// Postfix's master must start as root (it then runs as the postfix user); the tests run only where the
     /// packages are installed and the process is root, and are reported as skipped elsewhere.
-    static var isAvailable: Bool {
+    public static var isAvailable: Bool {
         let exists = FileManager.default.fileExists(atPath:)
         let tools = ["/usr/sbin/postfix", "/usr/sbin/saslpasswd2", "/usr/bin/openssl"]
         let plainPlugin = ["/usr/lib/x86_64-linux-gnu/sasl2/libplain.so", "/usr/lib/aarch64-linux-gnu/sasl2/libplain.so"]
         return TestPeers.required || (getuid() == 0 && tools.allSatisfy(exists) && plainPlugin.contains(where: exists))
     }
 
-    let port: Int
-    let certificatePath: String
+    public let port: Int
+    public let certificatePath: String
     /// Maildir `new/`: one file per delivered message.
-    let newMail: URL
+    public let newMail: URL
     private let process: FixtureProcess
 
-    init() async throws {
+    public init() async throws {
         process = try await FixtureProcess(
             script: "postfix_fixture.py", arguments: ["--password", Self.password],
             hint: "needs root and `apt-get install postfix sasl2-bin libsasl2-modules`")
@@ -34,7 +36,7 @@ final class PostfixFixture {
 
     /// Postfix delivers after it has answered 250, asynchronously: waits (polling, at most 60 s as a failure bound)
     /// until `count` messages are in the Maildir, and returns them sorted by Message-ID.
-    func delivered(count: Int) async throws -> [String] {
+    public func delivered(count: Int) async throws -> [String] {
         let deadline = ContinuousClock.now + .seconds(60)
         while true {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: newMail.path)) ?? []
@@ -46,9 +48,9 @@ final class PostfixFixture {
         }
     }
 
-    static func messageID(_ message: String) -> String {
+    public static func messageID(_ message: String) -> String {
         message.components(separatedBy: "\n").first { $0.hasPrefix("Message-ID:") } ?? ""
     }
 
-    func stop() { process.stop() }
+    public func stop() { process.stop() }
 }

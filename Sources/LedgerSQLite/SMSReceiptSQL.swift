@@ -1,0 +1,28 @@
+/// The statements of delivery receipts (see `SMSReceiptSchema`).
+enum SMSReceiptSQL {
+    static let submitted = """
+        UPDATE outbox SET delivered_at = ?, dlr_state = 'submitted', attempts = attempts + 1, retry_at = NULL WHERE id = ?
+        RETURNING attempts
+        """
+    /// An SMSC may hand out an id again (after its own restart): the newest submission owns it.
+    static let insertPart = """
+        INSERT INTO outbox_parts (operator, smsc_id, outbox_id, attempt, state, updated_at) VALUES (?, ?, ?, ?, 'pending', ?)
+        ON CONFLICT (operator, smsc_id) DO UPDATE SET outbox_id = excluded.outbox_id, attempt = excluded.attempt, state = 'pending',
+            updated_at = excluded.updated_at
+        """
+    static let setPartState = """
+        UPDATE outbox_parts SET state = ?, updated_at = ? WHERE operator = ? AND smsc_id = ? RETURNING outbox_id, attempt
+        """
+    static let tracked = "SELECT dlr_state, attempts, created_at FROM outbox WHERE id = ?"
+    static let partStates = "SELECT state FROM outbox_parts WHERE outbox_id = ? AND attempt = ? ORDER BY rowid"
+    static let setState = """
+        UPDATE outbox SET dlr_state = ?1, retry_at = ?2, dlr_at = CASE WHEN ?1 IN ('delivered', 'undelivered', 'expired') THEN ?3 ELSE dlr_at END
+        WHERE id = ?4
+        """
+    static let expire = """
+        UPDATE outbox SET dlr_state = 'expired', dlr_at = ?1, retry_at = NULL, delivered_at = COALESCE(delivered_at, ?1)
+        WHERE created_at <= ?2
+            AND (dlr_state = 'submitted' OR (dlr_state = 'retrying' AND (delivered_at IS NULL OR retry_at IS NOT NULL)))
+        """
+    static let requeue = "UPDATE outbox SET delivered_at = NULL, retry_at = NULL WHERE dlr_state = 'retrying' AND retry_at <= ?"
+}
