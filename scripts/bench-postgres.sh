@@ -16,7 +16,8 @@ rounds="${ROUNDS:-2}"
 writers="${WRITERS:-4}"
 export SIKA_PG_DIR="${SIKA_PG_DIR:-/tmp/sika-bench-postgres}"
 work=$(mktemp -d)
-trap 'bash scripts/postgres-test-server.sh stop; rm -rf "$work"' EXIT
+# On a failure, the last lines of each side's log say why (the runs' output is otherwise only parsed).
+trap 'status=$?; [ "$status" = 0 ] || tail -n 5 "$work"/*.log >&2 || true; bash scripts/postgres-test-server.sh stop; rm -rf "$work"' EXIT
 
 swift build -c release --product sika-bench >/dev/null
 bench=.build/release/sika-bench
@@ -31,7 +32,8 @@ sika_run() { # callers -> tps
 }
 pgbench_run() { # clients -> tps
     PGOPTIONS="-c search_path=sika_pgbench -c synchronous_commit=on" \
-        "$bin/pgbench" -n -M prepared -c "$1" -j 2 -T "$seconds" -f "$work/transfer.sql" "$url" 2>&1 | tee -a "$work/pgbench.log" |
+        # --max-tries: a deadlock between two transfers (wallets locked in either order) is retried, as Sika retries.
+        "$bin/pgbench" -n -M prepared --max-tries=50 -c "$1" -j 2 -T "$seconds" -f "$work/transfer.sql" "$url" 2>&1 | tee -a "$work/pgbench.log" |
         sed -n 's/^tps = \([0-9.]*\) (without initial connection time)/\1/p'
 }
 

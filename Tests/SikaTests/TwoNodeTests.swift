@@ -14,6 +14,8 @@ extension SubprocessTests {
         static let secrets = [
             "SIKA_AGGREGATOR_TOKEN_TMONEY": "tm-aggregator-two-nodes-0123", "SIKA_AGGREGATOR_TOKEN_FLOOZ": "fl-aggregator-two-nodes-4567",
             "SIKA_TOKEN_TMONEY": "tm-line-two-nodes-0123456789", "SIKA_TOKEN_FLOOZ": "fl-line-two-nodes-0123456789",
+            // Every node checks PINs against the same stored hashes: they share the pepper.
+            "SIKA_PIN_PEPPER": String(repeating: "5e", count: 32),
         ]
 
         /// Both nodes, started one after the other on a fresh schema (the second finds the demo world seeded).
