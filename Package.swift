@@ -64,7 +64,10 @@ let package = Package(
         .target(name: "Ledger", dependencies: ["Operators"], swiftSettings: strict),
         .target(
             name: "LedgerSQLite",
-            dependencies: ["Ledger", "Operators", "PrivateFiles", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "Ledger", "Operators", "PrivateFiles", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
         // The PostgreSQL store: several writer connections, each with its own group commit, on dedicated threads.

@@ -30,6 +30,19 @@ public enum LedgerSQL {
         ON CONFLICT (account_id, day) DO UPDATE SET total = daily_outgoing.total + excluded.total
         RETURNING total
         """
+    /// ``TransferRecheck`` in one statement: each party's balance if it is still as the snapshot saw it
+    /// (for the payer: the same PIN material, no failure counted, no lock set), the payer's total of the
+    /// day, and whether either key is taken.
+    public static let transferRecheck = """
+        SELECT
+            (SELECT a.balance FROM subscribers s JOIN accounts a ON a.id = s.account_id
+                WHERE s.msisdn = ?1 AND s.account_id = ?2 AND s.pin_salt = ?3 AND s.pin_hash = ?4 AND s.blocked = 0
+                    AND s.failed_pins = 0 AND s.locked_until = 0 AND s.language = ?5 AND a.tier = ?6),
+            (SELECT a.balance FROM subscribers s JOIN accounts a ON a.id = s.account_id
+                WHERE s.msisdn = ?7 AND s.account_id = ?8 AND s.blocked = 0 AND s.language = ?9 AND a.tier = ?10),
+            COALESCE((SELECT total FROM daily_outgoing WHERE account_id = ?2 AND day = ?11), 0),
+            EXISTS (SELECT 1 FROM transfers WHERE idempotency_key IN (?12, ?13))
+        """
     public static let insertOutbox = """
         INSERT INTO outbox (msisdn, operator, sender, body, transfer_id, created_at) VALUES (?, ?, ?, ?, ?, ?)
         """

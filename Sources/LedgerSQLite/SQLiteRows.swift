@@ -4,7 +4,8 @@ import Ledger
 
 /// The ledger's rows on one SQLite connection: a read snapshot, or a write job inside the group commit.
 ///
-/// Hot statements go through GRDB's statement cache, so a transfer prepares nothing after warm-up.
+/// Hot statements go through GRDB's statement cache, so a transfer prepares nothing after warm-up; those a
+/// transfer runs inside the write lock are bound and read through SQLite's C interface (``RawStatement``).
 struct SQLiteRows: LedgerStoreWriter {
     let db: Database
 
@@ -42,12 +43,12 @@ struct SQLiteRows: LedgerStoreWriter {
     func lockAccounts(_ ids: [Account.ID]) throws -> [Account]? { nil }
 
     func addToBalance(_ account: Account.ID, _ delta: Int64) throws -> Int64 {
+        let statement = try RawStatement(db, LedgerSQL.addToBalance)
+        statement.bind(1, delta)
+        statement.bind(2, account)
         // The CHECK on customer-held balances answers here, as the typed refusal the protocol promises.
-        guard let balance = try Self.mapped({ try Int64.fetchOne(db.cachedStatement(sql: LedgerSQL.addToBalance), arguments: [delta, account]) })
-        else {
-            throw LedgerError(.unknownAccount, "no account \(account)")
-        }
-        return balance
+        guard try Self.mapped({ try statement.step() }) else { throw LedgerError(.unknownAccount, "no account \(account)") }
+        return statement.int64(0)
     }
 
     // MARK: Transfers
@@ -57,14 +58,36 @@ struct SQLiteRows: LedgerStoreWriter {
     }
 
     func transfer(idempotencyKey: String) throws -> Transfer? {
-        try Row.fetchOne(db.cachedStatement(sql: LedgerSQL.transferByKey), arguments: [idempotencyKey]).map(Self.transfer)
+        let statement = try RawStatement(db, LedgerSQL.transferByKey)
+        statement.bind(1, idempotencyKey)
+        guard try statement.step() else { return nil }
+        guard let kind = TransferKind(rawValue: statement.text(6)), let state = TransferState(rawValue: statement.text(7)) else {
+            throw LedgerError(.storage, "unreadable transfer \(statement.int64(0))")
+        }
+        return Transfer(
+            id: statement.int64(0), idempotencyKey: statement.text(1), debitAccount: statement.int64(2), creditAccount: statement.int64(3),
+            amount: statement.int64(4), fee: statement.int64(5), kind: kind, state: state, operatorID: statement.text(8),
+            referencePrefix: statement.text(9), parentID: statement.optionalInt64(10), debitBalanceAfter: statement.int64(11),
+            creditBalanceAfter: statement.int64(12), createdAt: statement.int64(13))
     }
 
     func insertTransfer(_ t: NewTransfer) throws -> Transfer.ID {
-        try db.cachedStatement(sql: LedgerSQL.insertTransfer).execute(arguments: [
-            t.idempotencyKey, t.debit, t.credit, t.amount, t.fee, t.kind.rawValue, t.state.rawValue, t.operatorID, t.referencePrefix,
-            t.parentID, t.debitBalanceAfter, t.creditBalanceAfter, t.createdAt, t.createdAt,
-        ])
+        let statement = try RawStatement(db, LedgerSQL.insertTransfer)
+        statement.bind(1, t.idempotencyKey)
+        statement.bind(2, t.debit)
+        statement.bind(3, t.credit)
+        statement.bind(4, t.amount)
+        statement.bind(5, t.fee)
+        statement.bind(6, t.kind.rawValue)
+        statement.bind(7, t.state.rawValue)
+        statement.bind(8, t.operatorID)
+        statement.bind(9, t.referencePrefix)
+        statement.bind(10, t.parentID)
+        statement.bind(11, t.debitBalanceAfter)
+        statement.bind(12, t.creditBalanceAfter)
+        statement.bind(13, t.createdAt)
+        statement.bind(14, t.createdAt)
+        try statement.run()
         return db.lastInsertedRowID
     }
 
@@ -98,7 +121,31 @@ struct SQLiteRows: LedgerStoreWriter {
     }
 
     func addOutgoing(account: Account.ID, day: Int64, amount: Int64) throws -> Int64 {
-        try Int64.fetchOne(db.cachedStatement(sql: LedgerSQL.addOutgoing), arguments: [account, day, amount]) ?? 0
+        let statement = try RawStatement(db, LedgerSQL.addOutgoing)
+        statement.bind(1, account)
+        statement.bind(2, day)
+        statement.bind(3, amount)
+        return try statement.step() ? statement.int64(0) : 0
+    }
+
+    func recheck(_ t: TransferRecheck) throws -> TransferRecheckRow {
+        let row = try RawStatement(db, LedgerSQL.transferRecheck)
+        row.bind(1, t.debit.msisdn)
+        row.bind(2, t.debit.account)
+        row.bind(3, t.debitPin.salt)
+        row.bind(4, t.debitPin.hash)
+        row.bind(5, t.debit.language)
+        row.bind(6, t.debit.tier)
+        row.bind(7, t.credit.msisdn)
+        row.bind(8, t.credit.account)
+        row.bind(9, t.credit.language)
+        row.bind(10, t.credit.tier)
+        row.bind(11, t.day)
+        row.bind(12, t.key)
+        row.bind(13, t.feeKey)
+        guard try row.step() else { throw LedgerError(.storage, "the recheck read no row") }
+        return TransferRecheckRow(
+            debitBalance: row.optionalInt64(0), creditBalance: row.optionalInt64(1), outgoingToday: row.int64(2), keyTaken: row.bool(3))
     }
 
     // MARK: Audit
@@ -132,19 +179,36 @@ struct SQLiteRows: LedgerStoreWriter {
     }
 
     func insertMessages(_ messages: [NewOutboxMessage]) throws {
-        func arguments(_ m: NewOutboxMessage) -> StatementArguments {
-            [m.msisdn, m.operatorID, m.sender, m.body, m.transferID, m.createdAt]
+        func bind(_ m: NewOutboxMessage, to statement: borrowing RawStatement, from first: Int32) {
+            statement.bind(first, m.msisdn)
+            statement.bind(first + 1, m.operatorID)
+            statement.bind(first + 2, m.sender)
+            statement.bind(first + 3, m.body)
+            statement.bind(first + 4, m.transferID)
+            statement.bind(first + 5, m.createdAt)
         }
         // A movement's two receipts in one statement: the common case on the hot path.
         if messages.count == 2 {
-            try db.cachedStatement(sql: LedgerSQL.insertOutboxPair).execute(arguments: arguments(messages[0]) + arguments(messages[1]))
+            let statement = try RawStatement(db, LedgerSQL.insertOutboxPair)
+            bind(messages[0], to: statement, from: 1)
+            bind(messages[1], to: statement, from: 7)
+            try statement.run()
             return
         }
-        for message in messages { try db.cachedStatement(sql: LedgerSQL.insertOutbox).execute(arguments: arguments(message)) }
+        for message in messages {
+            let statement = try RawStatement(db, LedgerSQL.insertOutbox)
+            bind(message, to: statement, from: 1)
+            try statement.run()
+        }
     }
 
     func markDelivered(_ ids: [OutboxMessage.ID], at: Int64) throws {
-        for id in ids { try db.cachedStatement(sql: LedgerSQL.markDelivered).execute(arguments: [at, id]) }
+        for id in ids {
+            let statement = try RawStatement(db, LedgerSQL.markDelivered)
+            statement.bind(1, at)
+            statement.bind(2, id)
+            try statement.run()
+        }
     }
 
     func claimSMS(operatorID: String, claimant: String, until: Int64, now: Int64, limit: Int) throws -> [OutboxMessage] {
@@ -155,13 +219,16 @@ struct SQLiteRows: LedgerStoreWriter {
     // MARK: Subscribers
 
     func subscriber(msisdn: String) throws -> SubscriberRow? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: SubscriberSQL.select), arguments: [msisdn]) else { return nil }
+        let row = try RawStatement(db, SubscriberSQL.select)
+        row.bind(1, msisdn)
+        guard try row.step() else { return nil }
+        let operatorID = row.text(1)
         return SubscriberRow(
-            msisdn: row[0], operatorID: row[1], name: row[3], language: row[4], blocked: row[5], pinSalt: row[6], pinHash: row[7],
-            failedPins: row[8], lockedUntil: row[9],
+            msisdn: row.text(0), operatorID: operatorID, name: row.text(3), language: row.text(4), blocked: row.bool(5), pinSalt: row.data(6),
+            pinHash: row.data(7), failedPins: Int(row.int64(8)), lockedUntil: row.int64(9),
             account: Account(
-                id: row[2], code: row[12], kind: AccountKind(rawValue: row[13]) ?? .wallet, operatorID: row[1], label: row[14], tier: row[10],
-                balance: row[11]))
+                id: row.int64(2), code: row.text(12), kind: AccountKind(rawValue: row.text(13)) ?? .wallet, operatorID: operatorID,
+                label: row.text(14), tier: Int(row.int64(10)), balance: row.int64(11)))
     }
 
     func walletUsage() throws -> [WalletUsageRow] {

@@ -37,6 +37,12 @@ actor LiveSessions {
     /// Sessions whose last step moved money, kept a moment: a drop reported right after means the
     /// subscriber never saw the outcome, which a resume then shows.
     private var endedByMoney: [String: (entry: Entry, at: ContinuousClock.Instant)] = [:]
+    /// The ids of `endedByMoney` oldest first, so that pruning looks at the expired head only: every
+    /// transfer ends a session, and a full scan per transfer cost more than the transfer under load.
+    private var endedOrder: [(id: String, at: ContinuousClock.Instant)] = []
+    private var endedHead = 0
+    /// Most ended money sessions kept for a late drop; the oldest go first beyond it.
+    private let lateDropCapacity: Int
     private let idleTimeout: Duration
     private let engine: MenuEngine
     private let store: any SessionStore
@@ -50,7 +56,8 @@ actor LiveSessions {
     /// between two steps of one session.
     static let recoveredMemory: Duration = .seconds(3600)
 
-    init(idleTimeout: Duration, engine: MenuEngine, store: any SessionStore, sharedFronts: Set<String> = []) {
+    init(idleTimeout: Duration, engine: MenuEngine, store: any SessionStore, lateDropCapacity: Int = 10_000, sharedFronts: Set<String> = []) {
+        self.lateDropCapacity = lateDropCapacity
         self.idleTimeout = idleTimeout
         self.engine = engine
         self.store = store
@@ -97,8 +104,10 @@ actor LiveSessions {
             entries[id] = nil
             if entry.stored { store.delete(id: id) }
             if entry.endedByMoney {
+                let now = ContinuousClock.now
+                endedByMoney[id] = (entry, now)
+                endedOrder.append((id, now))
                 pruneEndedByMoney()
-                endedByMoney[id] = (entry, .now)
             }
             return
         }
@@ -288,10 +297,21 @@ actor LiveSessions {
 
     private func lastScreen(of entry: Entry) -> String? { entry.lastReply }
 
+    /// Forgets ended money sessions past the late-drop window, and the oldest beyond the cap. An id in the
+    /// order whose entry is gone (dropped, cancelled) or newer (the id was used again) is only skipped.
     private func pruneEndedByMoney() {
         let now = ContinuousClock.now
-        if endedByMoney.count > 10_000 { endedByMoney.removeAll() }
-        endedByMoney = endedByMoney.filter { now - $0.value.at < Self.lateDropWindow }
+        while endedHead < endedOrder.count {
+            let (id, at) = endedOrder[endedHead]
+            guard now - at >= Self.lateDropWindow || endedByMoney.count > lateDropCapacity else { break }
+            if endedByMoney[id]?.at == at { endedByMoney[id] = nil }
+            endedHead += 1
+        }
+        // Drop the consumed head once it is most of the array, so the order stays as long as what it tracks.
+        if endedHead > 1024, endedHead * 2 > endedOrder.count {
+            endedOrder.removeFirst(endedHead)
+            endedHead = 0
+        }
     }
 }
 

@@ -25,20 +25,23 @@ public final class SessionManager: Sendable {
     ///   - onScreen: told every screen a step stopped on or passed through (`tmoney`, `send_amount`), for coverage and traces.
     ///   - store: where sessions are kept between steps; in memory by default. Call ``recover()`` once to take
     ///     back what a durable store held when the process stopped.
+    ///   - lateDropCapacity: sessions that just ended on a money outcome, kept a moment in case the network
+    ///     reports a drop (the phone never saw the outcome, which a resume then shows); the oldest go first.
     ///   - sharedFronts: fronts whose sessions several nodes share through a store of their own (`http` when
     ///     `POST /ussd` sessions are in a ``SharedCallbackStore``): not written to `store`, never suspended here.
     public init(
         menus: MenuSet, money: MobileMoney, idleTimeout: Duration = .seconds(180), offNet: (any OffNetTransfers)? = nil,
         startLimiter: TokenBucketLimiter? = nil, onAction: (@Sendable (_ action: String, _ outcome: String) -> Void)? = nil,
         onScreen: (@Sendable (_ service: String, _ screen: String) -> Void)? = nil, store: any SessionStore = MemorySessionStore(),
-        sharedFronts: Set<String> = []
+        lateDropCapacity: Int = 10_000, sharedFronts: Set<String> = []
     ) {
         let engine = MenuEngine(menus: menus)
         self.engine = engine
         self.money = money
         self.actions = MenuActions(money: money, offNet: offNet)
         self.store = store
-        self.live = LiveSessions(idleTimeout: idleTimeout, engine: engine, store: store, sharedFronts: sharedFronts)
+        self.live = LiveSessions(
+            idleTimeout: idleTimeout, engine: engine, store: store, lateDropCapacity: lateDropCapacity, sharedFronts: sharedFronts)
         self.startLimiter = startLimiter
         self.onAction = onAction
         self.onScreen = onScreen

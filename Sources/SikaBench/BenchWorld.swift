@@ -20,14 +20,18 @@ struct BenchWorld {
     /// Opens a fresh ledger at `path`, registers and funds `count` wallets in parallel, and the receiver.
     /// With `emails`, every wallet has a verified address, so each transfer also writes both parties' e-mails.
     static func make(
-        path: String, catalog: OperatorCatalog, wallets count: Int, options: Ledger.Options = Ledger.Options(), emails: Bool = false
+        path: String, catalog: OperatorCatalog, wallets count: Int, options: Ledger.Options = Ledger.Options(), emails: Bool = false,
+        money moneyOptions: MobileMoney.Options = MobileMoney.Options()
     ) async throws -> BenchWorld {
-        try await make(ledger: try await Ledger.openSQLite(path: path, catalog: catalog, options: options), wallets: count, emails: emails)
+        try await make(
+            ledger: try await Ledger.openSQLite(path: path, catalog: catalog, options: options), wallets: count, emails: emails, money: moneyOptions)
     }
 
     /// Registers and funds `count` wallets, and the receiver, on a fresh `ledger` of any store.
-    static func make(ledger: Ledger, wallets count: Int, emails: Bool = false) async throws -> BenchWorld {
-        let money = MobileMoney(ledger: ledger, pepper: .random())
+    static func make(
+        ledger: Ledger, wallets count: Int, emails: Bool = false, money moneyOptions: MobileMoney.Options = MobileMoney.Options()
+    ) async throws -> BenchWorld {
+        let money = MobileMoney(ledger: ledger, pepper: .random(), options: moneyOptions)
         let wallets = numbers(count)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for number in wallets {

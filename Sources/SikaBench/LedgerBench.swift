@@ -26,6 +26,8 @@ struct LedgerBench: AsyncParsableCommand {
     var pgbenchScript: String?
     @Flag(help: "Give every wallet a verified e-mail address: each transfer also renders and writes two e-mail notices.")
     var emails = false
+    @Flag(help: "Every check inside the write job, none on a snapshot before it (the baseline of the prepared path).")
+    var checksInWriter = false
 
     mutating func validate() throws {
         if smoke { (operations, singleOperations, wallets) = (256, 64, 16) }
@@ -52,14 +54,18 @@ struct LedgerBench: AsyncParsableCommand {
 
         if let only {
             let (rate, batch) = try await measure(
-                path: base.appendingPathComponent("only.sqlite").path, catalog: catalog, maxBatch: 512, callers: only, count: operations)
-            report("group commit, \(only) callers", rate, rate, batch: batch)
+                path: base.appendingPathComponent("only.sqlite").path, catalog: catalog, maxBatch: 512, callers: only, count: operations,
+                prepares: !checksInWriter)
+            report("group commit, \(only) callers" + (checksInWriter ? ", every check in the writer" : ""), rate, rate, batch: batch)
             return
         }
         let ceiling = try await rawCeiling(path: base.appendingPathComponent("raw.sqlite").path, catalog: catalog)
         let raw = ceiling.rate
         report("raw SQLite ceiling (same SQL, 1000/txn, 1 caller)", raw, raw)
         print("    raw ceiling's writer (read back): \(ceiling.durability)")
+        // The figure to hold the writer's CPU per op against: on a machine shared with other work, rates follow
+        // the share of a core each thread gets, CPU times do not.
+        print(String(format: "    CPU per op: %.1f us (one thread, the statements alone)", 1e6 * ceiling.cpuPerOp))
         let (single, singleBatch) = try await measure(
             path: base.appendingPathComponent("single.sqlite").path, catalog: catalog, maxBatch: 1, callers: 8, count: singleOperations)
         report("one operation per commit (8 callers)", single, raw, batch: singleBatch)
@@ -69,6 +75,11 @@ struct LedgerBench: AsyncParsableCommand {
                 count: operations)
             report("group commit, \(callers) callers", rate, raw, batch: batch)
         }
+        // The same 64 callers with every check inside the write job: the baseline of the prepared path, same run.
+        let (inWriter, inWriterBatch) = try await measure(
+            path: base.appendingPathComponent("writer64.sqlite").path, catalog: catalog, maxBatch: 512, callers: 64, count: operations,
+            prepares: false)
+        report("group commit, 64 callers, every check in the writer", inWriter, raw, batch: inWriterBatch)
     }
 
     func report(_ label: String, _ rate: Double, _ raw: Double, batch: Double? = nil) {
@@ -80,15 +91,20 @@ struct LedgerBench: AsyncParsableCommand {
     func numbers() -> [String] { BenchWorld.numbers(wallets) }
 
     /// Opens a fresh ledger with funded wallets.
-    private func prepare(path: String, catalog: OperatorCatalog, maxBatch: Int) async throws -> MobileMoney {
+    private func prepare(path: String, catalog: OperatorCatalog, maxBatch: Int, prepares: Bool = true) async throws -> MobileMoney {
         var options = Ledger.Options()
         options.maxBatch = maxBatch
         options.durability = durability
-        return try await BenchWorld.make(path: path, catalog: catalog, wallets: wallets, options: options, emails: emails).money
+        var money = MobileMoney.Options()
+        money.preparesTransfers = prepares
+        return try await BenchWorld.make(path: path, catalog: catalog, wallets: wallets, options: options, emails: emails, money: money).money
     }
 
-    private func measure(path: String, catalog: OperatorCatalog, maxBatch: Int, callers: Int, count: Int) async throws -> (Double, Double) {
-        try await measure(money: try await prepare(path: path, catalog: catalog, maxBatch: maxBatch), callers: callers, count: count)
+    private func measure(path: String, catalog: OperatorCatalog, maxBatch: Int, callers: Int, count: Int, prepares: Bool = true) async throws
+        -> (Double, Double)
+    {
+        try await measure(
+            money: try await prepare(path: path, catalog: catalog, maxBatch: maxBatch, prepares: prepares), callers: callers, count: count)
     }
 
     /// `count` full transfers from `callers` concurrent callers on `money`'s ledger: the rate and the batching.
@@ -96,6 +112,8 @@ struct LedgerBench: AsyncParsableCommand {
         let numbers = numbers()
         let perCaller = count / callers
         let before = money.ledger.commitStats
+        let prepared = money.preparedWrites
+        let cpuBefore = ProcessProbe.ownCPUSeconds()
         let start = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { group in
             for caller in 0..<callers {
@@ -110,14 +128,24 @@ struct LedgerBench: AsyncParsableCommand {
             try await group.waitForAll()
         }
         let seconds = (ContinuousClock.now - start).seconds
+        let cpu = ProcessProbe.ownCPUSeconds() - cpuBefore
         let after = money.ledger.commitStats
         let batch = Double(after.operations - before.operations) / Double(max(1, after.transactions - before.transactions))
+        let operations = Double(perCaller * callers)
+        // CPU time, unlike wall time, does not count the waits for a core that other work on the machine causes.
+        print(
+            String(
+                format: "    CPU per op: %.1f us in all, %.1f us in the writer (its thread's CPU time)", 1e6 * cpu / operations,
+                1e6 * (after.busyCPU - before.busyCPU).seconds / operations))
         if ProcessInfo.processInfo.environment["SIKA_BENCH_DETAIL"] != nil {
             let busy = (after.busy - before.busy).seconds
+            let done = money.preparedWrites
             print(
                 String(
-                    format: "    commit queue busy %.0f%% of %.2fs, %.1f us per op in the queue", 100 * busy / seconds, seconds,
-                    1e6 * busy / Double(perCaller * callers)))
+                    format: "    commit queue busy %.0f%% of %.2fs, %.1f us per op in the queue; "
+                        + "prepared: %d applied, %d stale, %d read their parties",
+                    100 * busy / seconds, seconds, 1e6 * busy / operations, done.applied - prepared.applied, done.stale - prepared.stale,
+                    done.reads - prepared.reads))
         }
         let report = try await money.ledger.verify()
         guard report.isClean else { throw ValidationError("ledger does not verify after the run:\n\(report)") }
@@ -126,11 +154,13 @@ struct LedgerBench: AsyncParsableCommand {
     }
 
     /// The same 10 statements a full transfer runs, prepared once, 1,000 per transaction, one caller, no logic.
-    private func rawCeiling(path: String, catalog: OperatorCatalog) async throws -> (rate: Double, durability: Durability) {
+    private func rawCeiling(path: String, catalog: OperatorCatalog) async throws -> (rate: Double, durability: Durability, cpuPerOp: Double) {
         // Same starting world as the other runs, then the statements alone.
         let world = try await prepare(path: path, catalog: catalog, maxBatch: 512)
         try await world.ledger.store.close()
-        return try await SQLiteRawCeiling.run(path: path, numbers: numbers(), count: operations, durability: durability)
+        let cpuBefore = ProcessProbe.ownCPUSeconds()
+        let (rate, durability) = try await SQLiteRawCeiling.run(path: path, numbers: numbers(), count: operations, durability: durability)
+        return (rate, durability, (ProcessProbe.ownCPUSeconds() - cpuBefore) / Double(operations))
     }
 }
 

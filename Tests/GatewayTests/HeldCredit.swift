@@ -1,5 +1,6 @@
 import ProviderBridge
 import Synchronization
+import TestSupport
 
 /// A `SimulatedProvider.Hang` the test controls: a request that meets a `timeout` fault is held until
 /// `release()`, which then waits for its processing to end. "The caller gave up, then the provider

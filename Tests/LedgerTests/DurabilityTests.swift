@@ -31,6 +31,18 @@ import Testing
         #expect(try await ledger.writerDurability() == durability)
     }
 
+    /// The page caches are what the memory figure of docs/BENCHMARKS.md is bounded by: read back from the writer
+    /// and from a reader connection, not from the constants.
+    @Test func thePageCachesAreBoundedAsDocumented() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let ledger = try await open(.full, in: directory)
+        let store = try #require(ledger.store as? SQLiteLedgerStore)
+        let (writer, reader) = try await store.pageCacheKiB()
+        #expect(writer == SQLiteLedgerStore.writerCacheKiB && reader == SQLiteLedgerStore.readerCacheKiB)
+        #expect(SQLiteLedgerStore.pageCacheBoundMiB == 64)
+    }
+
     /// Counts `xSync` on the ledger's files: with FULL every one-operation commit syncs the log; with
     /// NORMAL (GRDB's silent default in WAL mode) almost none do. 40 commits each.
     @Test func fullSyncsEveryCommitAndNormalDoesNot() async throws {

@@ -267,6 +267,95 @@ import Testing
         try await world.stop()
     }
 
+    /// An ESME that submits with receipts faster than it reads them is slowed down, not robbed: at the mailbox's
+    /// high-water mark its submit_sm get ESME_RTHROTTLED, and once it drains, every submit_sm it retried is accepted
+    /// and answered by exactly one receipt. Meanwhile the phones' SMS to it still fit (the room left above the
+    /// receipts), and past the mailbox's capacity they are refused to the phone, not dropped.
+    @Test func anESMEThatReadsSlowlyIsThrottledAndLosesNoReceipt() async throws {
+        // 10 slots: receipts may hold 9, one is left for the phones' SMS; 2 deliver_sm in flight.
+        let world = try await SMPPWorld.start { settings in
+            settings.mailboxCapacity = 10
+            settings.window = 2
+        }
+        try await world.phone(Self.kofi)
+        let esme = try await world.esme()
+        let count = 30
+        let (throttledOnce, throttledSignal) = AsyncStream<Void>.makeStream()
+        let submitter = Task { () throws -> (ids: [String], throttled: Int) in
+            defer { throttledSignal.finish() }  // never throttled: the test goes on, and fails
+            return try await withThrowingTaskGroup(of: (String, Int).self) { group in
+                for n in 0..<count {
+                    group.addTask {
+                        let message = SubmitSM(
+                            source: .shortCode("8080"), destination: .international(Self.kofi), registeredDelivery: 1, dataCoding: 0,
+                            shortMessage: GSM7.encode("Commande \(n)")!)
+                        var throttled = 0
+                        while true {
+                            do {
+                                return (try await esme.submit(message).messageID, throttled)
+                            } catch let error as SMPPError where error.status == .throttled {
+                                throttled += 1
+                                throttledSignal.yield()
+                                try await Task.sleep(for: .milliseconds(100))  // the ESME's back-off before it tries again
+                            }
+                        }
+                    }
+                }
+                var ids: [String] = []
+                var throttled = 0
+                for try await (id, refusals) in group {
+                    ids.append(id)
+                    throttled += refusals
+                }
+                return (ids, throttled)
+            }
+        }
+        // The ESME reads nothing until the server has pushed back.
+        var signals = throttledOnce.makeAsyncIterator()
+        _ = await signals.next()
+
+        // The mailbox is at the receipts' mark: a phone's SMS still fits, the next one is refused to the phone.
+        let (fits, _) = try await world.http(.POST, "/simulator/api/phones/\(Self.kofi)/sms", json: #"{"to": "8080", "text": "STOP"}"#)
+        #expect(fits == 202)
+        let (refused, body) = try await world.http(.POST, "/simulator/api/phones/\(Self.kofi)/sms", json: #"{"to": "8080", "text": "AIDE"}"#)
+        #expect(refused == 503)
+        #expect((body["error"] as? [String: Any])?["code"] as? String == "unreachable")
+
+        // Now it reads, slowly, until every submit_sm is accepted and its receipt is in.
+        let reader = Task { () -> (receipts: [String], mo: [String]) in
+            var receipts: [String] = []
+            var mo: [String] = []
+            for await inbound in esme.inbound {
+                try? await Task.sleep(for: .milliseconds(5))
+                inbound.respond()
+                if let receipt = inbound.receipt {
+                    receipts.append(receipt.messageID)
+                } else {
+                    mo.append(inbound.deliverSM?.text ?? "")
+                }
+                if receipts.count == count && mo.count == 1 { break }
+            }
+            return (receipts, mo)
+        }
+        let (ids, throttled) = try await submitter.value
+        #expect(throttled > 0)
+        #expect(ids.count == count && Set(ids).count == count)
+        let deadline = Task {
+            try await Task.sleep(for: .seconds(60))  // a failure bound for a loaded machine
+            await esme.close()
+        }
+        let (receipts, mo) = await reader.value
+        deadline.cancel()
+        #expect(receipts.count == count, "exactly one receipt per accepted submit_sm")
+        #expect(receipts.sorted() == ids.sorted())
+        #expect(mo == ["STOP"])
+        // Only what was accepted reached the phone: a throttled submit_sm left nothing behind.
+        let inbox = try await world.inbox(Self.kofi, count: count)
+        #expect(inbox.count == count)
+        try await esme.unbind()
+        try await world.stop()
+    }
+
     @Test func anAccountHoldsAtMostItsShareOfBinds() async throws {
         let world = try await SMPPWorld.start(configure: { $0.connections = ConnectionLimits(total: 10, perAddress: 10, perOperator: 2) })
         let first = try await world.esme()

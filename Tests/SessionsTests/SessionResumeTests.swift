@@ -172,6 +172,26 @@ import Testing
         try await store.close()
     }
 
+    /// Sessions that ended on money wait a moment for a late drop, up to a capacity: beyond it the oldest are
+    /// forgotten first (their drop is an unknown session), the newest stay resumable to their outcome.
+    @Test func pastTheLateDropCapacityTheOldestEndedMoneySessionsGoFirst() async throws {
+        let world = try await TestWorld.make()
+        let sessions = SessionManager(menus: Shipped.menus, money: world.money, lateDropCapacity: 2)
+        var outcomes: [String: Reply] = [:]
+        for id in ["a", "b", "c"] {
+            try await Self.toConfirmation(sessions, id: id)
+            _ = try await sessions.reply(id: id, input: "1")
+            outcomes[id] = try await sessions.reply(id: id, input: "2580")
+        }
+        await #expect(throws: SessionError.self) { try await sessions.abort(id: "a") }
+        try await sessions.abort(id: "c")
+        try await sessions.abort(id: "b")
+        // One number has one resumable session: b's later drop replaced c's, and dialling again offers b's outcome.
+        #expect(try await sessions.begin(id: "d", msisdn: Self.kofi, dial: "*145#").text == Self.prompt)
+        #expect(try await sessions.reply(id: "d", input: "1") == outcomes["b"])
+        #expect(try await world.balance(Self.kofi) == 50_000 - 3 * 5050)
+    }
+
     @Test func theSQLiteStoreRunsWALNormalOwnerOnly() throws {
         let directory = FileManager.default.temporaryDirectory.appending(path: "sika-sessions-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -140,8 +140,11 @@ extension SubprocessTests {
             let serve = try await ServeProcess.start(["--demo", "--db", "sika.sqlite", "--smtp", "smtp://127.0.0.1:\(relay.port)"], in: dir.url)
             _ = try await Self.transfer(serve, to: "22890445566", amount: 1000, key: "stuck-1")
             try await Self.eventually("Ama's mail arrives") { try relay.received().count == 1 }
-            let metrics = try await serve.http(.GET, "/metrics")
-            #expect(metrics.body.contains(#"sika_mail_outbox_messages{state="failed"} 1"#), "\(metrics.body)")
+            // The gauge is the dispatcher's last look at the store, refreshed once the batch's outcomes are recorded,
+            // a moment after the relay has Ama's copy: wait for that state (bounded), not for a fixed time.
+            try await Self.eventually("the refused notice counted failed on /metrics") {
+                try await serve.http(.GET, "/metrics").body.contains(#"sika_mail_outbox_messages{state="failed"} 1"#)
+            }
             #expect(try await serve.stop() == 0)
 
             let outbox = try await sika(["mail", "outbox", "--db", "sika.sqlite"], in: dir.url)

@@ -24,6 +24,11 @@ public struct Account: Sendable, Hashable, Codable {
         self.balance = balance
     }
 
+    /// The same account with another balance (one read fresh inside a write job).
+    public func with(balance: Int64) -> Account {
+        Account(id: id, code: code, kind: kind, operatorID: operatorID, label: label, tier: tier, balance: balance)
+    }
+
     /// The MSISDN of a wallet, read from its code.
     public var msisdn: String? {
         kind == .wallet ? code.split(separator: ":").last.map(String.init) : nil

@@ -39,6 +39,9 @@ public struct CommitStats: Sendable, Hashable {
     public var largestBatch = 0
     /// Time the writer spent running batches: near the wall time, the writer is the bottleneck.
     public var busy: Duration = .zero
+    /// CPU time the writer's thread spent running batches (zero where a store cannot tell). On a machine
+    /// shared with other work `busy` also counts the time the thread waited for a core; this does not.
+    public var busyCPU: Duration = .zero
 
     public init() {}
 }

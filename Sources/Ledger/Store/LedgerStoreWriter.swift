@@ -32,6 +32,11 @@ public protocol LedgerStoreWriter: LedgerStoreReader {
     func setTransferState(_ id: Transfer.ID, to state: TransferState, at: Int64) throws -> Bool
     /// Adds `amount` (possibly negative) to what `account` sent on `day` and returns the new total.
     func addOutgoing(account: Account.ID, day: Int64, amount: Int64) throws -> Int64
+    /// Re-reads what an on-net transfer prepared from a snapshot relies on: see ``TransferRecheck``. A party
+    /// that no longer matches (another wallet under the number, another language or tier, blocked, for the
+    /// payer other PIN material or any failure or lock) reads as a nil balance. A default made of the plain
+    /// lookups exists (``recheckByLookups(_:)``); a store overrides it with one statement.
+    func recheck(_ transfer: TransferRecheck) throws -> TransferRecheckRow
     /// Forgets every daily count of `account` (the demo world's restore).
     func clearOutgoing(account: Account.ID) throws
 

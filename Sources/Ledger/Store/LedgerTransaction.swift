@@ -53,16 +53,38 @@ public struct LedgerTransaction {
         if let existing = try rows.transfer(idempotencyKey: request.idempotencyKey) {
             return try replay(existing, of: request)
         }
-        guard request.amount > 0 else { throw LedgerError(.invalidAmount, "amount must be positive") }
-        guard request.debit != request.credit else { throw LedgerError(.sameAccount, "debit and credit are the same account") }
         let known = accounts.flatMap { $0.debit.id == request.debit && $0.credit.id == request.credit ? $0 : nil }
         // Both accounts locked (several writers) and as they are now: the limits below are checked against these.
         let locked = try rows.lockAccounts([request.debit, request.credit])
         let debit = try locked?.first { $0.id == request.debit } ?? known?.debit ?? account(id: request.debit)
         let credit = try locked?.first { $0.id == request.credit } ?? known?.credit ?? account(id: request.credit)
+        return try apply(request, debit: debit, credit: credit, outgoingToday: nil)
+    }
+
+    /// Checks and applies a transfer whose accounts, with their balances, and the payer's outgoing total of
+    /// today this job has just read with ``LedgerStoreWriter/recheck(_:)``, which also found its keys free:
+    /// the same rules as ``transfer(_:accounts:)``, without reading anything again.
+    public func transfer(_ request: TransferRequest, rechecked debit: Account, _ credit: Account, outgoingToday: Int64) throws -> TransferReceipt {
+        guard debit.id == request.debit, credit.id == request.credit else {
+            throw LedgerError(.storage, "rechecked accounts \(debit.id), \(credit.id) are not the request's")
+        }
+        return try apply(request, debit: debit, credit: credit, outgoingToday: outgoingToday)
+    }
+
+    /// The day (UTC) a transfer of this transaction counts toward.
+    public var day: Int64 { CivilDate.epochDay(millis: now) }
+
+    /// The idempotency key of a transfer's fee leg.
+    public static func feeKey(_ key: String) -> String { key + "#fee" }
+
+    /// The rules and the writes of a new transfer. `outgoingToday`, when known, is the payer's total of
+    /// today before this transfer; otherwise it is counted first and checked after.
+    private func apply(_ request: TransferRequest, debit: Account, credit: Account, outgoingToday: Int64?) throws -> TransferReceipt {
+        guard request.amount > 0 else { throw LedgerError(.invalidAmount, "amount must be positive") }
+        guard request.debit != request.credit else { throw LedgerError(.sameAccount, "debit and credit are the same account") }
         let home = try context.operatorConfig(debit.operatorID)
         let fee = request.chargeFee ? home.schedule(for: request.kind)?.fee(for: request.amount) ?? 0 : 0
-        let day = CivilDate.epochDay(millis: now)
+        let day = self.day
         let countsOutgoing = request.kind.isCustomerOutgoing && debit.kind == .wallet
 
         if request.enforceLimits && countsOutgoing {
@@ -70,9 +92,12 @@ public struct LedgerTransaction {
         }
         if countsOutgoing {
             // Count first, check after: one statement instead of a read and a write. A refusal below
-            // throws, and the job's rollback takes the count back.
-            let sent = try rows.addOutgoing(account: debit.id, day: day, amount: request.amount)
+            // throws, and the job's rollback takes the count back. A total read just before is checked first.
             let cap = home.tier(debit.tier).dailyOutgoing
+            if let outgoingToday, request.enforceLimits, outgoingToday + request.amount > cap {
+                throw LedgerError.limit(.daily, "daily outgoing cap of \(cap) reached")
+            }
+            let sent = try rows.addOutgoing(account: debit.id, day: day, amount: request.amount)
             if request.enforceLimits && sent > cap {
                 throw LedgerError.limit(.daily, "daily outgoing cap of \(cap) reached")
             }
@@ -152,8 +177,6 @@ public struct LedgerTransaction {
     }
 
     // MARK: Internals
-
-    static func feeKey(_ key: String) -> String { key + "#fee" }
 
     private func replay(_ existing: Transfer, of request: TransferRequest) throws -> TransferReceipt {
         // Content is who pays whom, how much, for what. State is not content: a replay of a pending

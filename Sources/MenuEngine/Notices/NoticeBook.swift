@@ -70,6 +70,12 @@ public struct NoticeBook: Sendable {
         notices[notice]?["sms"].map { render($0, language, values) }
     }
 
+    /// The SMS text of `notice` in `language` with `values` filled in now and its other variables left open
+    /// for ``PreparedNotice/render(_:)``; `nil` when the file has no such notice.
+    public func preparedSMS(_ notice: String, language: String, values: [String: String]) -> PreparedNotice? {
+        notices[notice]?["sms"].map { prepare($0, language, values) }
+    }
+
     /// The e-mail of `notice` in `language` (the default language when the file has not got it), or `nil`
     /// when the notice has no `email:` entry.
     ///
@@ -90,6 +96,13 @@ public struct NoticeBook: Sendable {
     /// The text of `phrase` in `language`, or `nil` when the file has no such phrase.
     public func phrase(_ phrase: String, language: String, values: [String: String] = [:]) -> String? {
         phrases[phrase].map { render($0, language, values) }
+    }
+
+    private func prepare(_ templates: [Template], _ language: String, _ values: [String: String]) -> PreparedNotice {
+        let index = languageIndex[language] ?? 0
+        let context = RenderContext(variables: values, currency: currency, rules: rules)
+        let template = templates[index].substituting { values[$0.path] == nil ? nil : context.value(of: $0) }
+        return PreparedNotice(template: template, currency: currency, rules: rules)
     }
 
     private func render(_ templates: [Template], _ language: String, _ values: [String: String], escapesHTML: Bool = false) -> String {

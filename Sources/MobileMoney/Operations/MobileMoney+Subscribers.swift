@@ -41,7 +41,9 @@ extension MobileMoney {
     public func subscriber(_ text: String) async throws -> Subscriber? {
         let number = try msisdn(text)
         let now = ledger.context.clock()
-        return try await read { rows in try SubscriberRecord.fetch(rows, number)?.subscriber(now: now) }
+        guard let record = try await read({ rows in try SubscriberRecord.fetch(rows, number) }) else { return nil }
+        snapshots.keep(record)
+        return record.subscriber(now: now)
     }
 
     /// The balance of a subscriber's wallet, after checking the PIN.
@@ -68,6 +70,7 @@ extension MobileMoney {
             try tx.rows.setPin(msisdn: number.digits, salt: salt, hash: hash)
             try self.notify(tx, number, self.receipts.pinChanged(at: tx.now, me.language), transfer: nil)
         }
+        snapshots.forget(number.digits)
         logger.info("PIN changed", metadata: ["msisdn": "\(number)"])
     }
 
@@ -79,6 +82,7 @@ extension MobileMoney {
                 throw MobileMoneyError(.unknownSubscriber, "\(number) has no wallet")
             }
         }
+        snapshots.forget(number.digits)
     }
 
     /// Blocks or unblocks a subscriber (admin). A blocked wallet can neither send nor receive.
@@ -89,6 +93,7 @@ extension MobileMoney {
                 throw MobileMoneyError(.unknownSubscriber, "\(number) has no wallet")
             }
         }
+        snapshots.forget(number.digits)
         logger.notice(blocked ? "subscriber blocked" : "subscriber unblocked", metadata: ["msisdn": "\(number)"])
     }
 }

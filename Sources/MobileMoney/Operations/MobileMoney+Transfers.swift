@@ -10,6 +10,7 @@ extension MobileMoney {
         let (record, _) = try await read { rows in
             (try self.checkRecipient(rows, sender: sender, recipient: recipient, home: home), ())
         }
+        snapshots.keep(record)
         try checkBounds(amount, home)
         let fee = home.fees.onNet.fee(for: amount)
         return RecipientQuote(msisdn: recipient, name: Subscriber.shortName(record.name), network: home.name, fee: fee, amount: amount)
@@ -34,7 +35,19 @@ extension MobileMoney {
         let recipient = try msisdn(recipientText)
         let home = try operatorOf(sender)
         guard amount > 0 else { throw MobileMoneyError(.invalidAmount, "amount must be positive") }
-        let result = try await withPIN(sender, pin) { tx, me in
+        var preparedJob: (@Sendable (LedgerTransaction) throws -> TransferResult?)?
+        if !options.preparesTransfers {
+            // Every check in the write job.
+        } else if let prepared = await prepareTransfer(
+            sender: sender, recipient: recipient, home: home, amount: amount, pin: pin, key: idempotencyKey)
+        {
+            preparedJob = { tx in try self.apply(prepared, tx) }
+        } else {
+            // The full check may count a failure or clear one, and a party the snapshot showed blocked may not be
+            // any more: their snapshots are read again next time.
+            snapshots.forget(sender.digits, recipient.digits)
+        }
+        let result = try await withPIN(sender, pin, prepared: preparedJob) { tx, me in
             let them = try self.checkRecipient(tx.rows, sender: sender, recipient: recipient, home: home)
             let receipt = try tx.transfer(
                 TransferRequest(idempotencyKey: idempotencyKey, debit: me.accountID, credit: them.accountID, amount: amount, kind: .p2p),
@@ -56,6 +69,61 @@ extension MobileMoney {
         logger.info(
             "transfer", metadata: ["ref": "\(result.reference)", "amount": "\(amount)", "replayed": "\(result.replayed)"])
         return result
+    }
+
+    /// The transfer checked on a snapshot, off the write lock: the payer's PIN (HMAC), the recipient, and both
+    /// receipts rendered but for what only the write job knows. The parties come from the last snapshot read
+    /// of them (``SubscriberSnapshots``), or from a read now. Nil unless the snapshot shows a plain start (a
+    /// well-formed right PIN, no failure to clear, no lock, an acceptable recipient): every other case, a wrong
+    /// PIN first, is decided and written by the job's full check, as before. A replayed key is found by the
+    /// job's recheck, which then runs the full check too.
+    func prepareTransfer(sender: MSISDN, recipient: MSISDN, home: OperatorConfig, amount: Int64, pin: String, key: String) async
+        -> PreparedTransfer?
+    {
+        guard policy.isWellFormed(pin), sender != recipient, home.owns(msisdn: recipient.digits) else { return nil }
+        var parties: (SubscriberRecord, SubscriberRecord)?
+        if let payer = snapshots.lookup(sender.digits), let payee = snapshots.lookup(recipient.digits) {
+            parties = (payer, payee)
+        } else if let read = try? await read({ rows in
+            try SubscriberRecord.fetch(rows, sender).flatMap { payer in try SubscriberRecord.fetch(rows, recipient).map { (payer, $0) } }
+        }) {
+            preparedStats.withLock { $0.reads += 1 }
+            parties = read
+            snapshots.keep(read.0, read.1)
+        }
+        guard let (payer, payee) = parties, !payer.blocked, payer.failedPins == 0, payer.lockedUntil == 0, !payee.blocked,
+            hasher.verify(pin: pin, salt: payer.pinSalt, hash: payer.pinHash)
+        else { return nil }
+        return PreparedTransfer(
+            request: TransferRequest(idempotencyKey: key, debit: payer.accountID, credit: payee.accountID, amount: amount, kind: .p2p),
+            payer: payer, payee: payee,
+            sent: receipts.preparedSent(amount: amount, counterparty: payee.name, counterpartyMSISDN: recipient.digits, payer.language),
+            received: receipts.preparedReceived(amount: amount, counterparty: payer.name, counterpartyMSISDN: sender.digits, payee.language))
+    }
+
+    /// Commits a prepared transfer inside its write job after one recheck; nil when the snapshot no longer
+    /// holds, and the job then runs the full check. The ledger's limits and the balance run on the values
+    /// read now, by the same rules as the full path.
+    func apply(_ p: PreparedTransfer, _ tx: LedgerTransaction) throws -> TransferResult? {
+        let fresh = try tx.rows.recheck(p.recheck(day: tx.day))
+        guard fresh.holds, let debitBalance = fresh.debitBalance, let creditBalance = fresh.creditBalance else {
+            preparedStats.withLock { $0.stale += 1 }
+            snapshots.forget(p.payer.msisdn.digits, p.payee.msisdn.digits)
+            return nil
+        }
+        let receipt = try tx.transfer(
+            p.request, rechecked: p.payer.account.with(balance: debitBalance), p.payee.account.with(balance: creditBalance),
+            outgoingToday: fresh.outgoingToday)
+        let at = receipt.transfer.createdAt
+        let reference = receipt.reference
+        try notify(
+            tx,
+            [
+                (p.payer.msisdn, p.sent.text(fee: receipt.fee, balance: receipt.debitBalanceAfter, reference: reference, at: at)),
+                (p.payee.msisdn, p.received.text(fee: 0, balance: receipt.creditBalanceAfter, reference: reference, at: at)),
+            ], transfer: receipt.transfer.id)
+        preparedStats.withLock { $0.applied += 1 }
+        return result(receipt, counterparty: Subscriber.shortName(p.payee.name), msisdn: p.payee.msisdn)
     }
 
     /// The recipient's record if money may go to it from `sender` on the home network.

@@ -26,6 +26,9 @@ public final class MobileMoney: Sendable {
         /// The right-hand side of the `Message-ID` of every e-mail notice (`<…@domain>`): `sika serve` takes the
         /// domain of `--mail-from`. A host name, checked when the e-mail is sent.
         public var messageIDDomain = "sika.localhost"
+        /// Whether on-net transfers are checked on a snapshot before their write job (see `prepareTransfer`). Off,
+        /// every check runs inside the single writer, as before that existed: `sika-bench ledger` measures both.
+        public var preparesTransfers = true
 
         public init() {}
     }
@@ -41,6 +44,10 @@ public final class MobileMoney: Sendable {
     public let receipts: Receipts
     /// Told the outcome of every movement (metrics); see `addTransferObserver`.
     let observers = Mutex<[any TransferObserver]>([])
+    /// Write jobs prepared on a snapshot: see ``preparedWrites``.
+    let preparedStats = Mutex(PreparedWriteStats())
+    /// Subscribers as last read, to prepare operations without a read of their own.
+    let snapshots = SubscriberSnapshots()
 
     /// - Parameter receipts: the SMS texts; the shipped `menus/receipts.yaml` unless given.
     public init(
@@ -56,6 +63,9 @@ public final class MobileMoney: Sendable {
     }
 
     public var catalog: OperatorCatalog { ledger.context.catalog }
+
+    /// How the write jobs prepared on a snapshot fared so far (benchmarks, tests).
+    public var preparedWrites: PreparedWriteStats { preparedStats.withLock { $0 } }
 
     // MARK: Shared steps
 
@@ -94,10 +104,16 @@ public final class MobileMoney: Sendable {
     ///
     /// A wrong PIN is a refusal that must still be written (the failure counter, maybe a lock), so it
     /// travels as a value out of the job, which then commits, and is thrown only afterwards.
+    ///
+    /// - Parameter prepared: the operation as its caller prepared it on a snapshot, PIN checked; it runs
+    ///   first in the job and answers nil when the snapshot no longer holds, and then the job checks the PIN
+    ///   and runs `body` as if nothing had been prepared.
     func withPIN<T: Sendable>(
-        _ msisdn: MSISDN, _ pin: String, _ body: @escaping @Sendable (LedgerTransaction, SubscriberRecord) throws -> T
+        _ msisdn: MSISDN, _ pin: String, prepared: (@Sendable (LedgerTransaction) throws -> T?)? = nil,
+        _ body: @escaping @Sendable (LedgerTransaction, SubscriberRecord) throws -> T
     ) async throws -> T {
         let outcome: Result<T, MobileMoneyError> = try await run { tx in
+            if let prepared, let value = try MobileMoneyError.translating({ try prepared(tx) }) { return .success(value) }
             switch try self.authenticate(tx, msisdn, pin: pin) {
             case .failure(let refusal): return .failure(refusal)
             case .success(let record): return .success(try MobileMoneyError.translating { try body(tx, record) })

@@ -46,7 +46,7 @@ public struct Reconciler: Sendable {
     /// Stopping mid-pass is safe: each settlement is one transaction, and what is left is picked up
     /// by the next run.
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 let report = await reconcile()
                 if report.examined > 0 || !report.unknownCredits.isEmpty {

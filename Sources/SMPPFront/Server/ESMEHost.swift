@@ -94,16 +94,31 @@ final class ESMEHost: SMPPServerDelegate {
 
     func submit(_ message: SubmitSM, session: SMPPServerSession) async -> SubmitDecision {
         guard let account = directory.account(systemID: session.systemID) else { return .rejected(.invalidSystemID) }
-        return message.isUSSD ? ussd(message, account: account) : sms(message, account: account)
+        if message.isUSSD { return ussd(message, account: account) }
+        guard Self.wantsReceipt(message) else { return sms(message, account: account) }
+        // Backpressure rather than loss: a submit_sm whose receipt the account's mailbox could not hold is not accepted
+        // (the ESME retries later, as after any ESME_RTHROTTLED); its slot is held until the receipt is posted.
+        guard let mailbox = mailboxes[account.systemID], mailbox.reserveReceipt() else {
+            logger.debug(
+                "submit_sm throttled: the account's mailbox is at its receipts' high-water mark", metadata: ["system_id": "\(account.systemID)"])
+            return .rejected(.throttled)
+        }
+        let decision = sms(message, account: account)
+        if case .rejected = decision { mailbox.cancelReservation() }
+        return decision
     }
 
     /// A receipt, when asked for, goes out once the submit_sm_resp is on the wire, as a real SMSC's would.
     func submitAnswered(_ message: SubmitSM, decision: SubmitDecision, session: SMPPServerSession) async {
-        guard case .accepted(let id) = decision, !message.isUSSD, message.registeredDelivery & 0x03 == 1 else { return }
+        guard case .accepted(let id) = decision, !message.isUSSD, Self.wantsReceipt(message) else { return }
         let now = ReceiptDate(unixSeconds: Int64(Date().timeIntervalSince1970))
         let receipt = DeliveryReceipt(messageID: id, submitDate: now, doneDate: now, state: .delivered, text: message.text)
-        mailboxes[session.systemID]?.post(receipt.deliverSM(originalSource: message.source, originalDestination: message.destination))
+        mailboxes[session.systemID]?.post(
+            reservedReceipt: receipt.deliverSM(originalSource: message.source, originalDestination: message.destination))
     }
+
+    /// registered_delivery asks for a receipt on success (1): the only outcome here, every SMS lands.
+    private static func wantsReceipt(_ message: SubmitSM) -> Bool { message.registeredDelivery & 0x03 == 1 }
 
     /// An SMS to a phone: from one of the account's short codes, to a number of an operator of the network. The text
     /// lands in the phone's inbox once all its parts are in.

@@ -10,6 +10,11 @@ import Synchronization
 ///
 /// Bounded: at most `capacity` messages wait (a full mailbox refuses more), and a message is given up after
 /// `maximumAttempts` failed deliveries or a permanent refusal.
+///
+/// Receipts never meet a full mailbox: the slot of a receipt is reserved before its submit_sm is accepted
+/// (``reserveReceipt()``; the host answers `ESME_RTHROTTLED` when none is left), and receipts may hold at most
+/// `receiptHighWater` slots, so the rest stays free for the phones' SMS, which are refused to the phone, never
+/// dropped, when the mailbox is full.
 final class ESMEMailbox: Sendable {
     private struct Pending: Sendable {
         var message: DeliverSM
@@ -18,6 +23,8 @@ final class ESMEMailbox: Sendable {
 
     private struct State {
         var queue = CircularBuffer<Pending>()
+        /// Receipts promised to accepted submit_sm, not posted yet: counted as waiting.
+        var reserved = 0
         var inFlight = 0
         /// A pump is scheduled after a "try later": no other retry timer is started meanwhile.
         var retryScheduled = false
@@ -25,6 +32,9 @@ final class ESMEMailbox: Sendable {
 
     let systemID: String
     let capacity: Int
+    /// Slots receipts may hold at most (waiting and reserved): a tenth of the capacity (at least one) is left to the
+    /// phones' SMS, so that an ESME flooded with its own receipts still hears its subscribers.
+    let receiptHighWater: Int
     let concurrency: Int
     let maximumAttempts: Int
     let retryDelay: Duration
@@ -39,25 +49,50 @@ final class ESMEMailbox: Sendable {
         self.systemID = systemID
         self.binds = binds
         self.capacity = max(1, capacity)
+        self.receiptHighWater = max(1, self.capacity - max(1, self.capacity / 10))
         self.concurrency = max(1, concurrency)
         self.maximumAttempts = maximumAttempts
         self.retryDelay = retryDelay
         self.logger = logger
     }
 
-    /// Messages waiting (not in flight).
-    var waiting: Int { state.withLock { $0.queue.count } }
+    /// Messages waiting (not in flight), receipts reserved included.
+    var waiting: Int { state.withLock { $0.queue.count + $0.reserved } }
 
-    /// Queues a deliver_sm for the account; false when the mailbox is full.
+    /// Queues deliver_sm for the account, all or none (the parts of one SMS); false when they do not fit.
     @discardableResult
-    func post(_ message: DeliverSM) -> Bool {
+    func post(_ messages: [DeliverSM]) -> Bool {
         let taken = state.withLock { state in
-            guard state.queue.count < capacity else { return false }
-            state.queue.append(Pending(message: message))
+            guard state.queue.count + state.reserved + messages.count <= capacity else { return false }
+            for message in messages { state.queue.append(Pending(message: message)) }
             return true
         }
         if taken { pump() } else { logger.warning("ESME mailbox full; message refused", metadata: ["system_id": "\(systemID)"]) }
         return taken
+    }
+
+    /// Holds a slot for the receipt of a submit_sm about to be accepted; false at the receipts' high-water mark.
+    /// Every true is followed by ``post(reservedReceipt:)`` or ``cancelReservation()``.
+    func reserveReceipt() -> Bool {
+        state.withLock { state in
+            guard state.queue.count + state.reserved < receiptHighWater else { return false }
+            state.reserved += 1
+            return true
+        }
+    }
+
+    /// The submit_sm was refused after all: its receipt's slot is free again.
+    func cancelReservation() {
+        state.withLock { $0.reserved = max(0, $0.reserved - 1) }
+    }
+
+    /// Queues a receipt into the slot reserved for it: never refused.
+    func post(reservedReceipt message: DeliverSM) {
+        state.withLock { state in
+            state.reserved = max(0, state.reserved - 1)
+            state.queue.append(Pending(message: message))
+        }
+        pump()
     }
 
     /// Sends what fits the concurrency to the account's receiving binds; call when a bind comes up.

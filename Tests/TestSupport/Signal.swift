@@ -1,16 +1,18 @@
 import Synchronization
 
 /// A one-shot signal: `fire()` wakes every task waiting now and lets later ones through at once.
-final class Signal: Sendable {
+public final class Signal: Sendable {
     private struct State {
         var fired = false
         var waiters: [CheckedContinuation<Void, Never>] = []
     }
     private let state = Mutex(State())
 
-    var hasFired: Bool { state.withLock { $0.fired } }
+    public init() {}
 
-    func fire() {
+    public var hasFired: Bool { state.withLock { $0.fired } }
+
+    public func fire() {
         let waiters = state.withLock { state in
             state.fired = true
             defer { state.waiters = [] }
@@ -19,7 +21,7 @@ final class Signal: Sendable {
         for waiter in waiters { waiter.resume() }
     }
 
-    func wait() async {
+    public func wait() async {
         await withCheckedContinuation { continuation in
             let now = state.withLock { state in
                 if state.fired { return true }
