@@ -62,7 +62,10 @@ let repository = Repository.root
         kill(child.processIdentifier, SIGKILL)
         child.waitUntilExit()
         #expect(child.terminationReason == .uncaughtSignal)
-        #expect(reported.count >= 1500, "the child reported only \(reported.count) transfers")
+        // Killed mid-load: 1 500 acknowledged transfers normally, fewer when the deadline ran out first on a
+        // loaded machine (a count of work in a time would be a timing assertion); a few hundred still make
+        // the kill land in the middle of committing.
+        #expect(reported.count >= 200, "the child reported only \(reported.count) transfers")
 
         let ledger =
             if let endpoint {
