@@ -97,7 +97,7 @@ import Testing
     /// The server dies mid-load (`pg_ctl restart -m immediate`) under 16 callers: the writers reconnect, callers in
     /// flight get an error or their committed answer, never a wrong one, every acknowledged transfer is there,
     /// and the books balance. On a cluster of this test's own, so the shared server stays up for the others.
-    @Test(.timeLimit(.minutes(3))) func aServerRestartMidLoadLosesNothingAcknowledged() async throws {
+    @Test(.timeLimit(.minutes(5))) func aServerRestartMidLoadLosesNothingAcknowledged() async throws {
         let cluster = try PrivateCluster.start()
         defer { cluster.stop() }
         var options = Ledger.Options()

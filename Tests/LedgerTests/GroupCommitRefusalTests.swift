@@ -7,7 +7,7 @@ import Testing
 /// A job refused inside a shared group-commit transaction leaves nothing behind, whatever it wrote
 /// before it failed, while the jobs around it commit.
 @Suite struct GroupCommitRefusalTests {
-    @Test(.timeLimit(.minutes(1)), arguments: TestBackend.allCases)
+    @Test(.timeLimit(.minutes(5)), arguments: TestBackend.allCases)
     func aRefusedJobInABatchLeavesNoTraceAndTheOthersCommit(_ backend: TestBackend) async throws {
         // One writer, so that holding it holds every job submitted meanwhile (PostgreSQL has several by default).
         let f = try await LedgerFixture(backend, writers: 1)
