@@ -14,11 +14,13 @@ let package = Package(
         .library(name: "Operators", targets: ["Operators"]),
         .library(name: "Ledger", targets: ["Ledger"]),
         .library(name: "LedgerSQLite", targets: ["LedgerSQLite"]),
+        .library(name: "LedgerPostgres", targets: ["LedgerPostgres"]),
         .library(name: "MobileMoney", targets: ["MobileMoney"]),
         .library(name: "MenuEngine", targets: ["MenuEngine"]),
         .library(name: "SessionScripts", targets: ["SessionScripts"]),
         .library(name: "Sessions", targets: ["Sessions"]),
         .library(name: "SessionsSQLite", targets: ["SessionsSQLite"]),
+        .library(name: "SessionsPostgres", targets: ["SessionsPostgres"]),
         .library(name: "ScriptTargets", targets: ["ScriptTargets"]),
         .library(name: "ProviderBridge", targets: ["ProviderBridge"]),
         .library(name: "GatewayCore", targets: ["GatewayCore"]),
@@ -51,6 +53,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .target(
@@ -64,6 +67,19 @@ let package = Package(
             dependencies: [
                 "Ledger", "Operators", "PrivateFiles", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict
+        ),
+        // The PostgreSQL store: several writer connections, each with its own group commit, on dedicated threads.
+        .target(
+            name: "LedgerPostgres",
+            dependencies: [
+                "Ledger", "Operators",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -105,6 +121,16 @@ let package = Package(
         .target(
             name: "SessionsSQLite",
             dependencies: ["Sessions", "PrivateFiles", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        // The session store on PostgreSQL, so that several `sika serve` nodes share sessions.
+        .target(
+            name: "SessionsPostgres",
+            dependencies: [
+                "Sessions", "LedgerPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .target(
@@ -291,7 +317,7 @@ let package = Package(
         .target(
             name: "CommandSupport",
             dependencies: [
-                "Operators", "Ledger", "LedgerSQLite", "MobileMoney", "SikaResources",
+                "Operators", "Ledger", "LedgerSQLite", "LedgerPostgres", "MobileMoney", "SikaResources",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -317,6 +343,7 @@ let package = Package(
                 "SikaResources",
                 "Ledger",
                 "LedgerSQLite",
+                "LedgerPostgres",
                 "ScriptTargets",
                 "CommandSupport",
                 "MobileMoney",
@@ -324,6 +351,7 @@ let package = Package(
                 "SessionScripts",
                 "Sessions",
                 "SessionsSQLite",
+                "SessionsPostgres",
                 "ProviderBridge",
                 "GatewayCore", "LineFront", "JSONAPI", "Serve", "Simulator", "SMPP", "SMPPFront", "MailDelivery",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -341,7 +369,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "Operators", "Ledger", "LedgerSQLite", "MobileMoney", "MenuEngine", "Sessions", "SMPP", "ChildProcess",
+                "Operators", "Ledger", "LedgerSQLite", "LedgerPostgres", "MobileMoney", "MenuEngine", "Sessions", "SMPP", "ChildProcess",
                 .product(name: "Logging", package: "swift-log"), .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Tests/TestSupport",
@@ -352,6 +380,12 @@ let package = Package(
         .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "MenuEngine", "Sessions"], swiftSettings: strict),
         .testTarget(
             name: "LedgerTests", dependencies: ["Ledger", "LedgerSQLite", "Operators", "TestSupport", "SyncCountingVFS"],
+            swiftSettings: strict),
+        // The PostgreSQL store's own behaviour (URL, TLS, durability read back, shards, reconnecting after a restart);
+        // the money rules run on it through the ledger, money, session and conformance suites.
+        .testTarget(
+            name: "LedgerPostgresTests",
+            dependencies: ["Ledger", "LedgerPostgres", "TestSupport"],
             swiftSettings: strict),
         .testTarget(
             name: "LedgerSQLiteTests",
@@ -369,7 +403,7 @@ let package = Package(
         .testTarget(
             name: "ProviderBridgeTests",
             dependencies: [
-                "ProviderBridge", "Ledger", "MobileMoney", "Operators", "TestSupport",
+                "ProviderBridge", "Ledger", "LedgerPostgres", "MobileMoney", "Operators", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict
@@ -415,7 +449,9 @@ let package = Package(
         .testTarget(
             name: "SessionsTests",
             dependencies: [
-                "Sessions", "SessionsSQLite", "ScriptTargets", "SessionScripts", "MenuEngine", "MobileMoney", "Ledger", "Operators", "TestSupport",
+                "Sessions", "SessionsSQLite", "SessionsPostgres", "ScriptTargets", "SessionScripts", "MenuEngine", "MobileMoney", "Ledger",
+                "Operators",
+                "TestSupport",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict),
@@ -423,7 +459,8 @@ let package = Package(
         .executableTarget(
             name: "SikaBench",
             dependencies: [
-                "CommandSupport", "Operators", "Ledger", "LedgerSQLite", "MobileMoney", "MenuEngine", "Sessions", "SessionsSQLite", "ProviderBridge",
+                "CommandSupport", "Operators", "Ledger", "LedgerSQLite", "LedgerPostgres", "MobileMoney", "MenuEngine", "Sessions", "SessionsSQLite",
+                "ProviderBridge",
                 "GatewayCore",
                 "LineFront", "Serve", "SikaResources", "SMPP", "SMPPFront", "Simulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -500,8 +537,8 @@ let package = Package(
         .testTarget(
             name: "SikaTests",
             dependencies: [
-                "sika", "sika-torture", "ChildProcess", "Ledger", "LedgerSQLite", "MobileMoney", "Operators", "TestSupport", "ProviderBridge",
-                "LineFront", "SMPP", "MailDelivery",
+                "sika", "sika-torture", "ChildProcess", "Ledger", "LedgerSQLite", "LedgerPostgres", "MobileMoney", "Operators", "TestSupport",
+                "ProviderBridge", "LineFront", "SMPP", "MailDelivery",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -37,6 +37,8 @@ public struct GatewayConfiguration: Sendable {
     public var drainTimeout: Duration = .seconds(10)
     /// How often the SMS dispatcher looks at the outbox when nothing nudged it.
     public var smsPollInterval: Duration = .milliseconds(500)
+    /// Set when several nodes deliver one outbox (PostgreSQL): messages are claimed for a lease before delivery.
+    public var smsClaims: SMSClaims?
     /// Connection caps of the line listener and of HTTP. The defaults fit the process's file descriptor
     /// limit as it is when the configuration is made, minus a reserve (see `FileDescriptorBudget`).
     public var lineConnections: ConnectionLimits

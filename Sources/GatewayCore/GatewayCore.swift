@@ -31,7 +31,8 @@ public final class GatewayCore: Sendable {
         self.configuration = configuration
         self.metrics = metrics
         self.logger = logger
-        self.dispatcher = SMSDispatcher(money: sessions.money, metrics: metrics, pollInterval: configuration.smsPollInterval, logger: logger)
+        self.dispatcher = SMSDispatcher(
+            money: sessions.money, metrics: metrics, pollInterval: configuration.smsPollInterval, claims: configuration.smsClaims, logger: logger)
         lineConnections = ConnectionGate(listener: "line", limits: configuration.lineConnections, registry: metrics.registry)
         let proxies = configuration.trustedProxies
         httpConnections = ConnectionGate(
@@ -79,6 +80,8 @@ public final class GatewayCore: Sendable {
                 outcome = .reply(reply)
             case .reply(let input):
                 outcome = .reply(try await sessions.reply(id: key, input: input))
+            case .reshow:
+                outcome = .reply(try await sessions.reshow(id: key))
             case .abort:
                 try await sessions.abort(id: key)
                 outcome = .aborted

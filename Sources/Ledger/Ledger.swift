@@ -85,6 +85,15 @@ public final class Ledger: Sendable {
         try await write { tx in try tx.rows.markDelivered(ids, at: tx.now) }
     }
 
+    /// Claims undelivered messages of `operatorID` for `claimant` (a node) for `lease`: no other claimant gets them
+    /// until they are delivered or the lease lapses (see ``LedgerStoreWriter/claimSMS(operatorID:claimant:until:now:limit:)``).
+    public func claimSMS(operatorID: String, claimant: String, lease: Duration, limit: Int = 100) async throws -> [OutboxMessage] {
+        let millis = lease.components.seconds * 1000 + lease.components.attoseconds / 1_000_000_000_000_000
+        return try await write { tx in
+            try tx.rows.claimSMS(operatorID: operatorID, claimant: claimant, until: tx.now + millis, now: tx.now, limit: limit)
+        }
+    }
+
     /// Transactions and operations committed by this process's group commit.
     public var commitStats: CommitStats { store.commitStats }
 

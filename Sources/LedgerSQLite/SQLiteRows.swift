@@ -39,6 +39,9 @@ struct SQLiteRows: LedgerStoreWriter {
         try db.cachedStatement(sql: LedgerSQL.setTier).execute(arguments: [tier, account])
     }
 
+    /// One writer: nothing to lock, and what the job read is current.
+    func lockAccounts(_ ids: [Account.ID]) throws -> [Account]? { nil }
+
     func addToBalance(_ account: Account.ID, _ delta: Int64) throws -> Int64 {
         let statement = try RawStatement(db, LedgerSQL.addToBalance)
         statement.bind(1, delta)
@@ -206,6 +209,11 @@ struct SQLiteRows: LedgerStoreWriter {
             statement.bind(2, id)
             try statement.run()
         }
+    }
+
+    func claimSMS(operatorID: String, claimant: String, until: Int64, now: Int64, limit: Int) throws -> [OutboxMessage] {
+        try Row.fetchAll(db.cachedStatement(sql: OutboxClaimSchema.claim), arguments: [claimant, until, operatorID, now, limit]).map(Self.message)
+            .sorted { $0.id < $1.id }
     }
 
     // MARK: Subscribers

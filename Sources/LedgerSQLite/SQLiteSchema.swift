@@ -9,5 +9,6 @@ enum SQLiteSchema {
         OffNetSchema.register(in: &migrator)
         MailSchema.register(in: &migrator)
         SMSReceiptSchema.register(in: &migrator)
+        OutboxClaimSchema.register(in: &migrator)
     }
 }

@@ -40,16 +40,19 @@ public final class SikaServer: Sendable {
     ///   - group: the event loops of both listeners' connections.
     ///   - endedSessions: where the USSD callback retains ended sessions (the durable session store's, so a
     ///     replayed callback gets its final screen after a restart); by default in memory.
+    ///   - sharedCallbacks: where `POST /ussd` sessions live between requests when several nodes share one database
+    ///     (the session manager then shares the `http` front); nil: in this process.
     public init(
         core: GatewayCore, additionalServices: [any Service] = [], api: WalletAPI? = nil, simulator: SimulatedNetwork? = nil,
-        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, endedSessions: (any EndedSessionStore)? = nil, logger: Logger
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, endedSessions: (any EndedSessionStore)? = nil,
+        sharedCallbacks: (any SharedCallbackStore)? = nil, logger: Logger
     ) {
         self.core = core
         self.api = api
         self.simulator = simulator
         self.group = group
         self.lineListener = LineListener(core: core, group: group)
-        self.callback = USSDCallback(core: core, ended: endedSessions)
+        self.callback = USSDCallback(core: core, ended: endedSessions, shared: sharedCallbacks)
         self.additionalServices = additionalServices
         self.logger = logger
     }

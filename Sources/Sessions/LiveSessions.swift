@@ -46,17 +46,22 @@ actor LiveSessions {
     private let idleTimeout: Duration
     private let engine: MenuEngine
     private let store: any SessionStore
+    /// Fronts whose sessions several nodes share through their own store (`POST /ussd` on PostgreSQL, see
+    /// ``SharedCallbackStore``): this process neither writes them to the session store nor suspends them, since
+    /// another node may hold a newer state of the same session.
+    private let sharedFronts: Set<String>
     /// How long an ended money session waits for a late drop.
     static let lateDropWindow: Duration = .seconds(30)
     /// How long the ids of the sessions taken back at start are remembered: far longer than any gateway waits
     /// between two steps of one session.
     static let recoveredMemory: Duration = .seconds(3600)
 
-    init(idleTimeout: Duration, engine: MenuEngine, store: any SessionStore, lateDropCapacity: Int = 10_000) {
+    init(idleTimeout: Duration, engine: MenuEngine, store: any SessionStore, lateDropCapacity: Int = 10_000, sharedFronts: Set<String> = []) {
         self.lateDropCapacity = lateDropCapacity
         self.idleTimeout = idleTimeout
         self.engine = engine
         self.store = store
+        self.sharedFronts = sharedFronts
     }
 
     /// Reserves a new session id; refused if it is live.
@@ -111,7 +116,9 @@ actor LiveSessions {
         entry.lastActivity = ContinuousClock.now
         // A session still on its first screen (or showing the resume question) has nothing worth resuming:
         // it is not written, which spares the store a write and a delete for every short session.
-        if entry.offer == nil, isWorthResuming(entry.session) {
+        if sharedFronts.contains(entry.binding.front) {
+            // Its front writes it where every node reads it (the shared callback store).
+        } else if entry.offer == nil, isWorthResuming(entry.session) {
             store.save(stored(id, entry, status: .live))
             entry.stored = true
         } else if entry.stored {
@@ -224,12 +231,33 @@ actor LiveSessions {
         return RecoveredSession(binding: binding, resumable: resumable)
     }
 
+    /// The state of live session `id` as other nodes may take it over: without any PIN (a session that held one
+    /// goes back to the screen that asked it), and whether that rewound it.
+    func snapshot(_ id: String) -> (record: StoredSession, rewound: Bool)? {
+        guard let entry = entries[id] else { return nil }
+        let record = stored(id, entry, status: .live)
+        return (record, record.session != entry.session)
+    }
+
+    /// Takes over a session another node (or this one before a restart) wrote to the shared store: it replaces
+    /// whatever this process held under its id.
+    func adopt(_ record: StoredSession) {
+        entries[record.id] = Entry(
+            session: record.session, binding: record.binding, requestBase: record.requestBase, moneyActions: record.moneyActions,
+            lastActivity: .now, busy: false)
+    }
+
+    /// Forgets live session `id` in this process only (a shared session that ended or moved on elsewhere).
+    func release(_ id: String) { entries[id] = nil }
+
     var count: Int { entries.count }
     var suspendedCount: Int { suspended.count }
 
     // MARK: Internals
 
     private func suspend(_ id: String, _ entry: Entry) {
+        // Another node may have taken a shared session further: this copy is forgotten, never offered back.
+        guard !sharedFronts.contains(entry.binding.front) else { return }
         let policy = engine.menus.resumePolicy(ofService: entry.binding.service)
         guard entry.offer == nil, policy.mode != .off, isWorthResuming(entry.session) else {
             // Dropped while the resume question was on screen: the session it offered stays suspended.

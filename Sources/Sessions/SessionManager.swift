@@ -27,18 +27,21 @@ public final class SessionManager: Sendable {
     ///     back what a durable store held when the process stopped.
     ///   - lateDropCapacity: sessions that just ended on a money outcome, kept a moment in case the network
     ///     reports a drop (the phone never saw the outcome, which a resume then shows); the oldest go first.
+    ///   - sharedFronts: fronts whose sessions several nodes share through a store of their own (`http` when
+    ///     `POST /ussd` sessions are in a ``SharedCallbackStore``): not written to `store`, never suspended here.
     public init(
         menus: MenuSet, money: MobileMoney, idleTimeout: Duration = .seconds(180), offNet: (any OffNetTransfers)? = nil,
         startLimiter: TokenBucketLimiter? = nil, onAction: (@Sendable (_ action: String, _ outcome: String) -> Void)? = nil,
         onScreen: (@Sendable (_ service: String, _ screen: String) -> Void)? = nil, store: any SessionStore = MemorySessionStore(),
-        lateDropCapacity: Int = 10_000
+        lateDropCapacity: Int = 10_000, sharedFronts: Set<String> = []
     ) {
         let engine = MenuEngine(menus: menus)
         self.engine = engine
         self.money = money
         self.actions = MenuActions(money: money, offNet: offNet)
         self.store = store
-        self.live = LiveSessions(idleTimeout: idleTimeout, engine: engine, store: store, lateDropCapacity: lateDropCapacity)
+        self.live = LiveSessions(
+            idleTimeout: idleTimeout, engine: engine, store: store, lateDropCapacity: lateDropCapacity, sharedFronts: sharedFronts)
         self.startLimiter = startLimiter
         self.onAction = onAction
         self.onScreen = onScreen
@@ -155,6 +158,29 @@ public final class SessionManager: Sendable {
     /// session under the same id with the plain service code (the resume rules then apply), one that is not
     /// is over.
     public func recovered(id: String) async -> RecoveredSession? { await live.recovered(id) }
+
+    /// The state of live session `id` for another node to take over (``SharedCallbackStore``): no PIN is in it (a
+    /// session holding one goes back to the screen that asked it, and `rewound` says so). Nil if it is not live here.
+    public func snapshot(id: String) async -> (record: StoredSession, rewound: Bool)? { await live.snapshot(id) }
+
+    /// Takes over a session from the shared store; it replaces what this process held under `record.id`.
+    public func adopt(_ record: StoredSession) async { await live.adopt(record) }
+
+    /// Forgets live session `id` in this process only: it ended or moved on through another node.
+    public func release(id: String) async { await live.release(id) }
+
+    /// Shows live session `id`'s screen again without applying any answer: a session taken over from another node
+    /// after it went back to its PIN screen (the PIN is never shared) asks the PIN again.
+    public func reshow(id: String) async throws(SessionError) -> Reply {
+        var entry = try await live.checkOut(id)
+        guard let shown = try? engine.reshow(entry.session) else {
+            await live.checkIn(id, entry)
+            throw SessionError(.unknownSession, "session \(id) cannot be shown again")
+        }
+        let reply = await drive(shown, &entry)
+        await live.checkIn(id, entry)
+        return reply
+    }
 
     /// Makes the store's writes durable (at shutdown).
     public func flush() async throws { try await store.flush() }

@@ -1,3 +1,4 @@
+import CommandSupport
 import Foundation
 import Ledger
 import LedgerSQLite
@@ -22,8 +23,15 @@ struct BenchWorld {
         path: String, catalog: OperatorCatalog, wallets count: Int, options: Ledger.Options = Ledger.Options(), emails: Bool = false,
         money moneyOptions: MobileMoney.Options = MobileMoney.Options()
     ) async throws -> BenchWorld {
-        let money = MobileMoney(
-            ledger: try await Ledger.openSQLite(path: path, catalog: catalog, options: options), pepper: .random(), options: moneyOptions)
+        try await make(
+            ledger: try await Ledger.openSQLite(path: path, catalog: catalog, options: options), wallets: count, emails: emails, money: moneyOptions)
+    }
+
+    /// Registers and funds `count` wallets, and the receiver, on a fresh `ledger` of any store.
+    static func make(
+        ledger: Ledger, wallets count: Int, emails: Bool = false, money moneyOptions: MobileMoney.Options = MobileMoney.Options()
+    ) async throws -> BenchWorld {
+        let money = MobileMoney(ledger: ledger, pepper: .random(), options: moneyOptions)
         let wallets = numbers(count)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for number in wallets {
@@ -45,7 +53,7 @@ struct BenchWorld {
     /// The line every benchmark prints: the durability read back from the ledger's writer connection
     /// when the run ends, never the one the benchmark asked for.
     static func durabilityLine(_ ledger: Ledger) async throws -> String {
-        "ledger durability (read back from the writer): \(try await ledger.writerDurability())"
+        "ledger durability (read back from the writer): \(try await StoreOptions.durabilityLine(ledger))"
     }
 
     /// A new temporary directory for a benchmark's databases; the caller removes it.

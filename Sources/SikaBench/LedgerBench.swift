@@ -20,6 +20,10 @@ struct LedgerBench: AsyncParsableCommand {
     @Option(help: "Run only the group-commit measurement with this many callers (profiling).") var only: Int?
     @Option(help: "Durability of every ledger of the run: full, normal or off.") var durability: Durability = .full
     @Flag(help: "Tiny counts: proves the bench runs and verifies clean (CI), measures nothing.") var smoke = false
+    @Option(help: "Measure the ledger on PostgreSQL (postgres://…; each run in a fresh schema) instead of SQLite.") var database: String?
+    @Option(help: "With --database: writer connections.") var writers: Int = 4
+    @Option(help: "With --database: prepare the pgbench anchor's world and write its script (same statements) to this file, then stop.")
+    var pgbenchScript: String?
     @Flag(help: "Give every wallet a verified e-mail address: each transfer also renders and writes two e-mail notices.")
     var emails = false
     @Flag(help: "Every check inside the write job, none on a snapshot before it (the baseline of the prepared path).")
@@ -32,6 +36,10 @@ struct LedgerBench: AsyncParsableCommand {
 
     func run() async throws {
         CommandLogging.bootstrap(defaultLevel: .warning)
+        if let database {
+            try await runOnPostgres(url: database)
+            return
+        }
         let base =
             try directory.map { path in
                 let url = URL(fileURLWithPath: path).appendingPathComponent("sika-bench-ledger-\(UUID().uuidString)")
@@ -74,13 +82,13 @@ struct LedgerBench: AsyncParsableCommand {
         report("group commit, 64 callers, every check in the writer", inWriter, raw, batch: inWriterBatch)
     }
 
-    private func report(_ label: String, _ rate: Double, _ raw: Double, batch: Double? = nil) {
+    func report(_ label: String, _ rate: Double, _ raw: Double, batch: Double? = nil) {
         let padded = label.padding(toLength: 52, withPad: " ", startingAt: 0)
         let batching = batch.map { String(format: "   %.1f ops/commit", $0) } ?? ""
         print("\(padded) \(String(format: "%9.0f", rate)) ops/s   \(String(format: "%.2f", rate / raw))x raw\(batching)")
     }
 
-    private func numbers() -> [String] { BenchWorld.numbers(wallets) }
+    func numbers() -> [String] { BenchWorld.numbers(wallets) }
 
     /// Opens a fresh ledger with funded wallets.
     private func prepare(path: String, catalog: OperatorCatalog, maxBatch: Int, prepares: Bool = true) async throws -> MobileMoney {
@@ -95,7 +103,12 @@ struct LedgerBench: AsyncParsableCommand {
     private func measure(path: String, catalog: OperatorCatalog, maxBatch: Int, callers: Int, count: Int, prepares: Bool = true) async throws
         -> (Double, Double)
     {
-        let money = try await prepare(path: path, catalog: catalog, maxBatch: maxBatch, prepares: prepares)
+        try await measure(
+            money: try await prepare(path: path, catalog: catalog, maxBatch: maxBatch, prepares: prepares), callers: callers, count: count)
+    }
+
+    /// `count` full transfers from `callers` concurrent callers on `money`'s ledger: the rate and the batching.
+    func measure(money: MobileMoney, callers: Int, count: Int) async throws -> (Double, Double) {
         let numbers = numbers()
         let perCaller = count / callers
         let before = money.ledger.commitStats

@@ -1,3 +1,4 @@
+import Foundation
 import GatewayCore
 import Ledger
 import MenuEngine
@@ -23,6 +24,12 @@ import Sessions
 /// screen again; the answer the request carried is not applied, since the screen it answered may be gone (a PIN
 /// is never stored). One that can no longer be resumed (its window passed, resume off, idle past the timeout) is
 /// `404`, like an expired one, and a request from another caller under its id is `409`.
+///
+/// With a ``SharedCallbackStore`` (several `sika serve` nodes on one PostgreSQL database), a session lives there
+/// between requests, so that its requests may reach any node: each answer is written there (compare-and-set on
+/// its version) before it goes out, and a node whose own copy is older than the shared one takes the shared one
+/// over first. Its replay after `END` comes from the ended-session store, which the nodes share too. Idle
+/// expiry counts from the shared copy's last step; such a session is not offered back after a timeout.
 public actor USSDCallback {
     /// The reply: HTTP status and a `text/plain` body starting `CON ` or `END `.
     public struct Response: Sendable, Hashable {
@@ -54,17 +61,33 @@ public actor USSDCallback {
         var lastReply: String
         var busy: Bool
         var lastActivity: ContinuousClock.Instant
+        /// The version of the shared copy this one matches (nil: not in the shared store).
+        var version: Int64? = nil
+    }
+
+    /// What a look at the shared store decided.
+    private enum TakeOver {
+        /// This node's copy (if any) is the current one.
+        case current
+        /// Taken over, back on its PIN screen: the next step shows it again.
+        case rewound
+        case refused(Response)
     }
 
     private let core: GatewayCore
     private let ended: any EndedSessionStore
+    private let shared: (any SharedCallbackStore)?
     private var conversations: [String: Conversation] = [:]
     private var lastSweep = ContinuousClock.now
 
-    /// - Parameter ended: where ended sessions are retained; by default in memory, for the configuration's
+    /// - Parameters:
+    ///   - ended: where ended sessions are retained; by default in memory, for the configuration's
     ///   `endedRetention` and up to its `maxRetainedEndedSessions`.
-    public init(core: GatewayCore, ended: (any EndedSessionStore)? = nil) {
+    ///   - shared: where sessions live between requests when several nodes answer them (the session manager must
+    ///     then treat the `http` front as shared); nil: in this process only.
+    public init(core: GatewayCore, ended: (any EndedSessionStore)? = nil, shared: (any SharedCallbackStore)? = nil) {
         self.core = core
+        self.shared = shared
         self.ended =
             ended
             ?? MemoryEndedSessionStore(retention: core.configuration.endedRetention, capacity: core.configuration.maxRetainedEndedSessions)
@@ -81,6 +104,14 @@ public actor USSDCallback {
         guard WireIdentifiers.isMSISDN(Substring(msisdn)) else { return refusal(.malformed, "bad phoneNumber") }
         guard let serviceCode = try? DialString.normalize(form.serviceCode) else { return refusal(.malformed, "bad serviceCode") }
         let caller = Caller(operatorID: operatorID, msisdn: msisdn, serviceCode: serviceCode)
+        var rewound = false
+        if let shared, conversations[id]?.busy != true {
+            switch await takeOver(id, caller: caller, from: shared) {
+            case .current: break
+            case .rewound: rewound = true
+            case .refused(let response): return response
+            }
+        }
         let step: SessionStep
         var conversation: Conversation
         if let existing = conversations[id] {
@@ -92,7 +123,8 @@ public actor USSDCallback {
             guard text.hasPrefix(prefix), text.count > prefix.count else {
                 return refusal(.malformed, "text does not continue this session's answers")
             }
-            step = .reply(input: String(text.dropFirst(prefix.count)))
+            // Taken over on its PIN screen: the answer was typed on the screen after it, gone with the PIN.
+            step = rewound ? .reshow : .reply(input: String(text.dropFirst(prefix.count)))
         } else if let over = ended.lookup(id) {
             return replay(over, id: id, caller: caller, text: text)
         } else {
@@ -139,13 +171,16 @@ public actor USSDCallback {
             if reply.isFinal {
                 conversations[id] = nil
                 retain(conversation, id: id, text: text, outcome: .ended(reply: body))
+                await forgetShared(id)
             } else {
                 conversations[id] = conversation
+                if let refused = await share(conversation, id: id) { return refused }
             }
             return Response(status: 200, body: body)
         case .aborted:
             conversations[id] = nil
             retain(conversation, id: id, text: text, outcome: .ended(reply: "END"))
+            await forgetShared(id)
             return Response(status: 200, body: "END")
         case .refused(let error):
             if case .begin = step {
@@ -154,6 +189,7 @@ public actor USSDCallback {
             } else if error.code == .unknownSession {
                 conversations[id] = nil
                 retain(conversation, id: id, text: conversation.consumed, outcome: .expired)
+                await forgetShared(id)
             } else {
                 conversations[id] = conversation
             }
@@ -200,7 +236,8 @@ public actor USSDCallback {
     }
 
     /// Drops conversations idle past the timeout (the session manager forgets their sessions too) and
-    /// retains their ids as expired, so that a late request gets `404` rather than a new session.
+    /// retains their ids as expired, so that a late request gets `404` rather than a new session. A shared one
+    /// may have gone on through another node: it is only forgotten here (the shared copy's age decides).
     private func forgetIdle() {
         let now = ContinuousClock.now
         guard now - lastSweep >= .seconds(1) else { return }
@@ -208,7 +245,82 @@ public actor USSDCallback {
         let timeout = core.configuration.idleTimeout
         for (id, conversation) in conversations where !conversation.busy && now - conversation.lastActivity >= timeout {
             conversations[id] = nil
-            retain(conversation, id: id, text: conversation.consumed, outcome: .expired)
+            if shared == nil { retain(conversation, id: id, text: conversation.consumed, outcome: .expired) }
         }
+    }
+
+    // MARK: Sessions shared between nodes
+
+    /// Before a request: if the shared store holds a newer state of session `id` than this node, it is taken
+    /// over; if it holds none while this node has one, the session ended or expired through another node.
+    private func takeOver(_ id: String, caller: Caller, from shared: any SharedCallbackStore) async -> TakeOver {
+        let key = "http/\(id)"
+        let remote: SharedCallbackSession?
+        do {
+            remote = try await shared.load(id)
+        } catch {
+            return .refused(refusal(.unavailable, "the session store cannot be read"))
+        }
+        // A request for the same id may have run while this one waited for the store.
+        if conversations[id]?.busy == true { return .current }
+        guard let remote else {
+            if conversations.removeValue(forKey: id) != nil { await core.sessions.release(id: key) }
+            return .current
+        }
+        if let local = conversations[id], local.version == remote.version { return .current }
+        let owner = Caller(operatorID: remote.operatorID, msisdn: remote.msisdn, serviceCode: remote.serviceCode)
+        guard owner == caller else { return .refused(refusal(.conflict, "session \(id) belongs to another caller")) }
+        var conversation = Conversation(
+            key: key, caller: owner, consumed: remote.consumed, lastReply: remote.lastReply, busy: true, lastActivity: .now,
+            version: remote.version)
+        if Date().timeIntervalSince(remote.updatedAt) >= Self.seconds(core.configuration.idleTimeout) {
+            conversations[id] = nil
+            await core.sessions.release(id: key)
+            retain(conversation, id: id, text: remote.consumed, outcome: .expired)
+            await forgetShared(id)
+            return .refused(refusal(.unknownSession, "session \(id) expired"))
+        }
+        // Busy while the session manager takes it over, so that a request arriving meanwhile is refused as pending.
+        conversations[id] = conversation
+        await core.sessions.adopt(remote.session)
+        conversation.busy = false
+        conversations[id] = conversation
+        return remote.rewound ? .rewound : .current
+    }
+
+    /// After a step that left session `id` waiting: its state goes to the shared store before the reply goes out.
+    /// Nil when written; a refusal when another node wrote a newer state first (its copy wins, this one is forgotten).
+    private func share(_ conversation: Conversation, id: String) async -> Response? {
+        guard let shared else { return nil }
+        guard let (record, rewound) = await core.sessions.snapshot(id: conversation.key) else { return nil }
+        let caller = conversation.caller
+        let next = SharedCallbackSession(
+            id: id, operatorID: caller.operatorID, msisdn: caller.msisdn, serviceCode: caller.serviceCode, consumed: conversation.consumed,
+            lastReply: conversation.lastReply, session: record, rewound: rewound, version: (conversation.version ?? 0) + 1, updatedAt: Date())
+        let written: Bool
+        do {
+            written = try await shared.save(next, expected: conversation.version)
+        } catch {
+            // Not shared: the next request reaching another node would not find this step. Refused, so the
+            // aggregator retries (here the retry is answered from this node's copy).
+            return refusal(.unavailable, "the session store cannot be written")
+        }
+        guard written else {
+            if conversations[id]?.version == conversation.version { conversations[id] = nil }
+            await core.sessions.release(id: conversation.key)
+            return refusal(.conflict, "a reply for this session is still pending")
+        }
+        conversations[id]?.version = next.version
+        return nil
+    }
+
+    /// Session `id` ended or expired: no node takes it over any more (its replay is the ended-session store's).
+    private func forgetShared(_ id: String) async {
+        guard let shared else { return }
+        try? await shared.remove(id)
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

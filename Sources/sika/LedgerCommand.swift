@@ -10,8 +10,8 @@ import SikaResources
 struct LedgerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ledger",
-        abstract: "Create, seed, audit and read the ledger.",
-        subcommands: [Init.self, Seed.self, Verify.self, Balance.self, Statement.self]
+        abstract: "Create, seed, audit, read and copy the ledger.",
+        subcommands: [Init.self, Seed.self, Verify.self, Balance.self, Statement.self, Copy.self]
     )
 
     struct Init: AsyncParsableCommand {

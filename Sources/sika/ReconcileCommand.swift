@@ -30,12 +30,15 @@ struct ReconcileCommand: AsyncParsableCommand {
         var options = Reconciler.Options()
         options.threshold = .seconds(threshold)
         options.maxAge = .seconds(maxAge)
+        // Several nodes on one database: one reconciler at a time (a second one reports `skipped`).
+        options.exclusive = try store.exclusiveLock()
         let network =
             local
             ? ProviderNetwork.inProcess(money: money, reconcilerOptions: options)
             : ProviderNetwork.simulated(money: money, host: host, basePort: basePort, reconcilerOptions: options)
         let report = await network.reconciler.reconcile()
         print(report)
+        if report.skipped { return }
         if !report.unreachable.isEmpty {
             // Nothing those providers hold was settled or audited: that is a failure, not a quiet "0 examined".
             let operators = money.catalog.operators.map(\.id)

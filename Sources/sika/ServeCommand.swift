@@ -4,6 +4,7 @@ import Foundation
 import GatewayCore
 import JSONAPI
 import Ledger
+import LedgerPostgres
 import Logging
 import MailDelivery
 import MobileMoney
@@ -13,6 +14,7 @@ import ProviderBridge
 import ScriptTargets
 import Serve
 import Sessions
+import SessionsPostgres
 import SessionsSQLite
 import SikaResources
 import Simulator
@@ -90,16 +92,21 @@ struct ServeCommand: AsyncParsableCommand {
             "A proxy (IP address or CIDR range) whose X-Forwarded-For names the API client; repeatable. None by default: the header is ignored.",
             valueName: "address"))
     var trustedProxy: [String] = []
+    @Option(help: "With --database: seconds a node's claim on SMS it delivers holds; a node that dies leaves them to another node after it.")
+    var smsLease: Int = 30
+    @Option(help: "Milliseconds between two looks at the SMS outbox when nothing woke the dispatcher (on PostgreSQL, other nodes' receipts wake it).")
+    var smsPoll: Int = 500
     @Option(help: "Keys (phones, client addresses) each rate limiter remembers at once.")
     var rateLimitKeys: Int = TokenBucketLimiter.defaultMaxKeys
     @Option(
         help: ArgumentHelp(
-            "Where sessions live between steps: sqlite (<db>.sessions.sqlite, survives a restart) or memory (lost on restart).",
+            "Where sessions live between steps: sqlite (<db>.sessions.sqlite, survives a restart), postgres (beside a --database ledger; "
+                + "the default with one) or memory (lost on restart).",
             discussion: "With sqlite, sessions that were waiting for an answer when serve stopped (SIGTERM, SIGKILL) can be resumed "
                 + "by their number within the menu's resume window, and ended POST /ussd sessions still answer their final screen to a "
                 + "replayed request for --ended-retention. See docs/SESSIONS.md.",
             valueName: "store"))
-    var sessions: SessionStoreKind = .sqlite
+    var sessions: SessionStoreKind?
     @OptionGroup var mail: MailOptions
 
     func validate() throws {
@@ -114,6 +121,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard fdReserve >= 0 else { throw ValidationError("--fd-reserve must be 0 or more") }
         guard helloTimeout > 0, httpIdleTimeout > 0 else { throw ValidationError("--hello-timeout and --http-idle-timeout must be positive") }
         guard rateLimitKeys > 0 else { throw ValidationError("--rate-limit-keys must be positive") }
+        guard smsLease > 0, smsPoll > 0 else { throw ValidationError("--sms-lease and --sms-poll must be positive") }
         do { _ = try TrustedProxies(trustedProxy) } catch { throw ValidationError("--trusted-proxy: \(error)") }
         if let faults {
             do { _ = try FaultPlan.parse(faults) } catch { throw ValidationError("--faults: \(error.description)") }
@@ -135,11 +143,12 @@ struct ServeCommand: AsyncParsableCommand {
                     .init(what: "provider simulator", host: "127.0.0.1", port: providerPort + $0)
                 })
         let home = SikaHome()
-        let money = try await store.open(moneyOptions: try mail.moneyOptions())
+        let secretValues = try secrets.map(SecretFile.readAssignments) ?? [:]
+        let money = try await store.open(moneyOptions: try mail.moneyOptions(), secrets: secretValues)
         let menuSet = try SessionManager.loadMenus(directory: URL(fileURLWithPath: menus ?? home.menus.path), catalog: money.catalog)
         let demoWorld = try demo ? DemoWorld.load(from: URL(fileURLWithPath: world ?? home.world.path)) : nil
         try await demoWorld?.seed(into: money)
-        var values = try secrets.map(SecretFile.readAssignments) ?? [:]
+        var values = secretValues
         values.merge(ProcessInfo.processInfo.environment) { $1 }
         let tokens = OperatorTokens.load(environment: values, catalog: money.catalog, generateMissing: demo)
         let aggregatorTokens = OperatorTokens.load(
@@ -159,6 +168,16 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.requireAuthentication = !noAuth
         configuration.idleTimeout = .seconds(idleTimeout)
         configuration.endedRetention = .seconds(endedRetention)
+        configuration.smsPollInterval = .milliseconds(smsPoll)
+        let outboxEndpoint: PostgresEndpoint?
+        if case .postgres(let endpoint) = try store.backend(secrets: secretValues) {
+            // Several nodes may deliver this outbox: claims with a lease, this process's name on them.
+            outboxEndpoint = endpoint
+            configuration.smsClaims = SMSClaims(
+                claimant: "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)", lease: .seconds(smsLease))
+        } else {
+            outboxEndpoint = nil
+        }
         if let tlsCert, let tlsKey {
             // The key is a secret: refused if anyone but its owner can read it.
             let key = try NIOSSLPrivateKey(bytes: Array(try SecretFile.read(tlsKey).utf8), format: .pem)
@@ -177,14 +196,21 @@ struct ServeCommand: AsyncParsableCommand {
         // The other networks' providers, simulated in-process, with the bridge and its reconciler.
         // The demo holds the same two numbers as the in-process scripts, so the "en cours" script passes live too.
         let plan = try faults.map(FaultPlan.parse) ?? (demo ? FaultPlan.parse(InProcessTarget.scriptFaults) : .none)
-        let offNet = ProviderNetwork.simulated(money: money, basePort: providerPort, faults: plan, logger: Logger(label: "sika.bridge"))
+        var reconcilerOptions = Reconciler.Options()
+        // Several nodes on one database: one reconciler acts at a time (an advisory lock per pass).
+        reconcilerOptions.exclusive = try store.exclusiveLock(secrets: secretValues)
+        let offNet = ProviderNetwork.simulated(
+            money: money, basePort: providerPort, faults: plan, reconcilerOptions: reconcilerOptions, logger: Logger(label: "sika.bridge"))
         var api = try await Self.walletAPI(
             money: money, offNet: offNet, secrets: secrets, openapi: openapi ?? home.openAPI.path, demo: demo, rateLimitKeys: rateLimitKeys,
             logger: logger)
 
         let metrics = GatewayMetrics()
         let sessionStore: any SessionStore
-        switch self.sessions {
+        // With sessions in PostgreSQL, POST /ussd sessions are shared by every node of the database (docs/SCALING.md).
+        var sharedCallbacks: (any SharedCallbackStore)?
+        let backend = try store.backend(secrets: secretValues)
+        switch self.sessions ?? (Self.isPostgres(backend) ? .postgres : .sqlite) {
         case .memory:
             sessionStore = MemorySessionStore(endedRetention: configuration.endedRetention, maxEnded: configuration.maxRetainedEndedSessions)
         case .sqlite:
@@ -195,12 +221,22 @@ struct ServeCommand: AsyncParsableCommand {
             } catch {
                 throw CommandFailure("cannot open the session store \(path): \(error.message)")
             }
+        case .postgres:
+            guard case .postgres(let endpoint) = backend else { throw ValidationError("--sessions postgres needs the ledger on --database") }
+            do {
+                let postgres = try await PostgresSessionStore.open(
+                    endpoint: endpoint, endedRetention: configuration.endedRetention, maxEnded: configuration.maxRetainedEndedSessions)
+                sessionStore = postgres
+                sharedCallbacks = postgres
+            } catch {
+                throw CommandFailure("cannot open the session store: \(error.message)")
+            }
         }
         let sessions = SessionManager(
             menus: menuSet, money: money, idleTimeout: configuration.idleTimeout, offNet: offNet.bridge,
             startLimiter: TokenBucketLimiter(
                 capacity: sessionStartsPerMinute, refillPerSecond: Double(sessionStartsPerMinute) / 60, maxKeys: rateLimitKeys),
-            store: sessionStore)
+            store: sessionStore, sharedFronts: sharedCallbacks == nil ? [] : ["http"])
         let resumable = try await sessions.recover()
         let core = GatewayCore(sessions: sessions, configuration: configuration, metrics: metrics, logger: gatewayLogger)
         let network =
@@ -213,14 +249,15 @@ struct ServeCommand: AsyncParsableCommand {
         let delivery = try mail.delivery(
             money: money, secrets: values, metrics: MailMetrics(registry: metrics.registry), logger: Logger(label: "sika.mail"))
         let server = SikaServer(
-            core: core, additionalServices: offNet.services + smppSetup.services + delivery.services, api: api.api, simulator: network,
-            endedSessions: sessionStore.endedSessions,
-            logger: logger)
+            core: core,
+            additionalServices: offNet.services + smppSetup.services + delivery.services
+                + (outboxEndpoint.map { [OutboxWakeUps(endpoint: $0, dispatcher: core.dispatcher)] } ?? []),
+            api: api.api, simulator: network, endedSessions: sessionStore.endedSessions, sharedCallbacks: sharedCallbacks, logger: logger)
         let sessionLine = sessionStore.summary + (resumable > 0 ? " \(resumable) session(s) from before the restart may be resumed." : "")
         let providers = money.catalog.operators.enumerated().map { "\($0.element.name) http://127.0.0.1:\(providerPort + $0.offset)" }
         let apiLine = api.line
         let ledgerPath = money.ledger.location
-        let durability = try await money.ledger.writerDurability()
+        let durability = try await StoreOptions.durabilityLine(money.ledger)
         let showTokens = demo
         let bearer = demo ? aggregatorTokens.tokens["tmoney"] ?? "<tmoney aggregator token>" : "$SIKA_AGGREGATOR_TOKEN_TMONEY"
         let curlAuthorization = noAuth ? "" : "-H \"Authorization: Bearer \(bearer)\" "
@@ -359,5 +396,12 @@ struct ServeCommand: AsyncParsableCommand {
 
 /// Where `sika serve` keeps sessions between steps.
 enum SessionStoreKind: String, ExpressibleByArgument, CaseIterable, Sendable {
-    case sqlite, memory
+    case sqlite, postgres, memory
+}
+
+extension ServeCommand {
+    static func isPostgres(_ backend: StoreOptions.Backend) -> Bool {
+        if case .postgres = backend { return true }
+        return false
+    }
 }

@@ -10,11 +10,22 @@ enum FrontName: String, CaseIterable, Sendable, CustomTestStringConvertible {
     var testDescription: String { rawValue }
 }
 
-/// Every case of ``ConformanceTable`` on every front, each on a fresh world (ledger, live server).
+/// A front with the store behind it: the table runs on every pair.
+struct FrontOnStore: Sendable, CustomTestStringConvertible {
+    let front: FrontName
+    let backend: TestBackend
+
+    static let all = TestBackend.allCases.flatMap { backend in FrontName.allCases.map { FrontOnStore(front: $0, backend: backend) } }
+
+    var testDescription: String { "\(front.rawValue) on \(backend.rawValue)" }
+}
+
+/// Every case of ``ConformanceTable`` on every front, over every store, each on a fresh world (ledger, live server).
 @Suite(.serialized) struct ConformanceTests {
-    @Test(arguments: ConformanceTable.cases, FrontName.allCases)
-    func everyFrontBehavesAsTheTableSays(_ conformance: ConformanceCase, _ front: FrontName) async throws {
-        let world = try await ConformanceWorld.start(conformance.settings)
+    @Test(arguments: ConformanceTable.cases, FrontOnStore.all)
+    func everyFrontBehavesAsTheTableSays(_ conformance: ConformanceCase, _ pair: FrontOnStore) async throws {
+        let front = pair.front
+        let world = try await ConformanceWorld.start(conformance.settings, backend: pair.backend)
         let fronts = world.fronts()
         let primary = try #require(fronts.first { $0.name == front.rawValue })
         var outcomes: [Outcome] = []

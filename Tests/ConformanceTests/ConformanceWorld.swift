@@ -12,9 +12,9 @@ import Sessions
 import Simulator
 import TestSupport
 
-/// A fresh ledger seeded with the demo world behind one live server: the line socket, `POST /ussd`, the JSON
-/// API and the web simulator's API on ephemeral ports, sharing one session manager and one ledger, as
-/// `sika serve --demo` runs them.
+/// A fresh ledger (on either store) seeded with the demo world behind one live server: the line socket,
+/// `POST /ussd`, the JSON API and the web simulator's API on ephemeral ports, sharing one session manager and
+/// one ledger, as `sika serve --demo` runs them.
 final class ConformanceWorld: Sendable {
     static let catalog = Shipped.catalog
     static let menus = Shipped.menus
@@ -56,9 +56,9 @@ final class ConformanceWorld: Sendable {
         self.httpPort = httpPort
     }
 
-    static func start(_ settings: WorldSettings) async throws -> ConformanceWorld {
+    static func start(_ settings: WorldSettings, backend: TestBackend = .sqlite) async throws -> ConformanceWorld {
         let logger = Logger.quiet("sika.conformance", level: .warning)
-        let world = try await TestWorld.make(logger: logger)
+        let world = try await TestWorld.make(backend, logger: logger)
         let money = world.money
 
         var configuration = GatewayConfiguration()

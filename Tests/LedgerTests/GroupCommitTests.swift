@@ -1,10 +1,11 @@
 import Foundation
 import Ledger
+import TestSupport
 import Testing
 
 @Suite struct GroupCommitTests {
-    @Test func concurrentCallersShareTransactionsAndRefusalsFailAlone() async throws {
-        let f = try await LedgerFixture()
+    @Test(arguments: TestBackend.allCases) func concurrentCallersShareTransactionsAndRefusalsFailAlone(_ backend: TestBackend) async throws {
+        let f = try await LedgerFixture(backend)
         let rich = try await f.wallet("22890000001", balance: 1_000_000, tier: 2)
         let poor = try await f.wallet("22890000002", balance: 0, tier: 2)
         let sink = try await f.wallet("22890000003", tier: 2)
@@ -36,8 +37,8 @@ import Testing
         #expect(try await f.ledger.verify().isClean)
     }
 
-    @Test func maxBatchOfOneCommitsEachOperationAlone() async throws {
-        let f = try await LedgerFixture(maxBatch: 1)
+    @Test(arguments: TestBackend.allCases) func maxBatchOfOneCommitsEachOperationAlone(_ backend: TestBackend) async throws {
+        let f = try await LedgerFixture(backend, maxBatch: 1)
         let a = try await f.wallet("22890000001", balance: 100_000, tier: 2)
         let b = try await f.wallet("22890000002", tier: 2)
         let before = f.ledger.commitStats
@@ -56,9 +57,9 @@ import Testing
 
 @Suite struct RandomizedLedgerTests {
     /// Thousands of random transfers, replays, pending/post/void and refusals from many tasks; the books must balance.
-    @Test(arguments: [UInt64(7), 42])
-    func randomWorkKeepsTheBooksBalanced(seed: UInt64) async throws {
-        let f = try await LedgerFixture()
+    @Test(arguments: TestBackend.allCases, [UInt64(7), 42])
+    func randomWorkKeepsTheBooksBalanced(_ backend: TestBackend, seed: UInt64) async throws {
+        let f = try await LedgerFixture(backend)
         var accounts: [Account] = []
         for i in 0..<24 {
             accounts.append(try await f.wallet(String(format: "228900%05d", i), operatorID: "tmoney", balance: Int64(i % 4) * 20_000, tier: i % 3))

@@ -3,7 +3,7 @@ import Ledger
 import Operators
 import TestSupport
 
-/// A fresh ledger with a clock the test controls, and wallets on demand.
+/// A fresh ledger on one backend, with a clock the test controls, and wallets on demand.
 final class LedgerFixture: Sendable {
     static let catalog = Shipped.catalog
     /// 2026-11-27 10:00 UTC.
@@ -15,8 +15,8 @@ final class LedgerFixture: Sendable {
     var ledger: Ledger { storage.ledger }
     var directory: URL { storage.directory }
 
-    init(maxBatch: Int = 512) async throws {
-        storage = try await TestLedger.open(maxBatch: maxBatch, clock: time.read)
+    init(_ backend: TestBackend, maxBatch: Int = 512, writers: Int = 2) async throws {
+        storage = try await TestLedger.open(backend, maxBatch: maxBatch, writers: writers, clock: time.read)
     }
 
     func advance(minutes: Int64) { time.advance(minutes: minutes) }

@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import TestSupport
 import Testing
 
 /// The store methods of e-mail (addresses and the mail outbox), called as MobileMoney and the dispatcher call
@@ -21,8 +22,8 @@ import Testing
             values: ["reference": "TM261127.\(id)", "amount": "5000", "party": "Ama \"A\" <ama@x>\n"], transferID: nil, createdAt: at)
     }
 
-    @Test func anAddressIsSetReplacedReadAndDeleted() async throws {
-        let f = try await LedgerFixture()
+    @Test(arguments: TestBackend.allCases) func anAddressIsSetReplacedReadAndDeleted(_ backend: TestBackend) async throws {
+        let f = try await LedgerFixture(backend)
         try await Self.subscriber(f, "22890112233")
         let row = SubscriberEmailRow(
             msisdn: "22890112233", address: "a@example.com", displayName: nil, verifiedAt: nil, codeHash: Data(repeating: 9, count: 32),
@@ -51,8 +52,8 @@ import Testing
         }
     }
 
-    @Test func theOutboxHandsOutWhatIsDueAndRecordsAttempts() async throws {
-        let f = try await LedgerFixture()
+    @Test(arguments: TestBackend.allCases) func theOutboxHandsOutWhatIsDueAndRecordsAttempts(_ backend: TestBackend) async throws {
+        let f = try await LedgerFixture(backend)
         try await f.ledger.write { try $0.rows.insertMail([Self.message("m1", at: 100), Self.message("m2", at: 200), Self.message("m3", at: 300)]) }
         let due = try await f.ledger.read { try $0.dueMail(at: 250, limit: 10) }
         #expect(due.map(\.messageID) == ["<m1@sika.test>", "<m2@sika.test>"])
@@ -97,8 +98,8 @@ import Testing
         #expect(try await f.ledger.read { try $0.mailOutboxCounts() } == MailOutboxCounts(queued: 1, retrying: 1, failed: 0, dead: 0))
     }
 
-    @Test func aMessageIDIsUniqueAndAFailedJobLeavesNoMail() async throws {
-        let f = try await LedgerFixture()
+    @Test(arguments: TestBackend.allCases) func aMessageIDIsUniqueAndAFailedJobLeavesNoMail(_ backend: TestBackend) async throws {
+        let f = try await LedgerFixture(backend)
         try await f.ledger.write { try $0.rows.insertMail([Self.message("same", at: 1)]) }
         await #expect(throws: (any Error).self) { try await f.ledger.write { try $0.rows.insertMail([Self.message("same", at: 2)]) } }
         struct Refusal: Error {}

@@ -1,4 +1,5 @@
 import Ledger
+import TestSupport
 import Testing
 
 /// Delivery receipts on the outbox, against the store: submission, receipts per part, retries with backoff, expiry,
@@ -23,8 +24,8 @@ import Testing
         try #require(try await fixture.ledger.read { try $0.messages(to: "22890112233", after: 0) }.first { $0.id == id })
     }
 
-    @Test func everyPartDeliveredMakesTheMessageDelivered() async throws {
-        let fixture = try await LedgerFixture()
+    @Test(arguments: TestBackend.allCases) func everyPartDeliveredMakesTheMessageDelivered(_ backend: TestBackend) async throws {
+        let fixture = try await LedgerFixture(backend)
         let message = try await Self.message(fixture)
         try await fixture.ledger.recordSubmissions([SMSSubmission(message: message.id, operatorID: "tmoney", smscMessageIDs: ["a1", "a2"])])
         var stored = try await Self.stored(fixture, message.id)
@@ -44,8 +45,8 @@ import Testing
         #expect(again == .recorded(message.id, .delivered))
     }
 
-    @Test func anIDNoMessageWasSubmittedUnderIsUnknown() async throws {
-        let fixture = try await LedgerFixture()
+    @Test(arguments: TestBackend.allCases) func anIDNoMessageWasSubmittedUnderIsUnknown(_ backend: TestBackend) async throws {
+        let fixture = try await LedgerFixture(backend)
         let message = try await Self.message(fixture)
         try await fixture.ledger.recordSubmissions([SMSSubmission(message: message.id, operatorID: "tmoney", smscMessageIDs: ["x"])])
         #expect(
@@ -57,8 +58,8 @@ import Testing
         )
     }
 
-    @Test func aFailedMessageIsRetriedWithBackoffThenGivenUp() async throws {
-        let fixture = try await LedgerFixture()
+    @Test(arguments: TestBackend.allCases) func aFailedMessageIsRetriedWithBackoffThenGivenUp(_ backend: TestBackend) async throws {
+        let fixture = try await LedgerFixture(backend)
         let message = try await Self.message(fixture)
         let start = LedgerFixture.start
         try await fixture.ledger.recordSubmissions([SMSSubmission(message: message.id, operatorID: "tmoney", smscMessageIDs: ["r1"])])
@@ -92,8 +93,8 @@ import Testing
         #expect(try await fixture.ledger.undeliveredSMS(operatorID: "tmoney").allSatisfy { $0.id != message.id })
     }
 
-    @Test func aRetryThatWouldLeaveAfterTheValidityIsAnExpiry() async throws {
-        let fixture = try await LedgerFixture()
+    @Test(arguments: TestBackend.allCases) func aRetryThatWouldLeaveAfterTheValidityIsAnExpiry(_ backend: TestBackend) async throws {
+        let fixture = try await LedgerFixture(backend)
         let message = try await Self.message(fixture)
         fixture.advance(minutes: 9)
         try await fixture.ledger.recordSubmissions([SMSSubmission(message: message.id, operatorID: "tmoney", smscMessageIDs: ["v1"])])
@@ -102,16 +103,16 @@ import Testing
         #expect(outcome == .recorded(message.id, .expired))
     }
 
-    @Test func theNetworkSayingExpiredIsAnExpiry() async throws {
-        let fixture = try await LedgerFixture()
+    @Test(arguments: TestBackend.allCases) func theNetworkSayingExpiredIsAnExpiry(_ backend: TestBackend) async throws {
+        let fixture = try await LedgerFixture(backend)
         let message = try await Self.message(fixture)
         try await fixture.ledger.recordSubmissions([SMSSubmission(message: message.id, operatorID: "tmoney", smscMessageIDs: ["e1"])])
         let outcome = try await fixture.ledger.recordReceipt(operatorID: "tmoney", smscMessageID: "e1", state: .expired, policy: Self.policy)
         #expect(outcome == .recorded(message.id, .expired))
     }
 
-    @Test func aSubmittedMessageWithoutReceiptExpiresAfterValidityAndWait() async throws {
-        let fixture = try await LedgerFixture()
+    @Test(arguments: TestBackend.allCases) func aSubmittedMessageWithoutReceiptExpiresAfterValidityAndWait(_ backend: TestBackend) async throws {
+        let fixture = try await LedgerFixture(backend)
         let silent = try await Self.message(fixture)
         let answered = try await Self.message(fixture, "22890445566")
         try await fixture.ledger.recordSubmissions([
@@ -129,8 +130,8 @@ import Testing
         #expect(late == .recorded(silent.id, .expired))
     }
 
-    @Test func messagesHandedToFrontsWithoutReceiptsAreNeverTracked() async throws {
-        let fixture = try await LedgerFixture()
+    @Test(arguments: TestBackend.allCases) func messagesHandedToFrontsWithoutReceiptsAreNeverTracked(_ backend: TestBackend) async throws {
+        let fixture = try await LedgerFixture(backend)
         let message = try await Self.message(fixture)
         try await fixture.ledger.markDelivered([message.id])
         fixture.advance(minutes: 100)

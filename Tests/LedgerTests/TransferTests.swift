@@ -1,10 +1,11 @@
 import Foundation
 import Ledger
+import TestSupport
 import Testing
 
 @Suite struct TransferTests {
-    @Test func transferIsDoubleEntryWithItsFee() async throws {
-        let f = try await LedgerFixture()
+    @Test(arguments: TestBackend.allCases) func transferIsDoubleEntryWithItsFee(_ backend: TestBackend) async throws {
+        let f = try await LedgerFixture(backend)
         let a = try await f.wallet("22890000001", balance: 10_000)
         let b = try await f.wallet("22890000002")
         let receipt = try await f.ledger.transfer(
@@ -22,8 +23,8 @@ import Testing
         #expect(report.total == 0)
     }
 
-    @Test func insufficientFundsCountsTheFee() async throws {
-        let f = try await LedgerFixture()
+    @Test(arguments: TestBackend.allCases) func insufficientFundsCountsTheFee(_ backend: TestBackend) async throws {
+        let f = try await LedgerFixture(backend)
         let a = try await f.wallet("22890000001", balance: 5000)
         let b = try await f.wallet("22890000002")
         await #expect(throws: LedgerError(.insufficientFunds, "balance 5000 is below 5050")) {
@@ -33,8 +34,8 @@ import Testing
         #expect(try await f.ledger.transfer(id: 3) == nil)
     }
 
-    @Test func theDatabaseItselfRefusesNegativeWallets() async throws {
-        let f = try await LedgerFixture()
+    @Test(arguments: TestBackend.allCases) func theDatabaseItselfRefusesNegativeWallets(_ backend: TestBackend) async throws {
+        let f = try await LedgerFixture(backend)
         let a = try await f.wallet("22890000001", balance: 100)
         // Bypass every rule and write the balance through the store: the store itself must refuse it.
         await #expect(throws: LedgerError(.insufficientFunds, "the balance would go below zero")) {
@@ -46,8 +47,8 @@ import Testing
         #expect(try await f.balance(issuance) == -100)
     }
 
-    @Test func replayReturnsTheFirstResultAndConflictIsRefused() async throws {
-        let f = try await LedgerFixture()
+    @Test(arguments: TestBackend.allCases) func replayReturnsTheFirstResultAndConflictIsRefused(_ backend: TestBackend) async throws {
+        let f = try await LedgerFixture(backend)
         let a = try await f.wallet("22890000001", balance: 10_000)
         let b = try await f.wallet("22890000002")
         let request = TransferRequest(idempotencyKey: "same", debit: a.id, credit: b.id, amount: 1000, kind: .p2p)
@@ -70,8 +71,8 @@ import Testing
         #expect(try await f.balance(b.id) == 1000)
     }
 
-    @Test func pendingIsPostedOrVoidedExactlyOnce() async throws {
-        let f = try await LedgerFixture()
+    @Test(arguments: TestBackend.allCases) func pendingIsPostedOrVoidedExactlyOnce(_ backend: TestBackend) async throws {
+        let f = try await LedgerFixture(backend)
         let a = try await f.wallet("22890000001", balance: 10_000)
         let suspense = try f.ledger.context.systemAccount(.suspense, of: "tmoney")
         let pending = try await f.ledger.transfer(
@@ -108,8 +109,8 @@ import Testing
         #expect(report.isClean, "\(report)")
     }
 
-    @Test func aTransferItsFeeAndItsReceiptsCommitTogetherOrNotAtAll() async throws {
-        let f = try await LedgerFixture()
+    @Test(arguments: TestBackend.allCases) func aTransferItsFeeAndItsReceiptsCommitTogetherOrNotAtAll(_ backend: TestBackend) async throws {
+        let f = try await LedgerFixture(backend)
         let a = try await f.wallet("22890000001", balance: 10_000)
         let b = try await f.wallet("22890000002")
         struct Boom: Error {}
@@ -127,8 +128,8 @@ import Testing
         #expect(try await f.ledger.read { try $0.transfer(idempotencyKey: "atomic#fee") } == nil)
     }
 
-    @Test func selfTransferAndBadAmountsAreRefused() async throws {
-        let f = try await LedgerFixture()
+    @Test(arguments: TestBackend.allCases) func selfTransferAndBadAmountsAreRefused(_ backend: TestBackend) async throws {
+        let f = try await LedgerFixture(backend)
         let a = try await f.wallet("22890000001", balance: 10_000)
         let same = await #expect(throws: LedgerError.self) {
             try await f.ledger.transfer(TransferRequest(idempotencyKey: "s", debit: a.id, credit: a.id, amount: 100, kind: .p2p))
@@ -149,8 +150,8 @@ import Testing
         }
     }
 
-    @Test func statementIsNewestFirstWithFeeCounterpartyAndReference() async throws {
-        let f = try await LedgerFixture()
+    @Test(arguments: TestBackend.allCases) func statementIsNewestFirstWithFeeCounterpartyAndReference(_ backend: TestBackend) async throws {
+        let f = try await LedgerFixture(backend)
         let a = try await f.wallet("22890000001", balance: 10_000)
         let b = try await f.wallet("22890000002", balance: 3000)
         let out = try await f.ledger.transfer(TransferRequest(idempotencyKey: "s1", debit: a.id, credit: b.id, amount: 2000, kind: .p2p))
@@ -170,8 +171,8 @@ import Testing
         #expect(try await f.ledger.outgoingToday(a.id) == 2000)
     }
 
-    @Test func verifyReportsEachDiscrepancy() async throws {
-        let f = try await LedgerFixture()
+    @Test(arguments: TestBackend.allCases) func verifyReportsEachDiscrepancy(_ backend: TestBackend) async throws {
+        let f = try await LedgerFixture(backend)
         let a = try await f.wallet("22890000001", balance: 10_000)
         // A balance written without its transfer, as a bug or a hand edit would.
         try await f.ledger.write { tx in _ = try tx.rows.addToBalance(a.id, 7) }

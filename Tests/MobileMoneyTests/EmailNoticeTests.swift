@@ -1,6 +1,7 @@
 import Foundation
 import Ledger
 import MobileMoney
+import TestSupport
 import Testing
 
 /// E-mail notices are written with the SMS, in the same transaction, for verified addresses only, with the very
@@ -25,8 +26,8 @@ import Testing
         return String(match.1)
     }
 
-    @Test func aTransferWritesOneEmailPerVerifiedPartyWithTheSMSFigures() async throws {
-        let f = try await MoneyFixture()
+    @Test(arguments: TestBackend.allCases) func aTransferWritesOneEmailPerVerifiedPartyWithTheSMSFigures(_ backend: TestBackend) async throws {
+        let f = try await MoneyFixture(backend)
         #expect(try await Self.mail(f).isEmpty, "seeding sends no e-mail: the demo addresses are set after the welcome SMS")
         let result = try await f.money.transfer(from: kofi, to: ama, amount: 5000, pin: "2580", idempotencyKey: "t1")
         let mail = try await Self.mail(f)
@@ -58,8 +59,8 @@ import Testing
         #expect(try await Self.mail(f, to: yao).isEmpty)
     }
 
-    @Test func noEmailWithoutItsMovementAndNoSecondOneOnReplay() async throws {
-        let f = try await MoneyFixture()
+    @Test(arguments: TestBackend.allCases) func noEmailWithoutItsMovementAndNoSecondOneOnReplay(_ backend: TestBackend) async throws {
+        let f = try await MoneyFixture(backend)
         _ = await refusal { _ = try await f.money.transfer(from: kofi, to: ama, amount: 5000, pin: "0000", idempotencyKey: "w") }
         _ = await refusal { _ = try await f.money.transfer(from: kofi, to: ama, amount: 900_000, pin: "2580", idempotencyKey: "big") }
         #expect(try await Self.mail(f).isEmpty)
@@ -69,8 +70,8 @@ import Testing
         #expect(try await f.money.ledger.verify().isClean)
     }
 
-    @Test func anUnverifiedAddressGetsNoNoticeUntilItsCodeIsConfirmed() async throws {
-        let f = try await MoneyFixture()
+    @Test(arguments: TestBackend.allCases) func anUnverifiedAddressGetsNoNoticeUntilItsCodeIsConfirmed(_ backend: TestBackend) async throws {
+        let f = try await MoneyFixture(backend)
         let set = try await f.money.setEmail(msisdn: yao, EmailContact(address: "yao.koffi@example.com", displayName: "Yao K."))
         #expect(!set.verified && set.codeExpiresAt == MoneyFixture.start + 15 * 60_000)
         let codeMail = try #require(try await Self.mail(f, to: yao).first)
@@ -93,8 +94,8 @@ import Testing
         #expect(try await f.money.verifyEmail(msisdn: yao, code: "000000").verified)
     }
 
-    @Test func theCodeIsNeverStoredAndWrongOnesAreBounded() async throws {
-        let f = try await MoneyFixture()
+    @Test(arguments: TestBackend.allCases) func theCodeIsNeverStoredAndWrongOnesAreBounded(_ backend: TestBackend) async throws {
+        let f = try await MoneyFixture(backend)
         try await f.money.setEmail(msisdn: yao, EmailContact(address: "yao@example.com"))
         let code = try await Self.code(f, for: yao)
         let wrong = code == "123456" ? "654321" : "123456"
@@ -124,8 +125,8 @@ import Testing
         #expect(await refusal { try await f.money.verifyEmail(msisdn: edem, code: second) }?.code == .noEmail)
     }
 
-    @Test func settingTheVerifiedAddressAgainSendsNothingAndANewOneNeedsACode() async throws {
-        let f = try await MoneyFixture()
+    @Test(arguments: TestBackend.allCases) func settingTheVerifiedAddressAgainSendsNothingAndANewOneNeedsACode(_ backend: TestBackend) async throws {
+        let f = try await MoneyFixture(backend)
         let same = try await f.money.setEmail(msisdn: kofi, EmailContact(address: "kofi.amegah@tmoney.example", displayName: "K. Amegah"))
         #expect(same.verified && same.displayName == "K. Amegah")
         #expect(try await Self.mail(f).isEmpty)
@@ -140,8 +141,8 @@ import Testing
         #expect(try await Self.mail(f, to: kofi).count == 1)
     }
 
-    @Test func aPINChangeAndAnOffNetRefundGoByBothChannels() async throws {
-        let f = try await MoneyFixture()
+    @Test(arguments: TestBackend.allCases) func aPINChangeAndAnOffNetRefundGoByBothChannels(_ backend: TestBackend) async throws {
+        let f = try await MoneyFixture(backend)
         try await f.money.changePin(msisdn: kofi, old: "2580", new: "1357", confirmation: "1357")
         #expect(try await Self.mail(f, to: kofi).map(\.notice) == ["pin_changed"])
         let pending = try await f.money.beginOffNet(from: kofi, to: "22896112233", amount: 3000, pin: "1357", idempotencyKey: "off")
@@ -160,8 +161,8 @@ import Testing
     }
 
     /// A row this notices file cannot render (values missing, an unknown notice) is not sent with blanks.
-    @Test func aRowThatCannotRenderIsNotSent() async throws {
-        let f = try await MoneyFixture()
+    @Test(arguments: TestBackend.allCases) func aRowThatCannotRenderIsNotSent(_ backend: TestBackend) async throws {
+        let f = try await MoneyFixture(backend)
         try await f.money.ledger.write { tx in
             try tx.rows.insertMail([
                 NewMailMessage(
@@ -203,8 +204,8 @@ import Testing
         }
     }
 
-    @Test func theDemoWorldRestoresItsAddresses() async throws {
-        let f = try await MoneyFixture()
+    @Test(arguments: TestBackend.allCases) func theDemoWorldRestoresItsAddresses(_ backend: TestBackend) async throws {
+        let f = try await MoneyFixture(backend)
         try await f.money.removeEmail(msisdn: kofi)
         try await f.money.setEmail(msisdn: yao, EmailContact(address: "yao@example.com"))
         _ = try await MoneyFixture.world.restore(into: f.money)

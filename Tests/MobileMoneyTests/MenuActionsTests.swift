@@ -15,8 +15,8 @@ import Yams
         #expect(declared == MenuActions.outcomes)
     }
 
-    @Test func actionsAnswerWithOutcomesAndValues() async throws {
-        let f = try await MoneyFixture()
+    @Test(arguments: TestBackend.allCases) func actionsAnswerWithOutcomesAndValues(_ backend: TestBackend) async throws {
+        let f = try await MoneyFixture(backend)
         let actions = MenuActions(money: f.money)
         let lookup = await actions.perform("lookup_recipient", arguments: ["msisdn": ama, "amount": "5000"], caller: kofi, requestID: "s1")
         #expect(lookup == MenuActionOutcome("ok", ["recipient.name": "AMA M.", "recipient.network": "T-Money", "fee": "50", "total": "5050"]))
@@ -57,8 +57,8 @@ import Yams
 
 @Suite struct RandomizedMoneyTests {
     /// Many tasks run transfers, replays, wrong PINs, cash-outs and reversals; the books must balance.
-    @Test func randomOperationsNeverLoseOrCreateMoney() async throws {
-        let f = try await MoneyFixture()
+    @Test(arguments: TestBackend.allCases) func randomOperationsNeverLoseOrCreateMoney(_ backend: TestBackend) async throws {
+        let f = try await MoneyFixture(backend)
         let m = f.money
         let people = MoneyFixture.world.subscribers.filter { $0.status != .blocked && $0.msisdn.hasPrefix("2289") || $0.msisdn.hasPrefix("2287") }
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -5,7 +5,7 @@ import MobileMoney
 import Operators
 import TestSupport
 
-/// A fresh MobileMoney on a temporary ledger, seeded with the demo world, with a controllable clock
+/// A fresh MobileMoney on a temporary ledger of one backend, seeded with the demo world, with a controllable clock
 /// and a log capture (to prove that no PIN is ever logged).
 final class MoneyFixture: Sendable {
     static let catalog = Shipped.catalog
@@ -19,8 +19,8 @@ final class MoneyFixture: Sendable {
     var money: MobileMoney { world.money }
     var directory: URL { world.directory }
 
-    init(seed: Bool = true) async throws {
-        world = try await TestWorld.make(seed: seed, clock: clock, logger: logs.logger(label: "test"))
+    init(_ backend: TestBackend, seed: Bool = true) async throws {
+        world = try await TestWorld.make(backend, seed: seed, clock: clock, logger: logs.logger(label: "test"))
     }
 
     func advance(minutes: Int64) { clock.advance(minutes: minutes) }

@@ -1,6 +1,7 @@
 import Foundation
 import Ledger
 import MobileMoney
+import TestSupport
 import Testing
 
 /// The refusal code of an operation, or nil when it succeeded.
@@ -20,8 +21,8 @@ let kofi = "22890112233", ama = "22890445566", yao = "22891234567", abla = "2287
 let akosua = "22896112233", edem = "22897223344"
 
 @Suite struct TransferOperationTests {
-    @Test func onNetTransferMovesMoneyAndWritesBothReceipts() async throws {
-        let f = try await MoneyFixture()
+    @Test(arguments: TestBackend.allCases) func onNetTransferMovesMoneyAndWritesBothReceipts(_ backend: TestBackend) async throws {
+        let f = try await MoneyFixture(backend)
         let result = try await f.money.transfer(from: kofi, to: "90445566", amount: 5000, pin: "2580", idempotencyKey: "t1")
         #expect(result.fee == 50)
         #expect(result.balance == 44_950)
@@ -42,8 +43,8 @@ let akosua = "22896112233", edem = "22897223344"
         #expect(try await f.money.ledger.verify().isClean)
     }
 
-    @Test func replayedTransferMovesNothingAndSendsNoSecondReceipt() async throws {
-        let f = try await MoneyFixture()
+    @Test(arguments: TestBackend.allCases) func replayedTransferMovesNothingAndSendsNoSecondReceipt(_ backend: TestBackend) async throws {
+        let f = try await MoneyFixture(backend)
         let first = try await f.money.transfer(from: kofi, to: ama, amount: 2000, pin: "2580", idempotencyKey: "once")
         let again = try await f.money.transfer(from: kofi, to: ama, amount: 2000, pin: "2580", idempotencyKey: "once")
         #expect(again.replayed && again.reference == first.reference && again.balance == first.balance)
@@ -53,8 +54,8 @@ let akosua = "22896112233", edem = "22897223344"
         #expect(conflict?.code == .idempotencyConflict)
     }
 
-    @Test func everyRefusal() async throws {
-        let f = try await MoneyFixture()
+    @Test(arguments: TestBackend.allCases) func everyRefusal(_ backend: TestBackend) async throws {
+        let f = try await MoneyFixture(backend)
         let m = f.money
         #expect(
             await refusal { _ = try await m.transfer(from: kofi, to: kofi, amount: 100, pin: "2580", idempotencyKey: "a") }?.code == .selfTransfer)
@@ -89,8 +90,8 @@ let akosua = "22896112233", edem = "22897223344"
         #expect(try await f.balance(kofi) == 50_000 + 150_000 - 10_100)
     }
 
-    @Test func lookupChecksBeforeThePin() async throws {
-        let f = try await MoneyFixture()
+    @Test(arguments: TestBackend.allCases) func lookupChecksBeforeThePin(_ backend: TestBackend) async throws {
+        let f = try await MoneyFixture(backend)
         let quote = try await f.money.lookupRecipient(sender: kofi, recipient: "90445566", amount: 5000)
         #expect(quote.name == "AMA M." && quote.fee == 50 && quote.total == 5050 && quote.network == "T-Money")
         #expect(await refusal { _ = try await f.money.lookupRecipient(sender: kofi, recipient: ama, amount: 600_000) }?.limit == .maximum)
@@ -99,8 +100,8 @@ let akosua = "22896112233", edem = "22897223344"
 }
 
 @Suite struct PinLockoutTests {
-    @Test func threeWrongPinsLockForAConfiguredTime() async throws {
-        let f = try await MoneyFixture()
+    @Test(arguments: TestBackend.allCases) func threeWrongPinsLockForAConfiguredTime(_ backend: TestBackend) async throws {
+        let f = try await MoneyFixture(backend)
         let m = f.money
         #expect(await refusal { _ = try await m.balance(msisdn: kofi, pin: "1111") }?.attemptsLeft == 2)
         // A success resets the count.
@@ -119,8 +120,24 @@ let akosua = "22896112233", edem = "22897223344"
         #expect(f.logs.text.contains("wallet locked"))
     }
 
-    @Test func changePin() async throws {
-        let f = try await MoneyFixture()
+    /// Wrong PINs guessed all at once (several writer connections on PostgreSQL): the counter is read and
+    /// written under the wallet's lock, so no guess slips through between two others and the lock comes on time.
+    @Test(arguments: TestBackend.allCases) func concurrentWrongPinsGetNoExtraGuesses(_ backend: TestBackend) async throws {
+        let f = try await MoneyFixture(backend)
+        let m = f.money
+        let guesses = ["1111", "2222", "3333", "4444", "5555", "6666", "7777", "8888", "9999", "0000", "1357", "2468"]
+        let outcomes = await withTaskGroup(of: MobileMoneyError?.self) { group in
+            for pin in guesses { group.addTask { await refusal { _ = try await m.balance(msisdn: kofi, pin: pin) } } }
+            return await group.reduce(into: [MobileMoneyError?]()) { $0.append($1) }
+        }
+        let codes = outcomes.map { $0?.code }
+        #expect(codes.filter { $0 == .wrongPin }.count == 2, "\(codes)")
+        #expect(codes.filter { $0 == .locked }.count == guesses.count - 2, "\(codes)")
+        #expect(try await m.subscriber(kofi)?.status == .locked)
+    }
+
+    @Test(arguments: TestBackend.allCases) func changePin(_ backend: TestBackend) async throws {
+        let f = try await MoneyFixture(backend)
         let m = f.money
         #expect(await refusal { try await m.changePin(msisdn: ama, old: "1111", new: "7391", confirmation: "7391") }?.code == .wrongPin)
         #expect(await refusal { try await m.changePin(msisdn: ama, old: "4826", new: "7391", confirmation: "7392") }?.code == .pinMismatch)
@@ -132,8 +149,8 @@ let akosua = "22896112233", edem = "22897223344"
         #expect(try await f.sms(ama).last?.hasPrefix("Votre code secret a été modifié") == true)
     }
 
-    @Test func noPinEverReachesTheLogs() async throws {
-        let f = try await MoneyFixture()
+    @Test(arguments: TestBackend.allCases) func noPinEverReachesTheLogs(_ backend: TestBackend) async throws {
+        let f = try await MoneyFixture(backend)
         let m = f.money
         _ = try await m.transfer(from: kofi, to: ama, amount: 1000, pin: "2580", idempotencyKey: "x")
         _ = await refusal { _ = try await m.balance(msisdn: yao, pin: "7777") }
@@ -147,8 +164,8 @@ let akosua = "22896112233", edem = "22897223344"
 }
 
 @Suite struct AccountOperationTests {
-    @Test func statementWithPin() async throws {
-        let f = try await MoneyFixture()
+    @Test(arguments: TestBackend.allCases) func statementWithPin(_ backend: TestBackend) async throws {
+        let f = try await MoneyFixture(backend)
         _ = try await f.money.transfer(from: kofi, to: ama, amount: 1000, pin: "2580", idempotencyKey: "s1")
         f.advance(minutes: 5)
         _ = try await f.money.transfer(from: ama, to: kofi, amount: 300, pin: "4826", idempotencyKey: "s2")
@@ -158,8 +175,8 @@ let akosua = "22896112233", edem = "22897223344"
         #expect(lines[0].counterpartyLabel == "Ama Mensah")
     }
 
-    @Test func cashInCashOutAndAgents() async throws {
-        let f = try await MoneyFixture()
+    @Test(arguments: TestBackend.allCases) func cashInCashOutAndAgents(_ backend: TestBackend) async throws {
+        let f = try await MoneyFixture(backend)
         let m = f.money
         let cashIn = try await m.cashIn(to: ama, amount: 10_000, agentCode: "123456", idempotencyKey: "ci")
         #expect(cashIn.balance == 35_000)
@@ -177,8 +194,8 @@ let akosua = "22896112233", edem = "22897223344"
         #expect(try await m.ledger.verify().isClean)
     }
 
-    @Test func airtimeForSelfAndOthersOnTheSameNetwork() async throws {
-        let f = try await MoneyFixture()
+    @Test(arguments: TestBackend.allCases) func airtimeForSelfAndOthersOnTheSameNetwork(_ backend: TestBackend) async throws {
+        let f = try await MoneyFixture(backend)
         let m = f.money
         let own = try await m.airtime(from: kofi, for: kofi, amount: 500, pin: "2580", idempotencyKey: "a1")
         #expect(own.balance == 49_500 && own.fee == 0)
@@ -189,8 +206,8 @@ let akosua = "22896112233", edem = "22897223344"
         #expect(try await m.ledger.account(code: "airtime:tmoney")?.balance == 1500)
     }
 
-    @Test func reversalCompensatesAndIsIdempotent() async throws {
-        let f = try await MoneyFixture()
+    @Test(arguments: TestBackend.allCases) func reversalCompensatesAndIsIdempotent(_ backend: TestBackend) async throws {
+        let f = try await MoneyFixture(backend)
         let m = f.money
         let t = try await m.transfer(from: kofi, to: ama, amount: 5000, pin: "2580", idempotencyKey: "r1")
         let reversal = try await m.reverse(reference: t.reference)

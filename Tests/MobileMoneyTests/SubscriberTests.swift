@@ -2,6 +2,7 @@ import Foundation
 import Ledger
 import MobileMoney
 import Operators
+import TestSupport
 import Testing
 
 @Suite struct MSISDNTests {
@@ -81,8 +82,8 @@ import Testing
         }
     }
 
-    @Test func registrationRules() async throws {
-        let f = try await MoneyFixture(seed: false)
+    @Test(arguments: TestBackend.allCases) func registrationRules(_ backend: TestBackend) async throws {
+        let f = try await MoneyFixture(backend, seed: false)
         let m = f.money
         #expect(await code { try await m.register(msisdn: "93000001", name: "Esi Dogbe", pin: "4826", confirmation: "4827") } == .pinMismatch)
         #expect(await code { try await m.register(msisdn: "93000001", name: "Esi Dogbe", pin: "1234", confirmation: "1234") } == .trivialPin)

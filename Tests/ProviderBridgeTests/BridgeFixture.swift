@@ -22,8 +22,8 @@ final class BridgeFixture: Sendable {
     var money: MobileMoney { world.money }
     var directory: URL { world.directory }
 
-    init() async throws {
-        world = try await TestWorld.make()
+    init(_ backend: TestBackend = .sqlite) async throws {
+        world = try await TestWorld.make(backend)
     }
 
     /// Short pauses between retries, patient attempts: a provider that answers is always waited for (on a

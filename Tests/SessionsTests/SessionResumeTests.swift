@@ -2,6 +2,7 @@ import Foundation
 import Ledger
 import MenuEngine
 import Sessions
+import SessionsPostgres
 import SessionsSQLite
 import TestSupport
 import Testing
@@ -37,8 +38,8 @@ import Testing
         #expect(confirm.text.contains("Envoyer 5 000 FCFA a AMA M."))
     }
 
-    @Test func aTimedOutSessionIsOfferedBackAndResumesWithItsAnswers() async throws {
-        let world = try await TestWorld.make()
+    @Test(arguments: TestBackend.allCases) func aTimedOutSessionIsOfferedBackAndResumesWithItsAnswers(_ backend: TestBackend) async throws {
+        let world = try await TestWorld.make(backend)
         let sessions = SessionManager(menus: Shipped.menus, money: world.money, idleTimeout: .milliseconds(50))
         _ = try await sessions.begin(id: "a", msisdn: Self.kofi, dial: "*145#")
         _ = try await sessions.reply(id: "a", input: "1")
@@ -53,8 +54,8 @@ import Testing
         #expect(await sessions.resumableSessions == 0)
     }
 
-    @Test func anotherNumberOrADirectDialIsNotOffered() async throws {
-        let world = try await TestWorld.make()
+    @Test(arguments: TestBackend.allCases) func anotherNumberOrADirectDialIsNotOffered(_ backend: TestBackend) async throws {
+        let world = try await TestWorld.make(backend)
         let sessions = Self.manager(world)
         try await Self.toConfirmation(sessions, id: "a")
         try await sessions.abort(id: "a")
@@ -64,8 +65,8 @@ import Testing
         #expect(try await sessions.begin(id: "same", msisdn: Self.kofi, dial: "*145#").text == Self.prompt)
     }
 
-    @Test func aStoredSessionNeverHoldsAPinAndAsksForItAgain() async throws {
-        let world = try await TestWorld.make()
+    @Test(arguments: TestBackend.allCases) func aStoredSessionNeverHoldsAPinAndAsksForItAgain(_ backend: TestBackend) async throws {
+        let world = try await TestWorld.make(backend)
         let store = MemorySessionStore()
         let sessions = Self.manager(world, store: store)
         _ = try await sessions.begin(id: "a", msisdn: Self.kofi, dial: "*145#")
@@ -83,8 +84,8 @@ import Testing
         #expect(try await sessions.reply(id: "b", input: "1").text == "Code secret actuel:")
     }
 
-    @Test func refusingForgetsTheOldSession() async throws {
-        let world = try await TestWorld.make()
+    @Test(arguments: TestBackend.allCases) func refusingForgetsTheOldSession(_ backend: TestBackend) async throws {
+        let world = try await TestWorld.make(backend)
         let store = MemorySessionStore()
         let sessions = Self.manager(world, store: store)
         try await Self.toConfirmation(sessions, id: "a")
@@ -96,8 +97,8 @@ import Testing
         #expect(try await sessions.begin(id: "c", msisdn: Self.kofi, dial: "*145#").text == Self.mainMenu)
     }
 
-    @Test func anEndedOrCancelledSessionIsNotResumable() async throws {
-        let world = try await TestWorld.make()
+    @Test(arguments: TestBackend.allCases) func anEndedOrCancelledSessionIsNotResumable(_ backend: TestBackend) async throws {
+        let world = try await TestWorld.make(backend)
         let sessions = Self.manager(world)
         try await Self.toConfirmation(sessions, id: "a")
         #expect(try await sessions.reply(id: "a", input: "2").isFinal)
@@ -105,8 +106,8 @@ import Testing
         #expect(try await sessions.begin(id: "b", msisdn: Self.kofi, dial: "*145#").text == Self.mainMenu)
     }
 
-    @Test func silentResumesAtOnceAndOffNever() async throws {
-        let world = try await TestWorld.make()
+    @Test(arguments: TestBackend.allCases) func silentResumesAtOnceAndOffNever(_ backend: TestBackend) async throws {
+        let world = try await TestWorld.make(backend)
         let silent = Self.manager(world, menus: try Self.menus(mode: "silent"))
         try await Self.toConfirmation(silent, id: "a")
         try await silent.abort(id: "a")
@@ -121,8 +122,8 @@ import Testing
     /// The process dies between the PIN and the answer, after the transfer committed: the store still
     /// holds the session as it was before the PIN. The resumed session asks for the PIN again and replays
     /// the transfer under the same key: one transfer, one pair of receipts, the first reference.
-    @Test func aDropBetweenThePinAndTheAnswerNeverSendsTwice() async throws {
-        let world = try await TestWorld.make()
+    @Test(arguments: TestBackend.allCases) func aDropBetweenThePinAndTheAnswerNeverSendsTwice(_ backend: TestBackend) async throws {
+        let world = try await TestWorld.make(backend)
         let before = MemorySessionStore()
         let first = Self.manager(world, store: before)
         try await Self.toConfirmation(first, id: "a")
@@ -149,8 +150,8 @@ import Testing
 
     /// The network releases the session while its transfer runs: the phone never saw the outcome, so
     /// the next dial offers it, and 1 shows that outcome (nothing runs again).
-    @Test func aDropDuringTheTransferResumesToItsOutcome() async throws {
-        let world = try await TestWorld.make()
+    @Test(arguments: TestBackend.allCases) func aDropDuringTheTransferResumesToItsOutcome(_ backend: TestBackend) async throws {
+        let world = try await TestWorld.make(backend)
         let sessions = Self.manager(world)
         try await Self.toConfirmation(sessions, id: "a")
         _ = try await sessions.reply(id: "a", input: "1")
@@ -160,6 +161,15 @@ import Testing
         #expect(try await sessions.reply(id: "b", input: "1") == done)
         #expect(try await world.balance(Self.kofi) == 44950)
         #expect(try await world.sms(Self.kofi).count == 1)
+    }
+
+    @Test func thePostgresStoreRunsWithSynchronousCommitOffReadBack() async throws {
+        let world = try await TestWorld.make(.postgres, seed: false)
+        let store = try await PostgresSessionStore.open(endpoint: try #require(world.storage.endpoint))
+        #expect(store.synchronousCommit == "off")
+        #expect(store.summary.contains("synchronous_commit=off"))
+        #expect(!store.summary.contains(try #require(world.storage.endpoint?.password)), "the summary never shows the password")
+        try await store.close()
     }
 
     /// Sessions that ended on money wait a moment for a late drop, up to a capacity: beyond it the oldest are
@@ -195,16 +205,22 @@ import Testing
         #expect(throws: SessionStoreError.self) { try SQLiteSessionStore.open(path: directory.appending(path: "missing/x.sqlite").path) }
     }
 
-    /// `sika serve` stopped (SIGTERM or SIGKILL) and started again on the same file: the waiting session is
-    /// resumed by its number, and an ended callback session answers its final screen again, byte for byte.
-    @Test func aRestartOnTheSQLiteStoreKeepsWaitingAndEndedSessions() async throws {
-        let directory = FileManager.default.temporaryDirectory.appending(path: "sika-sessions-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appending(path: "sika.sqlite.sessions.sqlite").path
-        let world = try await TestWorld.make()
+    /// A durable session store of either kind, opened again as a restarted `sika serve` would open it.
+    static func durableStore(_ world: TestWorld) async throws -> any DurableSessionStore {
+        switch world.backend {
+        case .sqlite: try SQLiteSessionStore.open(path: world.directory.appending(path: "sika.sqlite.sessions.sqlite").path)
+        case .postgres: try await PostgresSessionStore.open(endpoint: try #require(world.storage.endpoint))
+        }
+    }
+
+    /// `sika serve` stopped (SIGTERM or SIGKILL) and started again on the same store (the SQLite file, or the
+    /// ledger's PostgreSQL database): the waiting session is resumed by its number, and an ended callback
+    /// session answers its final screen again, byte for byte.
+    @Test(arguments: TestBackend.allCases)
+    func aRestartOnTheDurableStoreKeepsWaitingAndEndedSessions(_ backend: TestBackend) async throws {
+        let world = try await TestWorld.make(backend)
         do {
-            let store = try SQLiteSessionStore.open(path: path)
+            let store = try await Self.durableStore(world)
             let sessions = Self.manager(world, store: store)
             try await Self.toConfirmation(sessions, id: "a")
             store.endedSessions.retain(
@@ -213,7 +229,7 @@ import Testing
             // No flush, no close: the coalescing delay passes, then the process is gone.
             try await Task.sleep(for: .milliseconds(100))
         }
-        let reopened = try SQLiteSessionStore.open(path: path)
+        let reopened = try await Self.durableStore(world)
         #expect(reopened.endedSessions.lookup("AT-9")?.outcome == .ended(reply: "END Au revoir"))
         let sessions = Self.manager(world, store: reopened)
         #expect(try await sessions.recover() == 1)
@@ -258,10 +274,10 @@ import Testing
     /// Random journeys, dropped at random steps, resumed or refused at random, with crashes that lose the
     /// steps since a random snapshot: money never moves twice for one session, and every transfer the ledger
     /// holds has its receipts.
-    @Test(arguments: [1, 2, 3])
-    func randomDropsAndResumesNeverMoveMoneyTwice(seed: UInt64) async throws {
+    @Test(arguments: TestBackend.allCases, [UInt64(1), 2, 3])
+    func randomDropsAndResumesNeverMoveMoneyTwice(_ backend: TestBackend, seed: UInt64) async throws {
         var random = SeededRandom(seed: seed)
-        let world = try await TestWorld.make()
+        let world = try await TestWorld.make(backend)
         var store = MemorySessionStore()
         var sessions = Self.manager(world, store: store)
         let journey = ["1", "1", "90445566", "100", "1", "2580"]
@@ -349,3 +365,12 @@ struct SeededRandom {
         return z ^ (z >> 31)
     }
 }
+
+/// The durable session stores, as the restart test reopens them.
+protocol DurableSessionStore: SessionStore {
+    /// Rows in the sessions table now.
+    func storedCount() throws -> Int
+}
+
+extension SQLiteSessionStore: DurableSessionStore {}
+extension PostgresSessionStore: DurableSessionStore {}

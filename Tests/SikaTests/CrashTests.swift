@@ -1,6 +1,7 @@
 import ChildProcess
 import Foundation
 import Ledger
+import LedgerPostgres
 import LedgerSQLite
 import MobileMoney
 import Operators
@@ -24,17 +25,21 @@ let repository = Repository.root
 @Suite(.serialized) struct CrashTests {
     /// A child process commits transfers and reports each; it is SIGKILLed mid-run. The reopened
     /// ledger must verify clean and hold every transfer the child reported as committed.
-    @Test func killedMidRunLosesNothingItReported() async throws {
+    @Test(arguments: TestBackend.allCases) func killedMidRunLosesNothingItReported(_ backend: TestBackend) async throws {
         let dir = FileManager.default.temporaryDirectory.appending(path: "sika-crash-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let db = dir.appending(path: "crash.sqlite").path
+        let endpoint = backend == .postgres ? try TestPostgres.endpoint().with(schema: TestPostgres.freshSchema()) : nil
+        defer { if let endpoint { TestPostgres.drop(schema: endpoint.schema, of: endpoint) } }
 
         let child = ChildProcess()
         child.executableURL = tortureBinary
-        child.arguments = [
-            "ledger", "--db", db, "--operators", repository.appending(path: "menus/operators.yaml").path, "--callers", "16",
-        ]
+        child.arguments =
+            ["ledger", "--operators", repository.appending(path: "menus/operators.yaml").path, "--callers", "16"]
+            + (endpoint.map { ["--database", $0.location, "--db", db] } ?? ["--db", db])
+        // The password through the environment, as an operator would keep it out of the command line.
+        child.environment = ProcessInfo.processInfo.environment.merging(["SIKA_DATABASE_PASSWORD": endpoint?.password ?? ""]) { $1 }
         let out = Pipe()
         child.standardOutput = out
         child.standardError = FileHandle.nullDevice
@@ -57,9 +62,18 @@ let repository = Repository.root
         kill(child.processIdentifier, SIGKILL)
         child.waitUntilExit()
         #expect(child.terminationReason == .uncaughtSignal)
-        #expect(reported.count >= 1500, "the child reported only \(reported.count) transfers")
+        // Killed mid-load: 1 500 acknowledged transfers normally, fewer when the deadline ran out first on a
+        // loaded machine (a count of work in a time would be a timing assertion); a few hundred still make
+        // the kill land in the middle of committing.
+        #expect(reported.count >= 200, "the child reported only \(reported.count) transfers")
 
-        let ledger = try await Ledger.openSQLite(path: db, catalog: Shipped.catalog)
+        let ledger =
+            if let endpoint {
+                try await Ledger.openPostgres(endpoint: endpoint, catalog: Shipped.catalog)
+            } else {
+                try await Ledger.openSQLite(path: db, catalog: Shipped.catalog)
+            }
+        defer { Task { try? await ledger.store.close() } }
         let report = try await ledger.verify()
         #expect(report.isClean, "\(report)")
         for (id, key) in reported {

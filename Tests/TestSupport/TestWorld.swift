@@ -13,6 +13,7 @@ public final class TestWorld: Sendable {
     public let firstMessage: OutboxMessage.ID
 
     public var ledger: Ledger { storage.ledger }
+    public var backend: TestBackend { storage.backend }
     public var directory: URL { storage.directory }
 
     private init(storage: TestLedger, money: MobileMoney, firstMessage: OutboxMessage.ID) {
@@ -22,13 +23,15 @@ public final class TestWorld: Sendable {
     }
 
     /// - Parameters:
+    ///   - backend: the store the ledger lives in.
     ///   - seed: create the demo subscribers and agents.
     ///   - markSeedSMSDelivered: mark the seeding's SMS delivered, so a gateway does not push them.
     public static func make(
-        seed: Bool = true, markSeedSMSDelivered: Bool = false, clock: TestClock? = nil, pepper: PinPepper = .random(),
+        _ backend: TestBackend = .sqlite, seed: Bool = true, markSeedSMSDelivered: Bool = false, clock: TestClock? = nil,
+        pepper: PinPepper = .random(),
         options: MobileMoney.Options = MobileMoney.Options(), logger: Logger = .quiet("sika.money.test")
     ) async throws -> TestWorld {
-        let storage = try await TestLedger.open(clock: clock?.read ?? LedgerContext.systemClock)
+        let storage = try await TestLedger.open(backend, clock: clock?.read ?? LedgerContext.systemClock)
         let money = MobileMoney(ledger: storage.ledger, pepper: pepper, options: options, logger: logger)
         if seed { try await Shipped.world.seed(into: money) }
         if markSeedSMSDelivered {

@@ -10,6 +10,10 @@ import Synchronization
 /// The outbox is the ledger's table, so messages for an operator with no sink simply stay there and go
 /// out when one connects, in this process or after a restart. Delivery is at least once: a crash
 /// between the hand-over and `markDelivered` sends that message again.
+///
+/// With ``SMSClaims`` (several nodes on one PostgreSQL database) a node claims messages for a lease before it
+/// hands them over, so each goes out through one node; a node's claims lapse when it dies, and the messages go
+/// out through another.
 public final class SMSDispatcher: Sendable {
     /// Identifies a connected sink, to disconnect it.
     public struct Registration: Sendable, Hashable {
@@ -41,9 +45,16 @@ public final class SMSDispatcher: Sendable {
     private let pollInterval: Duration
     private let batchSize: Int
     private let logger: Logger
+    private let claims: SMSClaims?
     private let state = Mutex(State())
 
-    public init(money: MobileMoney, metrics: GatewayMetrics, pollInterval: Duration = .milliseconds(500), batchSize: Int = 256, logger: Logger) {
+    /// - Parameter claims: claim messages before delivering them (several nodes share the outbox); nil: this process
+    ///   is the outbox's only reader.
+    public init(
+        money: MobileMoney, metrics: GatewayMetrics, pollInterval: Duration = .milliseconds(500), batchSize: Int = 256, claims: SMSClaims? = nil,
+        logger: Logger
+    ) {
+        self.claims = claims
         self.money = money
         self.metrics = metrics
         self.pollInterval = pollInterval
@@ -102,7 +113,23 @@ public final class SMSDispatcher: Sendable {
                 }
             }
             do {
-                messages = try await money.ledger.undeliveredSMS(operatorID: operatorID, limit: batchSize)
+                let visible = try await money.ledger.undeliveredSMS(operatorID: operatorID, limit: batchSize)
+                if let claims {
+                    // A claim promises delivery within the lease: only with a ready gateway of the operator here, and only
+                    // when something not already on its way from this node waits (other nodes' claims too: they may lapse).
+                    // A fallback sink (the web simulator) stands in for a gateway missing on this node, not in the whole
+                    // cluster: alone it claims nothing, so that the node holding the operator's connection delivers.
+                    let worth = state.withLock { state in
+                        state.sinks[operatorID, default: []].contains { $0.sink.isReady && !$0.sink.isFallback }
+                            && visible.contains { !state.inFlight.contains($0.id) }
+                    }
+                    messages =
+                        worth
+                        ? try await money.ledger.claimSMS(operatorID: operatorID, claimant: claims.claimant, lease: claims.lease, limit: batchSize)
+                        : []
+                } else {
+                    messages = visible
+                }
             } catch {
                 logger.error("cannot read the SMS outbox", metadata: ["error": "\(error)"])
                 return

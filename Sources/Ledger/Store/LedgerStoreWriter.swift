@@ -12,6 +12,15 @@ public protocol LedgerStoreWriter: LedgerStoreReader {
     /// Inserts a system account unless one with this code exists.
     func insertSystemAccountIfMissing(code: String, kind: AccountKind, operatorID: String, label: String, createdAt: Int64) throws
     func setTier(_ tier: Int, of account: Account.ID) throws
+    /// Locks the customer-held accounts (wallets, agents) among `ids` for the rest of the job and returns them
+    /// as they are now; call it before moving money between several accounts and check limits against what
+    /// it returns.
+    ///
+    /// With several writer connections (PostgreSQL), a job's reads may be stale and two jobs may each hold an
+    /// account the other needs: the store locks in one global order (by id) and re-reads under the lock.
+    /// System accounts are not locked (their balances are spread so that writers never queue on them). A store
+    /// whose writer is the only one (SQLite) has nothing to lock and returns nil: what the job read is current.
+    func lockAccounts(_ ids: [Account.ID]) throws -> [Account]?
     /// Adds `delta` to a balance and returns the new one; `insufficientFunds` if a customer-held account
     /// would go below zero (the store enforces it even when the rules above did not check).
     func addToBalance(_ account: Account.ID, _ delta: Int64) throws -> Int64
@@ -36,6 +45,11 @@ public protocol LedgerStoreWriter: LedgerStoreReader {
     func insertMessages(_ messages: [NewOutboxMessage]) throws
     /// Marks messages delivered; a message already marked stays as it was.
     func markDelivered(_ ids: [OutboxMessage.ID], at: Int64) throws
+    /// Claims for `claimant` until `until` up to `limit` undelivered messages of `operatorID`, oldest first: those
+    /// no claim holds at `now` (none, or its lease ended) and those `claimant` holds already. Rows another
+    /// transaction has locked are skipped, not waited for (PostgreSQL `FOR UPDATE SKIP LOCKED`), so nodes sharing
+    /// one database each take different messages; a node that dies leaves its claims to lapse.
+    func claimSMS(operatorID: String, claimant: String, until: Int64, now: Int64, limit: Int) throws -> [OutboxMessage]
     /// A message handed to an SMSC that reports delivery, under one id per part: marked delivered (handed over) at `at`,
     /// delivery state `submitted`, `attempts` plus one, and each id recorded as a `pending` part of that attempt (an id
     /// the SMSC gave before, to any message of `operatorID`, now names this part). An id the outbox lacks records nothing.

@@ -54,8 +54,10 @@ public struct LedgerTransaction {
             return try replay(existing, of: request)
         }
         let known = accounts.flatMap { $0.debit.id == request.debit && $0.credit.id == request.credit ? $0 : nil }
-        let debit = try known?.debit ?? account(id: request.debit)
-        let credit = try known?.credit ?? account(id: request.credit)
+        // Both accounts locked (several writers) and as they are now: the limits below are checked against these.
+        let locked = try rows.lockAccounts([request.debit, request.credit])
+        let debit = try locked?.first { $0.id == request.debit } ?? known?.debit ?? account(id: request.debit)
+        let credit = try locked?.first { $0.id == request.credit } ?? known?.credit ?? account(id: request.credit)
         return try apply(request, debit: debit, credit: credit, outgoingToday: nil)
     }
 
@@ -206,6 +208,8 @@ public struct LedgerTransaction {
         }
         var legs = [main]
         if main.fee > 0, let fee = try transfer(idempotencyKey: Self.feeKey(main.idempotencyKey)) { legs.append(fee) }
+        // Voiding moves money back: lock the customer accounts first, in the one global order.
+        _ = try rows.lockAccounts(legs.flatMap { [$0.debitAccount, $0.creditAccount] })
         for leg in legs {
             guard try rows.setTransferState(leg.id, to: final, at: now) else {
                 throw LedgerError(.alreadyFinal, "transfer \(leg.reference) is no longer pending")

@@ -17,10 +17,13 @@ public struct ReconcileReport: Sendable, Hashable, CustomStringConvertible {
     /// Providers that could not be asked at all (by operator id), with the last failure: nothing they
     /// hold was settled or audited in this pass.
     public var unreachable: [String: String] = [:]
+    /// Another reconciler (another node of the same database) held the lock: this pass did nothing.
+    public var skipped = false
 
     public init() {}
 
     public var description: String {
+        if skipped { return "skipped: another reconciler holds the lock; nothing examined" }
         var lines = [
             "examined \(examined): posted \(posted), voided \(voided), still pending \(stillPending), overdue \(overdue.count)"
         ]

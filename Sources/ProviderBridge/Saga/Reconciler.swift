@@ -1,3 +1,4 @@
+import Ledger
 import Logging
 import Metrics
 import MobileMoney
@@ -23,6 +24,9 @@ public struct Reconciler: Sendable {
         public var concurrency = 16
         /// How far back to list the providers' credits when looking for ones we have no record of (ms); 0 skips it.
         public var auditWindow: Int64 = 24 * 3_600_000
+        /// Held for each pass when several nodes share one database (a PostgreSQL advisory lock): one reconciler
+        /// acts at a time, a pass that finds it held does nothing. Nil: this process is the only one.
+        public var exclusive: (any ExclusiveLock)?
 
         public init() {}
     }
@@ -54,8 +58,24 @@ public struct Reconciler: Sendable {
     }
 
     /// One pass over every pending off-net transfer older than the threshold, then the audit of the
-    /// providers' credits.
+    /// providers' credits; with ``Options/exclusive``, only while holding that lock (else a report that says
+    /// `skipped`, nothing done).
     public func reconcile(now: Int64? = nil) async -> ReconcileReport {
+        guard let exclusive = options.exclusive else { return await pass(now: now) }
+        do {
+            if let report = try await exclusive.whileHolding("reconciler", { await self.pass(now: now) }) { return report }
+            var skipped = ReconcileReport()
+            skipped.skipped = true
+            return skipped
+        } catch {
+            logger.error("cannot take the reconciler's lock; this pass does nothing", metadata: ["error": "\(error)"])
+            var report = ReconcileReport()
+            report.unreachable["database"] = "the reconciler's lock: \(error)"
+            return report
+        }
+    }
+
+    private func pass(now: Int64?) async -> ReconcileReport {
         let money = bridge.money
         let instant = now ?? money.ledger.context.clock()
         let cutoff = instant - Self.millis(options.threshold)

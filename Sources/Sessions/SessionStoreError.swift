@@ -1,4 +1,4 @@
-/// The session file cannot be opened, or does not run with the durability it is configured for.
+/// A durable session store cannot be opened, or does not run with the durability it is configured for.
 public struct SessionStoreError: Error, Sendable, CustomStringConvertible {
     public enum Code: String, Sendable, Hashable {
         /// The file or its directory cannot be created, opened or made private.

@@ -1,0 +1,171 @@
+import Dispatch
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresNIO
+import Synchronization
+
+/// One PostgreSQL connection driven from a dedicated thread, statement by statement, with blocking waits.
+///
+/// The stores' jobs are synchronous closures (SQLite's group commit runs them inside one transaction), so
+/// each statement of a job is sent through postgres-nio and waited for on the job's own thread — never on
+/// an event loop, never on the Swift concurrency pool. Hot statements are prepared once per connection
+/// and executed by name afterwards (no parse or plan per call). Statements whose result nobody needs
+/// (`send`) are queued behind the others without a wait; ``settle()`` collects their outcome.
+///
+/// Not for concurrent use: one thread owns a connection at a time (the unchecked sendability lets a
+/// connection be handed to its thread).
+public final class BlockingPostgresConnection: @unchecked Sendable {
+    public let endpoint: PostgresEndpoint
+    private let connection: PostgresConnection
+    private let logger: Logger
+    private var prepared: [String: PreparedQuery] = [:]
+    private var sent: [EventLoopFuture<[PostgresRow]>] = []
+    /// Set once a statement found the connection gone; a broken connection is closed and replaced.
+    public private(set) var isBroken = false
+
+    private static let ids = Atomic<Int>(0)
+
+    private init(endpoint: PostgresEndpoint, connection: PostgresConnection, logger: Logger) {
+        self.endpoint = endpoint
+        self.connection = connection
+        self.logger = logger
+    }
+
+    /// Connects and authenticates, waiting on the calling thread (which must not be an event loop).
+    ///
+    /// - Parameter applicationName: what `pg_stat_activity` shows for this connection.
+    public static func connect(
+        to endpoint: PostgresEndpoint, applicationName: String, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger = Logger(label: "sika.postgres")
+    ) throws(PostgresStoreError) -> BlockingPostgresConnection {
+        let configuration = try endpoint.configuration(applicationName: applicationName)
+        let id = ids.add(1, ordering: .relaxed).newValue
+        do {
+            let connection = try PostgresConnection.connect(on: group.next(), configuration: configuration, id: id, logger: logger).wait()
+            return BlockingPostgresConnection(endpoint: endpoint, connection: connection, logger: logger)
+        } catch {
+            throw PostgresStoreError(.connection, "cannot connect to \(endpoint.location): \(Self.connectFailure(error))")
+        }
+    }
+
+    /// Runs `sql` (prepared on first use on this connection) and returns its rows.
+    @discardableResult
+    public func query(_ sql: String, _ binds: [PostgresData] = []) throws -> [PostgresRow] {
+        do {
+            return try wait(try statement(sql).execute(binds))
+        } catch {
+            note(error)
+            throw error
+        }
+    }
+
+    /// Sends `sql` without waiting for it: its outcome comes with the next ``settle()``. A later statement
+    /// on the connection runs after it, and in a transaction fails if it failed.
+    public func send(_ sql: String, _ binds: [PostgresData] = []) throws {
+        do {
+            sent.append(try statement(sql).execute(binds))
+        } catch {
+            note(error)
+            throw error
+        }
+    }
+
+    /// Waits for every statement sent with ``send(_:_:)`` and throws the first failure among them.
+    public func settle() throws {
+        let futures = sent
+        sent.removeAll(keepingCapacity: true)
+        var first: (any Error)?
+        for future in futures {
+            do {
+                _ = try wait(future)
+            } catch {
+                note(error)
+                if first == nil { first = error }
+            }
+        }
+        if let first { throw first }
+    }
+
+    /// Forgets sent statements without waiting for them (the transaction they belong to is being abandoned).
+    public func discardSent() {
+        for future in sent { future.whenComplete { _ in } }
+        sent.removeAll(keepingCapacity: true)
+    }
+
+    /// Runs a statement that is not worth preparing (DDL, SET, SHOW, transaction control) and returns its
+    /// rows and command tag (`COMMIT`, or `ROLLBACK` when a commit found the transaction aborted).
+    @discardableResult
+    public func simple(_ sql: String) throws -> (rows: [PostgresRow], command: String) {
+        do {
+            let result = try wait(connection.query(PostgresQuery(unsafeSQL: sql), logger: logger))
+            return (result.rows, result.metadata.command)
+        } catch {
+            note(error)
+            throw error
+        }
+    }
+
+    /// The single text value of a `SHOW` or one-cell query.
+    public func scalarText(_ sql: String) throws -> String {
+        guard let row = try simple(sql).rows.first else { throw PostgresStoreError(.storage, "\(sql) returned no row") }
+        return try row.makeRandomAccess()[0].decode(String.self)
+    }
+
+    /// Closes the connection and waits until it is.
+    public func close() {
+        discardSent()
+        _ = try? connection.close().wait()
+    }
+
+    deinit {
+        // Dropped without `close()` (a store its owner forgot): close it without waiting, on any thread, and keep
+        // postgres-nio's connection alive until it is closed, as it requires.
+        guard !connection.isClosed else { return }
+        let connection = connection
+        connection.close().whenComplete { _ in _ = connection }
+    }
+
+    private func statement(_ sql: String) throws -> PreparedQuery {
+        if let statement = prepared[sql] { return statement }
+        let statement = try wait(connection.prepare(query: sql))
+        prepared[sql] = statement
+        return statement
+    }
+
+    /// Waits for `future` on this thread. A statement handed to a connection that closed meanwhile (the server
+    /// went away) may never complete: the wait looks at the connection twice a second and gives up once it is closed.
+    private func wait<T: Sendable>(_ future: EventLoopFuture<T>) throws -> T {
+        let done = DispatchSemaphore(value: 0)
+        let outcome = Outcome<T>()
+        future.whenComplete { result in
+            outcome.result = result
+            done.signal()
+        }
+        while done.wait(timeout: .now() + .milliseconds(500)) == .timedOut {
+            guard connection.isClosed else { continue }
+            if done.wait(timeout: .now() + .milliseconds(200)) == .success { break }
+            isBroken = true
+            throw PostgresStoreError(.connection, "the connection to \(endpoint.location) closed")
+        }
+        guard let result = outcome.result else { throw PostgresStoreError(.connection, "a statement ended without an outcome") }
+        return try result.get()
+    }
+
+    /// A future's result, written on the event loop before the semaphore is signalled and read after the wait
+    /// returns: the semaphore orders the two, which is why the unchecked sendability is sound.
+    private final class Outcome<T>: @unchecked Sendable {
+        var result: Result<T, any Error>?
+    }
+
+    private func note(_ error: any Error) {
+        if PostgresFailure.isConnectionLost(error) { isBroken = true }
+    }
+
+    private static func connectFailure(_ error: any Error) -> String {
+        if let message = PostgresFailure.serverMessage(error) { return message }
+        if let error = error as? PSQLError, let underlying = error.underlying { return "\(underlying)" }
+        return "\(error)"
+    }
+}

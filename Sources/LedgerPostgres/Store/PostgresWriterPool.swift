@@ -1,0 +1,454 @@
+import Foundation
+import Ledger
+import Logging
+import NIOCore
+
+/// Several writer connections, each on its own thread, each running group commit: it takes the jobs
+/// waiting (its share of them, when other writers are idle), runs them in one transaction with a savepoint
+/// per job, and commits once for all of them.
+///
+/// - A job that throws is rolled back to its savepoint alone; its caller gets its error, the others commit.
+/// - A job that met another transaction's lock (see ``PostgresRows``) or a duplicate inserted a moment ago
+///   is rolled back alone and queued again, first in line.
+/// - A deadlock, a serialization failure or a lost connection before `COMMIT` re-runs the whole batch
+///   (jobs are pure functions of the store), a bounded number of times with backoff, on a new connection
+///   if needed. A connection lost *during* `COMMIT` is resolved by asking the server for the
+///   transaction's status (`txid_status`) once reconnected: committed answers the callers, aborted re-runs.
+/// - No caller is answered before the transaction holding its job committed: an answer means durable.
+final class PostgresWriterPool: @unchecked Sendable {
+    struct Settings: Sendable {
+        var endpoint: PostgresEndpoint
+        var durability: Durability
+        var writers: Int
+        var maxBatch: Int
+        /// How long a writer keeps trying to reach the server before it fails the jobs it holds.
+        var reconnectWindow: Duration = .seconds(30)
+        /// Whole-batch re-runs (deadlock, serialization, lost connection) before the jobs fail.
+        var maxAttempts = 8
+        /// Re-runs of one job that kept meeting other transactions' locks before it fails as busy.
+        var maxReruns = 200
+    }
+
+    let settings: Settings
+    let group: any EventLoopGroup
+    let logger: Logger
+    let spread: SpreadAccounts
+    /// Guards everything below; writers wait on it for work.
+    private let condition = NSCondition()
+    private var queue: [any PostgresPendingWrite] = []
+    private var mailboxes: [[Control]]
+    private var idle = 0
+    private var closing = false
+    private var running = 0
+    private var stats = CommitStats()
+    private var writers: [Writer] = []
+
+    init(settings: Settings, group: any EventLoopGroup, spread: SpreadAccounts, logger: Logger) {
+        self.settings = settings
+        self.group = group
+        self.spread = spread
+        self.logger = logger
+        mailboxes = Array(repeating: [], count: settings.writers)
+    }
+
+    /// Connects every writer (checking the durability each runs with) and starts its thread.
+    ///
+    /// - Throws: the first writer's failure to connect or to run with the configured durability.
+    func start() throws {
+        for index in 0..<settings.writers {
+            let writer = Writer(index: index, pool: self)
+            try writer.connect()
+            writers.append(writer)
+        }
+        condition.withLock { running = writers.count }
+        for writer in writers {
+            let thread = Thread { writer.loop() }
+            thread.name = "sika.pg.writer.\(writer.index)"
+            thread.start()
+        }
+    }
+
+    var commitStats: CommitStats { condition.withLock { stats } }
+
+    var queued: Int { condition.withLock { queue.count } }
+
+    /// Queues a job for the next batch of any writer.
+    func submit(_ job: any PostgresPendingWrite) {
+        let refused = condition.withLock { () -> Bool in
+            guard !closing else { return true }
+            queue.append(job)
+            condition.signal()
+            return false
+        }
+        if refused { job.fail(with: LedgerError(.storage, "the ledger store is closed")) }
+    }
+
+    /// Runs `work` on every writer's connection, between batches, and returns each writer's result.
+    func onEveryWriter<T: Sendable>(_ work: @escaping @Sendable (BlockingPostgresConnection) throws -> T) async throws -> [T] {
+        try await withThrowingTaskGroup(of: T.self) { group in
+            for index in 0..<settings.writers {
+                group.addTask {
+                    try await withCheckedThrowingContinuation { continuation in
+                        self.post(to: index) { connection in continuation.resume(with: Result { try work(connection.get()) }) }
+                    }
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+    }
+
+    /// Work for one writer's connection between batches, or the reason it has none.
+    typealias Control = @Sendable (Result<BlockingPostgresConnection, any Error>) -> Void
+
+    private func post(to index: Int, _ work: @escaping Control) {
+        condition.withLock {
+            mailboxes[index].append(work)
+            condition.broadcast()
+        }
+    }
+
+    /// Stops taking jobs, lets the writers finish what is queued, and closes their connections.
+    func close() {
+        condition.withLock {
+            closing = true
+            condition.broadcast()
+            while running > 0 { condition.wait() }
+        }
+    }
+
+    /// Like `close()`, without waiting for the writers (a store dropped without being closed).
+    func stop() {
+        condition.withLock {
+            closing = true
+            condition.broadcast()
+        }
+    }
+
+    // MARK: For the writers
+
+    fileprivate enum Work {
+        case batch([any PostgresPendingWrite])
+        case control(Control)
+    }
+
+    /// The writer's next work, waiting for some; nil once the pool closes and nothing is left.
+    fileprivate func next(for index: Int) -> Work? {
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            if !mailboxes[index].isEmpty { return .control(mailboxes[index].removeFirst()) }
+            if !queue.isEmpty {
+                // Leave a share to each idle writer, so that a burst is committed by all of them at once.
+                let share = max(1, (queue.count + idle) / (idle + 1))
+                let count = min(settings.maxBatch, share, queue.count)
+                let batch = Array(queue.prefix(count))
+                queue.removeFirst(count)
+                if !queue.isEmpty { condition.signal() }
+                return .batch(batch)
+            }
+            if closing { return nil }
+            idle += 1
+            condition.wait()
+            idle -= 1
+        }
+    }
+
+    /// Puts jobs that must run again at the head of the queue, in their order.
+    fileprivate func requeue(_ jobs: [any PostgresPendingWrite]) {
+        guard !jobs.isEmpty else { return }
+        condition.withLock {
+            queue.insert(contentsOf: jobs, at: 0)
+            condition.broadcast()
+        }
+    }
+
+    fileprivate func record(operations: Int, busy: Duration) {
+        condition.withLock {
+            stats.transactions += 1
+            stats.operations += operations
+            stats.largestBatch = max(stats.largestBatch, operations)
+            stats.busy += busy
+        }
+    }
+
+    fileprivate func writerStopped() {
+        condition.withLock {
+            running -= 1
+            condition.broadcast()
+        }
+    }
+
+    fileprivate var isClosing: Bool { condition.withLock { closing } }
+}
+
+extension PostgresWriterPool {
+    /// Why a batch did not end in a commit that answers its jobs.
+    fileprivate enum BatchFailure: Error {
+        /// Nothing of the batch is committed: run it again.
+        case retry(String)
+        /// Give up: every job of the batch gets this error.
+        case fatal(any Error)
+    }
+
+    /// One writer: its thread, its connection, its shard of the system accounts. Its thread keeps the pool alive
+    /// until it stops.
+    fileprivate final class Writer: @unchecked Sendable {
+        let index: Int
+        let pool: PostgresWriterPool
+        var connection: BlockingPostgresConnection?
+
+        init(index: Int, pool: PostgresWriterPool) {
+            self.index = index
+            self.pool = pool
+        }
+
+        func loop() {
+            while let work = pool.next(for: index) {
+                switch work {
+                case .control(let control):
+                    control(Result { try ensureConnected() })
+                case .batch(let batch):
+                    run(batch)
+                }
+            }
+            connection?.close()
+            connection = nil
+            pool.writerStopped()
+        }
+
+        // MARK: Connection
+
+        /// Connects and sets the session up: durability (read back and refused if it did not apply), locks
+        /// that wait at most a few seconds, read committed.
+        func connect() throws {
+            let settings = pool.settings
+            let connection = try BlockingPostgresConnection.connect(
+                to: settings.endpoint, applicationName: "sika-writer-\(index)", group: pool.group, logger: pool.logger)
+            do {
+                try PostgresSessionSetup.writer(connection, durability: settings.durability)
+            } catch {
+                connection.close()
+                throw error
+            }
+            self.connection = connection
+        }
+
+        /// The connection, reconnecting with backoff for up to the reconnect window.
+        func ensureConnected() throws -> BlockingPostgresConnection {
+            if let connection, !connection.isBroken { return connection }
+            connection?.close()
+            connection = nil
+            let deadline = ContinuousClock.now + pool.settings.reconnectWindow
+            var delay = Duration.milliseconds(50)
+            while true {
+                do {
+                    try connect()
+                    pool.logger.info("ledger writer reconnected", metadata: ["writer": "\(index)"])
+                    return connection!
+                } catch let error as PostgresStoreError where error.code == .configuration {
+                    throw BatchFailure.fatal(LedgerError(.configuration, error.message))
+                } catch {
+                    if ContinuousClock.now + delay > deadline || pool.isClosing {
+                        throw BatchFailure.fatal(LedgerError(.storage, "cannot reach the database: \(PostgresFailure.summary(error))"))
+                    }
+                    Thread.sleep(forTimeInterval: delay.seconds)
+                    delay = min(delay * 2, .seconds(1))
+                }
+            }
+        }
+
+        // MARK: Batches
+
+        func run(_ batch: [any PostgresPendingWrite]) {
+            let started = ContinuousClock.now
+            var attempt = 0
+            while true {
+                do {
+                    let outcome = try transaction(batch)
+                    // A transaction whose every job was sent back to run again committed nothing: not counted.
+                    if !outcome.answered.isEmpty { pool.record(operations: outcome.answered.count, busy: ContinuousClock.now - started) }
+                    for job in outcome.answered { job.complete() }
+                    pool.requeue(outcome.again)
+                    return
+                } catch BatchFailure.retry(let reason) {
+                    attempt += 1
+                    pool.logger.debug("ledger batch runs again", metadata: ["writer": "\(index)", "reason": "\(reason)", "attempt": "\(attempt)"])
+                    if attempt >= pool.settings.maxAttempts {
+                        let error = LedgerError(.storage, "the batch failed \(attempt) times: \(reason)")
+                        for job in batch { job.fail(with: error) }
+                        return
+                    }
+                    // Jittered backoff, so that the transactions that collided do not collide again.
+                    Thread.sleep(forTimeInterval: Double.random(in: 0.001...0.005) * Double(1 << min(attempt, 6)))
+                } catch BatchFailure.fatal(let error) {
+                    pool.logger.error("ledger batch failed", metadata: ["writer": "\(index)", "error": "\(error)"])
+                    for job in batch { job.fail(with: error) }
+                    return
+                } catch {
+                    for job in batch { job.fail(with: LedgerError.wrapPostgres(error)) }
+                    return
+                }
+            }
+        }
+
+        struct Outcome {
+            /// Jobs whose kept result stands (committed, or failed and rolled back alone).
+            var answered: [any PostgresPendingWrite] = []
+            /// Jobs rolled back to run again in a later batch.
+            var again: [any PostgresPendingWrite] = []
+        }
+
+        /// One attempt at the batch in one transaction.
+        private func transaction(_ batch: [any PostgresPendingWrite]) throws -> Outcome {
+            let connection = try ensureConnected()
+            var xid: Int64?
+            var ran: Outcome?
+            do {
+                try connection.send("BEGIN ISOLATION LEVEL READ COMMITTED")
+                xid = try connection.query("SELECT txid_current()").first.map { try PostgresCells($0).int(0) }
+                let outcome = try jobs(batch, on: connection)
+                guard !outcome.rolledBack else { return outcome.outcome }
+                try connection.settle()
+                ran = outcome.outcome
+                let tag = try connection.simple("COMMIT").command
+                guard tag == "COMMIT" else { throw BatchFailure.retry("the server rolled the transaction back at COMMIT") }
+                return outcome.outcome
+            } catch let failure as BatchFailure {
+                rollback(connection)
+                throw failure
+            } catch {
+                if connection.isBroken || PostgresFailure.isConnectionLost(error) {
+                    guard let ran, let xid else {
+                        // COMMIT was never sent: the server rolls the transaction back when the connection goes.
+                        throw BatchFailure.retry("connection lost: \(PostgresFailure.summary(error))")
+                    }
+                    return try resolve(xid: xid, outcome: ran)
+                }
+                rollback(connection)
+                if let state = PostgresFailure.sqlState(error),
+                    [PostgresFailure.State.deadlockDetected, PostgresFailure.State.serializationFailure, PostgresFailure.State.lockNotAvailable]
+                        .contains(state)
+                {
+                    throw BatchFailure.retry(PostgresFailure.summary(error))
+                }
+                throw BatchFailure.retry("statement failed: \(PostgresFailure.summary(error))")
+            }
+        }
+
+        /// Runs the batch's jobs in the open transaction; `rolledBack` when a lone job's failure ended it.
+        private func jobs(_ batch: [any PostgresPendingWrite], on connection: BlockingPostgresConnection) throws -> (
+            outcome: Outcome, rolledBack: Bool
+        ) {
+            let rows = PostgresRows(writing: connection, shard: Int64(index), spread: pool.spread)
+            // Alone in its transaction, a job needs no savepoint: a failure rolls the transaction back.
+            let isolated = batch.count > 1
+            var outcome = Outcome()
+            for (position, job) in batch.enumerated() {
+                rows.beginJob(first: position == 0)
+                if isolated { try connection.send("SAVEPOINT job") }
+                var succeeded: Bool
+                if position == 0 && !job.wanted.isEmpty {
+                    do {
+                        try rows.prelock(job.wanted)
+                        succeeded = job.execute(rows)
+                    } catch {
+                        job.override(failure: error)
+                        succeeded = false
+                    }
+                } else {
+                    succeeded = job.execute(rows)
+                }
+                var late: (any Error)?
+                do { try connection.settle() } catch { late = error }
+                if connection.isBroken { throw BatchFailure.retry("connection lost in a job") }
+                if let retry = rows.retry ?? late.flatMap(Self.retryFor) {
+                    job.reruns += 1
+                    if retry.lockConflict { job.wanted = rows.wanted }
+                    try undo(isolated, on: connection)
+                    if job.reruns > pool.settings.maxReruns {
+                        job.override(failure: retry.error)
+                        outcome.answered.append(job)
+                    } else {
+                        outcome.again.append(job)
+                    }
+                    if !isolated { return (outcome, true) }
+                    continue
+                }
+                if !succeeded || late != nil {
+                    if succeeded, let late { job.override(failure: late) }
+                    try undo(isolated, on: connection)
+                    outcome.answered.append(job)
+                    if !isolated { return (outcome, true) }
+                    continue
+                }
+                // Not waited for: if it failed, the transaction is aborted, its COMMIT answers ROLLBACK, and the
+                // whole batch runs again; no job is answered before that.
+                if isolated { try connection.send("RELEASE SAVEPOINT job") }
+                outcome.answered.append(job)
+            }
+            return (outcome, false)
+        }
+
+        /// A statement the job queued without waiting met another transaction: run the job again.
+        private static func retryFor(_ error: any Error) -> PostgresRows.Retry? {
+            switch PostgresFailure.sqlState(error) {
+            case PostgresFailure.State.lockNotAvailable, PostgresFailure.State.deadlockDetected, PostgresFailure.State.serializationFailure:
+                PostgresRows.Retry(error: LedgerError(.storage, "the ledger is busy: \(PostgresFailure.summary(error))"), lockConflict: true)
+            case PostgresFailure.State.uniqueViolation:
+                PostgresRows.Retry(error: LedgerError.wrapPostgres(error), lockConflict: false)
+            default: nil
+            }
+        }
+
+        /// Takes one job's changes back: to its savepoint, or the whole transaction when it was alone.
+        private func undo(_ isolated: Bool, on connection: BlockingPostgresConnection) throws {
+            if isolated {
+                try connection.query("ROLLBACK TO SAVEPOINT job")
+                try connection.query("RELEASE SAVEPOINT job")
+            } else {
+                try connection.simple("ROLLBACK")
+            }
+        }
+
+        private func rollback(_ connection: BlockingPostgresConnection) {
+            connection.discardSent()
+            guard !connection.isBroken else { return }
+            _ = try? connection.simple("ROLLBACK")
+        }
+
+        /// After the connection went during `COMMIT`: asks the server, on a new connection, what became of
+        /// transaction `xid`. Committed: the jobs' results stand. Aborted: the batch runs again.
+        private func resolve(xid: Int64, outcome: Outcome) throws -> Outcome {
+            let deadline = ContinuousClock.now + pool.settings.reconnectWindow
+            while true {
+                let connection = try ensureConnected()
+                let status: String?
+                do {
+                    status =
+                        try connection.query("SELECT txid_status($1)", [PostgresBind.int(xid)]).first.map { try PostgresCells($0).optionalText(0) }
+                        ?? nil
+                } catch {
+                    if connection.isBroken { continue }
+                    throw BatchFailure.fatal(LedgerError(.storage, "the outcome of a commit is unknown: \(PostgresFailure.summary(error))"))
+                }
+                switch status {
+                case "committed":
+                    pool.logger.warning("connection lost during COMMIT; the server says it committed", metadata: ["xid": "\(xid)"])
+                    return outcome
+                case "aborted":
+                    throw BatchFailure.retry("connection lost during COMMIT; the server rolled it back")
+                case "in progress" where ContinuousClock.now < deadline:
+                    // The old session has not noticed its client is gone yet.
+                    Thread.sleep(forTimeInterval: 0.1)
+                default:
+                    throw BatchFailure.fatal(
+                        LedgerError(.storage, "the outcome of a commit is unknown (transaction \(xid): \(status ?? "no status"))"))
+                }
+            }
+        }
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

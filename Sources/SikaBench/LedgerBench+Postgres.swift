@@ -1,0 +1,123 @@
+import ArgumentParser
+import CommandSupport
+import Foundation
+import Ledger
+import LedgerPostgres
+import MobileMoney
+import Operators
+import SikaResources
+
+extension LedgerBench {
+    /// `sika-bench ledger --database postgres://…`: the full transfer at 1, 8 and 64 callers on PostgreSQL, each
+    /// run on a fresh schema (dropped afterwards), with the durability every writer read back.
+    func runOnPostgres(url: String) async throws {
+        var endpoint = try PostgresEndpoint(url: url)
+        if endpoint.password == nil { endpoint.password = ProcessInfo.processInfo.environment["SIKA_DATABASE_PASSWORD"] }
+        let catalog = try OperatorCatalog.load(from: SikaHome().operators)
+        if let pgbenchScript {
+            try await preparePgbench(endpoint: endpoint, catalog: catalog, file: pgbenchScript)
+            return
+        }
+        print(
+            "sika-bench ledger on \(endpoint.location): \(operations) ops per run, \(wallets) wallets, \(writers) writer connections, "
+                + "asked for synchronous_commit=\(durability.synchronousCommit)")
+        for callers in only.map({ [$0] }) ?? [1, 8, 64] {
+            let schema = "sika_bench_\(callers)_\(UUID().uuidString.prefix(8).lowercased())"
+            let ledger = try await open(endpoint.with(schema: schema), catalog: catalog)
+            let world = try await BenchWorld.make(ledger: ledger, wallets: wallets)
+            let (rate, batch) = try await measure(money: world.money, callers: callers, count: operations)
+            try await ledger.store.close()
+            try await drop(schema: schema, endpoint: endpoint)
+            let label = "PostgreSQL group commit, \(callers) callers".padding(toLength: 52, withPad: " ", startingAt: 0)
+            print("\(label) \(String(format: "%9.0f", rate)) ops/s   \(String(format: "%.1f", batch)) ops/commit")
+            print("RESULT sika callers=\(callers) tps=\(String(format: "%.1f", rate))")
+        }
+    }
+
+    private func open(_ endpoint: PostgresEndpoint, catalog: OperatorCatalog) async throws -> Ledger {
+        var options = Ledger.Options()
+        options.durability = durability
+        var store = PostgresLedgerStore.Options()
+        store.writers = writers
+        return try await Ledger.openPostgres(endpoint: endpoint, catalog: catalog, options: options, store: store)
+    }
+
+    private func drop(schema: String, endpoint: PostgresEndpoint) async throws {
+        try await BlockingWork.run {
+            let connection = try BlockingPostgresConnection.connect(to: endpoint, applicationName: "sika-bench")
+            defer { connection.close() }
+            try connection.simple("DROP SCHEMA IF EXISTS \(schema) CASCADE")
+        }
+    }
+
+    /// The anchor: the same world in schema `sika_pgbench` (funded wallets, system accounts and their shards), and
+    /// a pgbench script running the statements one full transfer issues on PostgreSQL — the very SQL text of
+    /// `PostgresLedgerSQL`, its parameters filled by pgbench — one transfer per transaction.
+    private func preparePgbench(endpoint: PostgresEndpoint, catalog: OperatorCatalog, file: String) async throws {
+        try await drop(schema: "sika_pgbench", endpoint: endpoint)
+        let ledger = try await open(endpoint.with(schema: "sika_pgbench"), catalog: catalog)
+        _ = try await BenchWorld.make(ledger: ledger, wallets: wallets)
+        let fees = try ledger.context.systemAccount(.fees, of: "tmoney")
+        let day = CivilDate.epochDay(millis: LedgerContext.systemClock())
+        try await ledger.store.close()
+        try Self.pgbenchScript(wallets: wallets, fees: fees, day: day).write(toFile: file, atomically: true, encoding: .utf8)
+        print("pgbench world ready in schema sika_pgbench (\(wallets) wallets); script written to \(file)")
+    }
+
+    /// A statement of `PostgresLedgerSQL` with its `$n` replaced by pgbench expressions, highest first.
+    static func filled(_ sql: String, _ parameters: [String], gset: String? = nil) -> String {
+        var text = sql
+        for (index, parameter) in parameters.enumerated().reversed() {
+            text = text.replacingOccurrences(of: "$\(index + 1)", with: parameter)
+        }
+        let line = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        return gset.map { "\(line) \\gset \($0)" } ?? "\(line);"
+    }
+
+    /// The anchor's script: one on-net transfer of 100 FCFA (fee 10) between neighbouring bench wallets, as
+    /// `MobileMoney.transfer` issues it on PostgreSQL (PIN check and rules aside), with the fee credit spread over
+    /// the fees account's shards, in one transaction.
+    static func pgbenchScript(wallets: Int, fees: Account.ID, day: Int64) -> String {
+        func msisdn(_ variable: String) -> String { "('2289' || lpad((\(variable))::text, 7, '0'))" }
+        // Computed by pgbench in 64 bits: an expression in the SQL would be typed integer and overflow.
+        let now = ":now"
+        let body = "'Vous avez envoye 100 FCFA a Bench Wallet (22890000001). Frais: 10 FCFA. Nouveau solde: 3 999 890 FCFA. Ref: TM000000.000001'"
+        return [
+            "-- Generated by sika-bench ledger --pgbench-script: the statements of one full transfer, as Sika issues them.",
+            "\\set wallets \(wallets)",
+            "\\set fees \(fees)",
+            "\\set day \(day)",
+            "\\set now :day * 86400000",
+            "\\set n random(0, :wallets - 1)",
+            "\\set m (:n + 1) % :wallets",
+            "\\set key random(1, 9000000000000000000)",
+            "\\set shard random(0, \(PostgresLedgerSchema.shards - 1))",
+            "BEGIN;",
+            filled(PostgresLedgerSQL.subscriberLocked, [msisdn(":n")], gset: "s_"),
+            filled(PostgresLedgerSQL.subscriberLocked, [msisdn(":m")], gset: "r_"),
+            filled(PostgresLedgerSQL.transferByKey, ["(:key)::text"]),
+            filled(PostgresLedgerSQL.addOutgoing, [":s_account_id", ":day", "100"]),
+            filled(PostgresLedgerSQL.addToBalance, ["-110", ":s_account_id"], gset: "d_"),
+            filled(PostgresLedgerSQL.addToBalance, ["100", ":r_account_id"], gset: "c_"),
+            filled(PostgresLedgerSQL.addToShard, [":fees", ":shard", "10"], gset: "f_"),
+            // The main row records the sender's balance before its fee leg, as LedgerTransaction does.
+            "\\set debit_after :d_int8 + 10",
+            filled(
+                PostgresLedgerSQL.insertTransfer,
+                [
+                    "(:key)::text", ":s_account_id", ":r_account_id", "100", "10", "'p2p'", "'posted'", "'tmoney'", "'TM'", "NULL",
+                    ":debit_after", ":c_int8", now,
+                ], gset: "t_"),
+            filled(
+                PostgresLedgerSQL.insertTransfer,
+                [
+                    "(:key)::text || '#fee'", ":s_account_id", ":fees", "10", "0", "'fee'", "'posted'", "'tmoney'", "'TM'", ":t_id", ":d_int8",
+                    ":f_int8", now,
+                ]),
+            filled(
+                PostgresLedgerSQL.insertOutboxPair,
+                [msisdn(":n"), "'tmoney'", "'1455'", body, ":t_id", now, msisdn(":m"), "'tmoney'", "'1455'", body, ":t_id", now]),
+            "COMMIT;",
+        ].joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,55 @@
+import ChildProcess
+import Foundation
+import LedgerPostgres
+
+/// A PostgreSQL cluster of one test's own, from `scripts/postgres-test-server.sh` in a directory of its own: for
+/// the tests that restart the server, which must not pull the shared test server from under the other tests.
+public final class PrivateCluster: Sendable {
+    public let directory: String
+    public let endpoint: PostgresEndpoint
+
+    private init(directory: String, endpoint: PostgresEndpoint) {
+        self.directory = directory
+        self.endpoint = endpoint
+    }
+
+    /// Starts one (a few seconds: initdb, certificates, start). Needs the shared test server's setup to be
+    /// available, and cancels or fails the test as ``TestPostgres/endpoint()`` does when it is not.
+    public static func start() throws -> PrivateCluster {
+        _ = try TestPostgres.endpoint()
+        let directory = FileManager.default.temporaryDirectory.appending(path: "sika-pg-\(UUID().uuidString.prefix(8))").path
+        let output = try script("start", directory: directory)
+        guard let line = output.split(separator: "\n").first(where: { $0.contains("SIKA_TEST_POSTGRES_URL=") }),
+            let url = line.split(separator: "'").dropFirst().first
+        else {
+            throw TestPostgres.Missing(message: "the private cluster did not start: \(output)")
+        }
+        return PrivateCluster(directory: directory, endpoint: try PostgresEndpoint(url: String(url)))
+    }
+
+    /// `pg_ctl restart -m immediate`: the server dies without a checkpoint, as in a crash, and recovers from its WAL.
+    public func restart() throws { _ = try Self.script("restart", directory: directory) }
+
+    public func stop() { _ = try? Self.script("stop", directory: directory) }
+
+    @discardableResult
+    private static func script(_ command: String, directory: String) throws -> String {
+        let process = ChildProcess()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [Repository.url("scripts/postgres-test-server.sh").path, command]
+        var environment = ProcessInfo.processInfo.environment
+        environment["SIKA_PG_DIR"] = directory
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        guard process.terminationStatus == 0 else {
+            throw TestPostgres.Missing(message: "postgres-test-server.sh \(command) failed: \(text)")
+        }
+        return text
+    }
+}
