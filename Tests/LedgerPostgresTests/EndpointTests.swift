@@ -26,6 +26,15 @@ import Testing
         #expect(endpoint.tls == .prefer)
         #expect(endpoint.schema == "public")
         #expect(endpoint.password == nil)
+        #expect(endpoint.connectTimeout == .seconds(10))
+    }
+
+    /// libpq's `connect_timeout` is honoured, and carried by ``PostgresEndpoint/location`` (children get it too).
+    @Test func theConnectTimeoutIsReadAndCarried() throws {
+        let endpoint = try PostgresEndpoint(url: "postgres://sika@localhost/sika?connect_timeout=45")
+        #expect(endpoint.connectTimeout == .seconds(45))
+        #expect(endpoint.location == "postgres://sika@localhost:5432/sika?connect_timeout=45")
+        #expect(try PostgresEndpoint(url: endpoint.location).connectTimeout == .seconds(45))
     }
 
     @Test(arguments: [
@@ -35,6 +44,8 @@ import Testing
         ("postgres://sika@localhost/sika?schema=a;drop", "schema=a;drop"),
         ("postgres://sika@localhost/sika?schema=1abc", "not starting with a digit"),
         ("postgres://sika@localhost/sika?pool=9", "unknown database URL parameter pool"),
+        ("postgres://sika@localhost/sika?connect_timeout=0", "connect_timeout=0"),
+        ("postgres://sika@localhost/sika?connect_timeout=soon", "connect_timeout=soon"),
     ])
     func refusesWhatItCannotUse(_ url: String, _ message: String) {
         #expect {

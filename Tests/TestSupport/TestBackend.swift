@@ -29,7 +29,11 @@ public enum TestPostgres {
             }
             try Test.cancel("no PostgreSQL test server: start one with \(howToStart) and run the tests again")
         }
-        return try PostgresEndpoint(url: url)
+        var endpoint = try PostgresEndpoint(url: url)
+        // Tests share one server and a loaded machine (hundreds of connections, floods on the same event
+        // loops): a minute to connect, unless the URL says otherwise.
+        if !url.contains("connect_timeout=") { endpoint.connectTimeout = .seconds(60) }
+        return endpoint
     }
 
     /// The CA that signed the test server's certificate (`$SIKA_TEST_POSTGRES_CA`), for `sslmode=verify-full`.

@@ -6,7 +6,8 @@ import PostgresNIO
 ///
 /// The URL follows libpq's: `sslmode` is `disable`, `prefer` (the default), `require` (encrypted, server not
 /// verified), `verify-ca` (certificate checked against `sslrootcert` or the system's roots) or `verify-full`
-/// (and the host name too). Sika adds `schema=NAME`, the schema its tables live in (created if missing;
+/// (and the host name too); `connect_timeout` is seconds to wait for a connection (default 10; libpq's "0 waits
+/// forever" is refused: a node that cannot reach its database should say so). Sika adds `schema=NAME`, the schema its tables live in (created if missing;
 /// default `public`), which lets tests and several tenants share one database.
 ///
 /// The password never leaves this value in text: ``location`` and ``description`` hide it.
@@ -30,6 +31,10 @@ public struct PostgresEndpoint: Sendable, Hashable, CustomStringConvertible {
     public var rootCertificatePath: String?
     /// The schema Sika's tables live in.
     public var schema: String
+    /// How long a new connection may take before it fails (`connect_timeout`).
+    public var connectTimeout: Duration = Self.defaultConnectTimeout
+    /// `connect_timeout` when the URL says nothing.
+    public static let defaultConnectTimeout: Duration = .seconds(10)
 
     public init(
         host: String, port: Int = 5432, user: String, password: String? = nil, database: String, tls: TLSMode = .prefer,
@@ -80,7 +85,12 @@ public struct PostgresEndpoint: Sendable, Hashable, CustomStringConvertible {
                     throw PostgresStoreError(.configuration, "schema=\(value): letters, digits and _ only, not starting with a digit")
                 }
                 endpoint.schema = value
-            case "application_name", "connect_timeout": break
+            case "connect_timeout":
+                guard let seconds = Int(value), seconds > 0 else {
+                    throw PostgresStoreError(.configuration, "connect_timeout=\(value): a whole number of seconds above 0")
+                }
+                endpoint.connectTimeout = .seconds(seconds)
+            case "application_name": break
             default:
                 throw PostgresStoreError(.configuration, "unknown database URL parameter \(item.name)")
             }
@@ -95,6 +105,7 @@ public struct PostgresEndpoint: Sendable, Hashable, CustomStringConvertible {
         var query: [String] = []
         if tls != .prefer { query.append("sslmode=\(tls.rawValue)") }
         if schema != "public" { query.append("schema=\(schema)") }
+        if connectTimeout != Self.defaultConnectTimeout { query.append("connect_timeout=\(connectTimeout.components.seconds)") }
         if !query.isEmpty { text += "?" + query.joined(separator: "&") }
         return text
     }
@@ -120,7 +131,7 @@ public struct PostgresEndpoint: Sendable, Hashable, CustomStringConvertible {
     func configuration(applicationName: String) throws(PostgresStoreError) -> PostgresConnection.Configuration {
         var configuration = PostgresConnection.Configuration(
             host: host, port: port, username: user, password: password, database: database, tls: try tlsConfiguration())
-        configuration.options.connectTimeout = .seconds(10)
+        configuration.options.connectTimeout = .seconds(connectTimeout.components.seconds)
         configuration.options.additionalStartupParameters = [("application_name", applicationName), ("search_path", schema)]
         if tls == .verifyFull { configuration.options.tlsServerName = host }
         return configuration
