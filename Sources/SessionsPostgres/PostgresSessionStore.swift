@@ -19,8 +19,7 @@ import Synchronization
 /// up in a memory mirror first, then in the table (a session another node ended).
 public final class PostgresSessionStore: SessionStore {
     public let endpoint: PostgresEndpoint
-    private let pending = Mutex(Pending())
-    private let coalesce: Duration
+    private let pending: PendingSessionWrites
     private let writer: SessionConnection
     private let ended: PostgresEndedSessionStore
     private let queue = DispatchQueue(label: "sika.sessions.postgres.writer")
@@ -28,12 +27,6 @@ public final class PostgresSessionStore: SessionStore {
     /// and a thread of their own, one request at a time.
     let callbacks: SessionConnection
     let callbackQueue = DispatchQueue(label: "sika.sessions.postgres.callbacks")
-
-    private struct Pending {
-        /// The newest state per id; nil means delete.
-        var changes: [String: StoredSession?] = [:]
-        var scheduled = false
-    }
 
     /// The `synchronous_commit` the session connections run with, as read back from the server.
     public let synchronousCommit: String
@@ -97,7 +90,7 @@ public final class PostgresSessionStore: SessionStore {
         self.writer = writer
         self.ended = ended
         self.callbacks = callbacks
-        self.coalesce = coalesce
+        self.pending = PendingSessionWrites(coalesce: coalesce)
         self.synchronousCommit = synchronousCommit
     }
 
@@ -105,7 +98,7 @@ public final class PostgresSessionStore: SessionStore {
 
     public var summary: String {
         "Sessions in PostgreSQL \(endpoint.location): synchronous_commit=\(synchronousCommit) (survive a crash or SIGKILL of sika, "
-            + "not a crash of the database server; writes coalesced \(coalesce))."
+            + "not a crash of the database server; writes coalesced \(pending.coalesce))."
     }
 
     public func save(_ session: StoredSession) { enqueue(session.id, session) }
@@ -144,25 +137,14 @@ public final class PostgresSessionStore: SessionStore {
     }
 
     private func enqueue(_ id: String, _ session: StoredSession?) {
-        let schedule = pending.withLock { state -> Bool in
-            state.changes[id] = .some(session)
-            defer { state.scheduled = true }
-            return !state.scheduled
-        }
-        guard schedule else { return }
-        let delay = DispatchTimeInterval.microseconds(
-            Int(coalesce.components.seconds * 1_000_000 + coalesce.components.attoseconds / 1_000_000_000_000))
-        queue.asyncAfter(deadline: .now() + delay) { try? self.writePending() }
+        guard pending.record(id, session) else { return }
+        queue.asyncAfter(deadline: .now() + pending.delay) { try? self.writePending() }
     }
 
     /// Writes what is pending in one transaction. Runs on the write-behind thread only, so batches reach the
     /// table in order.
     private func writePending() throws {
-        let changes = pending.withLock { state -> [String: StoredSession?] in
-            state.scheduled = false
-            defer { state.changes.removeAll(keepingCapacity: true) }
-            return state.changes
-        }
+        let changes = pending.take()
         guard !changes.isEmpty else { return }
         let encoder = JSONEncoder()
         let rows = try changes.map { id, session in (id, try session.map { (try encoder.encode($0), $0.updatedAt.timeIntervalSince1970) }) }

@@ -20,16 +20,9 @@ public final class SQLiteSessionStore: SessionStore {
     public let path: String
     private let database: DatabaseQueue
     private let writer = DispatchQueue(label: "sika.sessions.writer")
-    private let pending = Mutex<Pending>(Pending())
-    private let coalesce: Duration
+    private let pending: PendingSessionWrites
     private let ended: SQLiteEndedSessionStore
     private let encoder = JSONEncoder()
-
-    private struct Pending {
-        /// The newest state per id; nil means delete.
-        var changes: [String: StoredSession?] = [:]
-        var scheduled = false
-    }
 
     /// The journal mode and `synchronous` level the file runs with, as read back from SQLite.
     public let journalMode: String
@@ -88,7 +81,7 @@ public final class SQLiteSessionStore: SessionStore {
         self.path = path
         self.database = database
         self.ended = ended
-        self.coalesce = coalesce
+        self.pending = PendingSessionWrites(coalesce: coalesce)
         self.journalMode = journalMode
         self.synchronous = synchronous
     }
@@ -96,7 +89,7 @@ public final class SQLiteSessionStore: SessionStore {
     public var endedSessions: any EndedSessionStore { ended }
 
     public var summary: String {
-        "Sessions \(path): WAL, synchronous=NORMAL (survive a crash or SIGKILL, not power loss; writes coalesced \(coalesce))."
+        "Sessions \(path): WAL, synchronous=NORMAL (survive a crash or SIGKILL, not power loss; writes coalesced \(pending.coalesce))."
     }
 
     public func save(_ session: StoredSession) { enqueue(session.id, session) }
@@ -130,24 +123,13 @@ public final class SQLiteSessionStore: SessionStore {
     }
 
     private func enqueue(_ id: String, _ session: StoredSession?) {
-        let schedule = pending.withLock { state -> Bool in
-            state.changes[id] = .some(session)
-            defer { state.scheduled = true }
-            return !state.scheduled
-        }
-        guard schedule else { return }
-        let delay = DispatchTimeInterval.microseconds(
-            Int(coalesce.components.seconds * 1_000_000 + coalesce.components.attoseconds / 1_000_000_000_000))
-        writer.asyncAfter(deadline: .now() + delay) { try? self.writePending() }
+        guard pending.record(id, session) else { return }
+        writer.asyncAfter(deadline: .now() + pending.delay) { try? self.writePending() }
     }
 
     /// Writes what is pending in one transaction. Runs on `writer` only, so batches reach the file in order.
     private func writePending() throws {
-        let changes = pending.withLock { state -> [String: StoredSession?] in
-            state.scheduled = false
-            defer { state.changes.removeAll(keepingCapacity: true) }
-            return state.changes
-        }
+        let changes = pending.take()
         guard !changes.isEmpty else { return }
         let encoder = self.encoder
         try database.write { db in
