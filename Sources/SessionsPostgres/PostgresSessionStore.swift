@@ -4,7 +4,6 @@ import LedgerPostgres
 import Logging
 import PostgresNIO
 import Sessions
-import Synchronization
 
 /// Sessions in PostgreSQL, beside the ledger's tables (`sessions`, `ended_sessions`), so that they survive a
 /// restart of `sika serve` and so that several nodes in front of one database can share them.

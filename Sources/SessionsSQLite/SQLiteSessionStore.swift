@@ -3,7 +3,6 @@ import Foundation
 import GRDB
 import PrivateFiles
 import Sessions
-import Synchronization
 
 /// Sessions in their own SQLite file beside the ledger (`<db>.sessions.sqlite`, owner-only), so that
 /// they survive a restart, a SIGTERM and a SIGKILL: the sessions that waited for an answer may be resumed,
