@@ -405,6 +405,7 @@ let package = Package(
             dependencies: [
                 "ProviderBridge", "Ledger", "LedgerPostgres", "MobileMoney", "Operators", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

@@ -92,7 +92,7 @@ public final class SikaServer: Sendable {
     }
 
     /// Waits until both listeners are bound and returns their ports (line, HTTP).
-    public func waitUntilListening(timeout: Duration = .seconds(10)) async throws -> (line: Int, http: Int) {
+    public func waitUntilListening(timeout: Duration = .seconds(60)) async throws -> (line: Int, http: Int) {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let line = lineListener.port, let http = boundHTTPPort { return (line, http) }

@@ -183,13 +183,15 @@ actor LiveSessions {
 
     /// Drops sessions idle for longer than the timeout (they become suspended) and suspended ones past
     /// their window; returns how many live sessions ended.
-    func expire() -> Int {
-        let now = ContinuousClock.now
+    /// - Parameter now: the instant live sessions' idleness is judged at; later than now to expire what would have
+    ///   expired by then.
+    func expire(asOf now: ContinuousClock.Instant = .now) -> Int {
         let stale = entries.filter { !$0.value.busy && now - $0.value.lastActivity >= idleTimeout }
         for (id, entry) in stale {
             entries[id] = nil
             suspend(id, entry)
         }
+        // Resumable sessions keep their real age: one suspended by this call was suspended just now.
         let wall = Date()
         for (binding, record) in suspended {
             let window = engine.menus.resumePolicy(ofService: binding.service).window

@@ -3,6 +3,7 @@ import CommandSupport
 import Foundation
 import Ledger
 import LedgerSQLite
+import Logging
 import MobileMoney
 import Operators
 import ProviderBridge
@@ -77,40 +78,28 @@ struct OffNetBench: AsyncParsableCommand {
         _ body: @Sendable (OffNetBridge, Reconciler) async throws -> T
     ) async throws -> T {
         let ops = money.catalog.operators.map(\.id)
-        let (stream, continuation) = AsyncStream.makeStream(of: (String, Int).self)
-        let servers = Task {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for op in ops {
-                    let core = ProviderNetwork.simulator(for: op, money: money, faults: plan, logger: .init(label: "bench"))
-                    group.addTask { try await ProviderSimulator(provider: core, port: 0) { continuation.yield((op, $0)) }.run() }
+        var cores: [String: SimulatedProvider] = [:]
+        for op in ops { cores[op] = ProviderNetwork.simulator(for: op, money: money, faults: plan, logger: .init(label: "bench")) }
+        return try await ProviderSimulator.serving(cores, logger: Logger(label: "bench")) { ports in
+            var providers: [any Provider] = []
+            for op in ops {
+                for source in ops where source != op {
+                    providers.append(
+                        HTTPProvider(
+                            operatorID: op, source: source, baseURL: "http://127.0.0.1:\(ports[op]!)",
+                            apiKey: SimulatedProvider.defaultAPIKey(source: source, provider: op)))
                 }
-                try await group.waitForAll()
             }
+            var options = OffNetBridge.Options()
+            options.retry.maxAttempts = attempts
+            // Measure the bridge, not the breaker: the pending phase fails every credit on purpose.
+            options.breaker = .init(failureThreshold: Int.max, cooldown: .seconds(1))
+            let bridge = OffNetBridge(money: money, providers: providers, options: options)
+            var reconcilerOptions = Reconciler.Options()
+            reconcilerOptions.concurrency = 32
+            reconcilerOptions.auditWindow = 0
+            return try await body(bridge, Reconciler(bridge: bridge, options: reconcilerOptions))
         }
-        defer { servers.cancel() }
-        var ports: [String: Int] = [:]
-        for await (op, port) in stream {
-            ports[op] = port
-            if ports.count == ops.count { break }
-        }
-        var providers: [any Provider] = []
-        for op in ops {
-            for source in ops where source != op {
-                providers.append(
-                    HTTPProvider(
-                        operatorID: op, source: source, baseURL: "http://127.0.0.1:\(ports[op]!)",
-                        apiKey: SimulatedProvider.defaultAPIKey(source: source, provider: op)))
-            }
-        }
-        var options = OffNetBridge.Options()
-        options.retry.maxAttempts = attempts
-        // Measure the bridge, not the breaker: the pending phase fails every credit on purpose.
-        options.breaker = .init(failureThreshold: Int.max, cooldown: .seconds(1))
-        let bridge = OffNetBridge(money: money, providers: providers, options: options)
-        var reconcilerOptions = Reconciler.Options()
-        reconcilerOptions.concurrency = 32
-        reconcilerOptions.auditWindow = 0
-        return try await body(bridge, Reconciler(bridge: bridge, options: reconcilerOptions))
     }
 
     static func seconds(_ duration: Duration) -> Double {

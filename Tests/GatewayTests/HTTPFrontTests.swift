@@ -17,7 +17,7 @@ import Testing
         Application(router: HTTPFront.router(core: core, callback: USSDCallback(core: core)))
     }
 
-    /// Over a real HTTP server on an ephemeral port (`.live`), not just the router.
+    /// Over `sika serve`'s own HTTP server on an ephemeral port, not just the router.
     @Test func everySessionScriptPassesOverTheHTTPCallback() async throws {
         // A script's abort (a network drop) is the server timing the session out: the callback convention has
         // no release, the aggregator just stops calling. The timeout is forced at once rather than waited for.
@@ -26,15 +26,14 @@ import Testing
         for script in scripts {
             let world = try await GatewayWorld()
             defer { world.remove() }
-            let core = world.core()
-            try await app(core).test(.live) { client in
-                let sessions = core.sessions
-                let target = try await HTTPScriptTarget(client: client, money: world.money) { session in
-                    try? await sessions.abort(id: "http/\(session)")
-                }
-                let result = await ScriptRunner { target }.run(script)
-                if !result.passed { Issue.record("\(result)") }
+            let server = try await RunningServer.start(world)
+            let sessions = server.server.core.sessions
+            let target = try await HTTPScriptTarget(port: server.httpPort, money: world.money) { session in
+                try? await sessions.abort(id: "http/\(session)")
             }
+            let result = await ScriptRunner { target }.run(script)
+            if !result.passed { Issue.record("\(result)") }
+            try await server.stop()
         }
     }
 

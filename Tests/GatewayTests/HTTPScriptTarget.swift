@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -5,6 +6,7 @@ import HummingbirdTesting
 import Ledger
 import MobileMoney
 import NIOCore
+import NIOHTTP1
 import SessionScripts
 import Sessions
 import Synchronization
@@ -15,7 +17,10 @@ import Testing
 
 /// Plays session scripts through `POST /ussd` the way an aggregator calls it: the whole history in `text`.
 final class HTTPScriptTarget: ScriptTarget {
-    let client: any TestClientProtocol
+    /// One `POST /ussd`: the header fields and the form in, the status and the body out.
+    typealias Poster = @Sendable (HTTPFields, String) async throws -> (status: Int, body: String)
+
+    let poster: Poster
     let money: MobileMoney
     let firstMessage: Int64
     private let consumed = Mutex<[String: String]>([:])
@@ -23,8 +28,26 @@ final class HTTPScriptTarget: ScriptTarget {
 
     /// - Parameter drop: what a script's `abort` does: the callback convention has no release, so a test
     ///   passes the server's own timeout of that session (forced now) to play a network drop.
-    init(client: any TestClientProtocol, money: MobileMoney, drop: (@Sendable (String) async -> Void)? = nil) async throws {
-        self.client = client
+    convenience init(client: any TestClientProtocol, money: MobileMoney, drop: (@Sendable (String) async -> Void)? = nil) async throws {
+        try await self.init(poster: { headers, body in try await Self.post(client, body: body, headers: headers) }, money: money, drop: drop)
+    }
+
+    /// Over a real server's socket at `port` with AsyncHTTPClient, and a failure bound of two minutes a request:
+    /// HummingbirdTesting's live client gives up after a fixed 20 s, which a loaded CI machine can outlast.
+    convenience init(port: Int, money: MobileMoney, drop: (@Sendable (String) async -> Void)? = nil) async throws {
+        try await self.init(
+            poster: { headers, body in
+                var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/ussd")
+                request.method = .POST
+                request.headers = HTTPHeaders(headers.map { ($0.name.rawName, $0.value) })
+                request.body = .bytes(ByteBuffer(string: body))
+                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
+                return (Int(response.status.code), String(buffer: try await response.body.collect(upTo: 1 << 20)))
+            }, money: money, drop: drop)
+    }
+
+    init(poster: @escaping Poster, money: MobileMoney, drop: (@Sendable (String) async -> Void)?) async throws {
+        self.poster = poster
         self.money = money
         self.drop = drop
         firstMessage = try await money.ledger.read { try $0.lastMessageID() }
@@ -67,19 +90,29 @@ final class HTTPScriptTarget: ScriptTarget {
     }
 
     static func post(_ client: any TestClientProtocol, body: String, as credential: Credential) async throws -> (status: Int, body: String) {
-        var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
-        headers.append(contentsOf: credential.headers(for: body))
-        return try await client.execute(uri: "/ussd", method: .post, headers: headers, body: ByteBuffer(string: body)) { response in
+        try await post(client, body: body, headers: headers(body, as: credential))
+    }
+
+    static func post(_ client: any TestClientProtocol, body: String, headers: HTTPFields) async throws -> (status: Int, body: String) {
+        try await client.execute(uri: "/ussd", method: .post, headers: headers, body: ByteBuffer(string: body)) { response in
             (response.status.code, String(buffer: response.body))
         }
+    }
+
+    /// The form's content type and the credential's fields.
+    static func headers(_ body: String, as credential: Credential) -> HTTPFields {
+        var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+        headers.append(contentsOf: credential.headers(for: body))
+        return headers
     }
 
     func send(session: String, msisdn: String, service: String, text: String) async throws -> Screen {
         // The aggregator of the operator owning the number, as the socket target picks its connection.
         let owner = GatewayWorld.catalog.operatorOwning(msisdn: msisdn) ?? GatewayWorld.catalog.operatorServing(ussd: service)
-        let (status, body) = try await Self.post(
-            client, [("sessionId", session), ("serviceCode", service), ("phoneNumber", "+" + msisdn), ("text", text), ("networkCode", "61501")],
-            as: owner.map { .bearer(operatorID: $0.id) } ?? .none)
+        let form = Self.form([
+            ("sessionId", session), ("serviceCode", service), ("phoneNumber", "+" + msisdn), ("text", text), ("networkCode", "61501"),
+        ])
+        let (status, body) = try await poster(Self.headers(form, as: owner.map { .bearer(operatorID: $0.id) } ?? .none), form)
         guard status == 200 else { throw GatewayError(GatewayError.Code(rawValue: status) ?? .malformed, body) }
         if body.hasPrefix("CON ") { return Screen(text: String(body.dropFirst(4)), isFinal: false) }
         if body.hasPrefix("END ") { return Screen(text: String(body.dropFirst(4)), isFinal: true) }

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Ledger
+import Logging
 import MobileMoney
 import ProviderBridge
 import Testing
@@ -14,23 +15,8 @@ import Testing
         let plan = try FaultPlan.parse(faults)
         var cores: [String: SimulatedProvider] = [:]
         for op in ["tmoney", "flooz"] { cores[op] = ProviderNetwork.simulator(for: op, money: f.money, faults: plan, logger: .init(label: "test")) }
-        let (stream, continuation) = AsyncStream.makeStream(of: (String, Int).self)
         let frozen = cores
-        let servers = Task {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for (op, core) in frozen {
-                    group.addTask { try await ProviderSimulator(provider: core, port: 0) { continuation.yield((op, $0)) }.run() }
-                }
-                try await group.waitForAll()
-            }
-        }
-        defer { servers.cancel() }
-        var ports: [String: Int] = [:]
-        for await (op, port) in stream {
-            ports[op] = port
-            if ports.count == cores.count { break }
-        }
-        return try await body(ports, frozen)
+        return try await ProviderSimulator.serving(frozen, logger: .quiet("sika.provider.test")) { ports in try await body(ports, frozen) }
     }
 
     static func provider(_ op: String, as source: String, port: Int, key: String? = nil) -> HTTPProvider {
