@@ -106,7 +106,9 @@ struct ScriptCommand: AsyncParsableCommand {
                 }
                 let target = try await LineScriptTarget.connect(
                     host: address.host, port: address.port, catalog: catalog, tokens: OperatorTokens(tokens: byOperator), balances: balances,
-                    sentSince: sentSince)
+                    // A failure bound, not a pace: a passing script waits only as long as its SMS take, and a busy
+                    // server (or a loaded machine) may take far longer than usual to deliver them.
+                    sentSince: sentSince, deliveryTimeout: .seconds(120))
                 results.append(await ScriptRunner { target }.run(script))
                 await target.close()
             }
