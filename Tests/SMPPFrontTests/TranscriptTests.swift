@@ -64,10 +64,12 @@ import Testing
 
         // The SMSC numbers submits as they arrive, and the last screen and the two receipts leave concurrently: the
         // transcript names the ids m1, m2… in the order it shows them, so that it reads the same every run.
-        var text = lines.joined(separator: "\n")
         let shown = lines.compactMap { $0.firstMatch(of: /message_id (m\d+)$/).map { String($0.1) } }
-        for (index, id) in shown.enumerated() { text = text.replacing(try Regex("\\b\(id)\\b"), with: "§\(index + 1)§") }
-        text = text.replacing(/§(\d+)§/) { "m\($0.1)" }
+        let renamed = Dictionary(shown.enumerated().map { ($1, "m\($0 + 1)") }) { first, _ in first }
+        // One pass: every id, wherever it appears (a receipted_message_id, a receipt's `id:`), by the same map. Simple
+        // word boundaries: under Unicode's default ones `id:m4` is one word (`:` joins letters) and was never renamed.
+        let ids = /\bm\d+\b/.wordBoundaryKind(.simple)
+        let text = lines.joined(separator: "\n").replacing(ids) { renamed[String($0.output)] ?? String($0.output) }
         let transcript = "```\n" + text + "\n```"
         let document = try String(contentsOf: InteropPeers.root.appending(path: "docs/SMPP.md"), encoding: .utf8)
         guard !document.contains(transcript) else { return }

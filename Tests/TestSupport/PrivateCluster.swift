@@ -24,7 +24,10 @@ public final class PrivateCluster: Sendable {
         else {
             throw TestPostgres.Missing(message: "the private cluster did not start: \(output)")
         }
-        return PrivateCluster(directory: directory, endpoint: try PostgresEndpoint(url: String(url)))
+        var endpoint = try PostgresEndpoint(url: String(url))
+        // As for the shared server (``TestPostgres/endpoint()``): a minute to connect on a loaded machine.
+        endpoint.connectTimeout = .seconds(60)
+        return PrivateCluster(directory: directory, endpoint: endpoint)
     }
 
     /// `pg_ctl restart -m immediate`: the server dies without a checkpoint, as in a crash, and recovers from its WAL.
