@@ -31,8 +31,10 @@ sika_run() { # callers -> tps
         sed -n 's/^RESULT sika callers=[0-9]* tps=//p'
 }
 pgbench_run() { # clients -> tps
+    # --max-tries: a deadlock between two transfers (wallets locked in either order) is retried, as Sika retries.
+    # (This comment once sat inside the continued command below: PGOPTIONS then never reached pgbench, which ran
+    # the script with the server's default search_path.)
     PGOPTIONS="-c search_path=sika_pgbench -c synchronous_commit=on" \
-        # --max-tries: a deadlock between two transfers (wallets locked in either order) is retried, as Sika retries.
         "$bin/pgbench" -n -M prepared --max-tries=50 -c "$1" -j 2 -T "$seconds" -f "$work/transfer.sql" "$url" 2>&1 | tee -a "$work/pgbench.log" |
         sed -n 's/^tps = \([0-9.]*\) (without initial connection time)/\1/p'
 }
