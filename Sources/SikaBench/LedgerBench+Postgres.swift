@@ -65,13 +65,14 @@ extension LedgerBench {
     }
 
     /// A statement of `PostgresLedgerSQL` with its `$n` replaced by pgbench expressions, highest first.
-    static func filled(_ sql: String, _ parameters: [String], gset: String? = nil) -> String {
+    /// - Parameter all: `\aset` instead of `\gset` (no row leaves the variables as they were, instead of an error).
+    static func filled(_ sql: String, _ parameters: [String], gset: String? = nil, all: Bool = false) -> String {
         var text = sql
         for (index, parameter) in parameters.enumerated().reversed() {
             text = text.replacingOccurrences(of: "$\(index + 1)", with: parameter)
         }
         let line = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
-        return gset.map { "\(line) \\gset \($0)" } ?? "\(line);"
+        return gset.map { "\(line) \\\(all ? "aset" : "gset") \($0)" } ?? "\(line);"
     }
 
     /// The anchor's script: one on-net transfer of 100 FCFA (fee 10) between neighbouring bench wallets, as
@@ -99,7 +100,14 @@ extension LedgerBench {
             filled(PostgresLedgerSQL.addOutgoing, [":s_account_id", ":day", "100"]),
             filled(PostgresLedgerSQL.addToBalance, ["-110", ":s_account_id"], gset: "d_"),
             filled(PostgresLedgerSQL.addToBalance, ["100", ":r_account_id"], gset: "c_"),
-            filled(PostgresLedgerSQL.addToShard, [":fees", ":shard", "10"], gset: "f_"),
+            // As PostgresRows.add does: a free shard of the fees account, else (every shard held by another
+            // transaction: more clients than shards) the account's own row. `\aset` leaves the sentinel on no row,
+            // where `\gset` aborted the client.
+            "\\set f_int8 -1",
+            filled(PostgresLedgerSQL.addToShard, [":fees", ":shard", "10"], gset: "f_", all: true),
+            "\\if :f_int8 = -1",
+            filled(PostgresLedgerSQL.addToBalance, ["10", ":fees"], gset: "f_"),
+            "\\endif",
             // The main row records the sender's balance before its fee leg, as LedgerTransaction does.
             "\\set debit_after :d_int8 + 10",
             filled(
