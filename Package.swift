@@ -371,6 +371,7 @@ let package = Package(
             dependencies: [
                 "Operators", "Ledger", "LedgerSQLite", "LedgerPostgres", "MobileMoney", "MenuEngine", "Sessions", "SMPP", "ChildProcess",
                 .product(name: "Logging", package: "swift-log"), .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             path: "Tests/TestSupport",
             swiftSettings: strict

@@ -32,7 +32,7 @@ struct DemoRestoreClient {
         request.headers.add(name: "Authorization", value: "Bearer \(adminToken)")
         let response: HTTPClientResponse
         do {
-            response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+            response = try await ServerHTTPClient.shared.execute(request, timeout: .seconds(60))
         } catch {
             throw CommandFailure("cannot reach \(url) to restore the demo world: \(error)")
         }

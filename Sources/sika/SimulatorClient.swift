@@ -91,7 +91,7 @@ struct SimulatorClient: Sendable {
     func events(onOpen: @Sendable () -> Void, _ handle: @Sendable (Event) async -> Void) async throws {
         var request = HTTPClientRequest(url: base + "/simulator/api/events")
         request.headers.add(name: "Accept", value: "text/event-stream")
-        let response = try await HTTPClient.shared.execute(request, deadline: .distantFuture)
+        let response = try await ServerHTTPClient.shared.execute(request, deadline: .distantFuture)
         guard response.status == .ok else { throw try await refusal(response) }
         onOpen()
         var pending = ""
@@ -127,7 +127,7 @@ struct SimulatorClient: Sendable {
         }
         let response: HTTPClientResponse
         do {
-            response = try await HTTPClient.shared.execute(request, timeout: timeout)
+            response = try await ServerHTTPClient.shared.execute(request, timeout: timeout)
         } catch {
             throw CommandFailure("cannot reach sika serve at \(base) (start it with `sika serve --demo`, or say where with --connect): \(error)")
         }

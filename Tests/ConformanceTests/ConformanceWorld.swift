@@ -62,6 +62,7 @@ final class ConformanceWorld: Sendable {
         let money = world.money
 
         var configuration = GatewayConfiguration()
+        configuration.helloTimeout = .seconds(120)  // a failure bound on a loaded machine
         configuration.linePort = 0
         configuration.httpPort = 0
         configuration.tokens = lineTokens

@@ -52,6 +52,9 @@ struct GatewayWorld {
 
     func core(store: any SessionStore = MemorySessionStore(), _ configure: (inout GatewayConfiguration) -> Void = { _ in }) -> GatewayCore {
         var configuration = GatewayConfiguration()
+        // A failure bound: on a loaded machine a test's HELLO can wait seconds for a thread (the timeout's own
+        // tests set theirs).
+        configuration.helloTimeout = .seconds(120)
         configuration.tokens = Self.tokens
         configuration.aggregatorTokens = Self.aggregatorTokens
         configuration.linePort = 0

@@ -10,6 +10,7 @@ import NIOHTTP1
 import SessionScripts
 import Sessions
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import GatewayCore
@@ -41,7 +42,7 @@ final class HTTPScriptTarget: ScriptTarget {
                 request.method = .POST
                 request.headers = HTTPHeaders(headers.map { ($0.name.rawName, $0.value) })
                 request.body = .bytes(ByteBuffer(string: body))
-                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
+                let response = try await HTTPClient.forTests.execute(request, timeout: .seconds(120))
                 return (Int(response.status.code), String(buffer: try await response.body.collect(upTo: 1 << 20)))
             }, money: money, drop: drop)
     }

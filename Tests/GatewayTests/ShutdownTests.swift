@@ -7,6 +7,7 @@ import NIOPosix
 import ProviderBridge
 import ServiceLifecycle
 import Sessions
+import TestSupport
 import Testing
 
 @testable import GatewayCore
@@ -30,6 +31,7 @@ import Testing
         let network = ProviderNetwork.inProcess(
             money: world.money, faults: try FaultPlan.parse("timeout=1"), bridgeOptions: bridge, logger: quiet, hang: held.hang)
         var configuration = GatewayConfiguration()
+        configuration.helloTimeout = .seconds(120)  // a failure bound on a loaded machine
         configuration.tokens = GatewayWorld.tokens
         configuration.linePort = 0
         configuration.httpPort = 0
@@ -64,7 +66,7 @@ import Testing
         try await waitUntil { core.isDraining }
         // While the step goes on: new sessions get 503, health says draining, the listening socket closes.
         #expect(try await client.begin(session: "s2", msisdn: "22890112233", dial: "*145#").rendered == "ERR s2 503 shutting down")
-        let health = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(httpPort)/health"), timeout: .seconds(20))
+        let health = try await HTTPClient.forTests.execute(HTTPClientRequest(url: "http://127.0.0.1:\(httpPort)/health"), timeout: .seconds(20))
         #expect(health.status == .serviceUnavailable)
         let refusal = try await firstRefusedConnection(port: linePort)
         #expect(Self.isConnectionRefused(refusal), "\(String(describing: refusal))")

@@ -4,6 +4,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import SMPPFront
+import TestSupport
 import Testing
 
 /// Kannel (Debian's `kannel`), an SMS gateway nobody here wrote, binds to the simulated network's SMPP server as a
@@ -145,7 +146,7 @@ final class KannelProcesses: Sendable {
     static func get(_ url: String) async throws -> (Int, String) {
         var request = HTTPClientRequest(url: url)
         request.method = .GET
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let response = try await HTTPClient.forTests.execute(request, timeout: .seconds(30))
         let body = try await response.body.collect(upTo: 1 << 16)
         return (Int(response.status.code), String(buffer: body))
     }

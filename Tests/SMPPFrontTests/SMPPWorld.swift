@@ -57,6 +57,7 @@ final class SMPPWorld: Sendable {
         let logger = Logger.quiet("sika.smpp.test")
         let world = try await TestWorld.make(markSeedSMSDelivered: true, clock: clock)
         var configuration = GatewayConfiguration()
+        configuration.helloTimeout = .seconds(120)  // a failure bound on a loaded machine
         configuration.linePort = 0
         configuration.httpPort = 0
         configuration.smsPollInterval = .milliseconds(50)
@@ -116,7 +117,7 @@ final class SMPPWorld: Sendable {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: json))
         }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let response = try await HTTPClient.forTests.execute(request, timeout: .seconds(30))
         let body = try await response.body.collect(upTo: 1 << 20)
         let object = (try? JSONSerialization.jsonObject(with: Data(buffer: body))) as? [String: Any] ?? [:]
         return (Int(response.status.code), object)

@@ -118,9 +118,7 @@ extension SubprocessTests {
 
             let dir = try TemporaryDirectory("sika-scripts-live")
             defer { dir.remove() }
-            // A HELLO may wait behind the load of the whole suite (both processes run niced): the server waits a minute
-            // for it instead of ten seconds; what the timeout does is tested on its own.
-            let serve = try await ServeProcess.start(["--demo", "--db", "sika.sqlite", "--hello-timeout", "60"], in: dir.url)
+            let serve = try await ServeProcess.start(["--demo", "--db", "sika.sqlite"], in: dir.url)
             let tokens = dir.url.appending(path: "sika.sqlite.tokens").path
             let mode = try FileManager.default.attributesOfItem(atPath: tokens)[.posixPermissions] as? Int
             #expect(mode == 0o600, "the tokens file is \(String(mode ?? 0, radix: 8))")

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import LineFront
 import NIOCore
+import TestSupport
 import Testing
 
 extension SubprocessTests {
@@ -108,7 +109,7 @@ extension ServeProcess {
         let fields = [("sessionId", session), ("serviceCode", "*145#"), ("phoneNumber", phone), ("text", text)]
         let form = fields.map { "\($0)=\($1.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)" }.joined(separator: "&")
         request.body = .bytes(ByteBuffer(string: form))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        let response = try await HTTPClient.forTests.execute(request, timeout: .seconds(60))
         return String(buffer: try await response.body.collect(upTo: 1 << 20))
     }
 

@@ -4,6 +4,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import Synchronization
+import TestSupport
 import Testing
 
 /// A finished run of the `sika` binary.
@@ -149,14 +150,19 @@ final class ServeProcess: Sendable {
         var text: String { String(decoding: data.withLock { $0 }, as: UTF8.self) }
     }
 
-    /// Starts `sika serve ARGUMENTS --line-port 0 --http-port 0 --smpp-port 0 --provider-port <free>` from `directory`
+    /// Starts `sika serve ARGUMENTS [--hello-timeout 120] --line-port 0 --http-port 0 --smpp-port 0 --provider-port <free>` from `directory`
     /// and waits (at most `timeout`, a failure bound) until it printed where it listens.
     static func start(_ arguments: [String], in directory: URL, env: [String: String] = [:], timeout: Duration = .seconds(120)) async throws
         -> ServeProcess
     {
         let providerPort = try freePorts(2)
         let process = ChildProcess()
-        niced(process, ["serve"] + arguments + ["--line-port", "0", "--http-port", "0", "--smpp-port", "0", "--provider-port", String(providerPort)])
+        // A HELLO may wait behind the whole suite's load (the child runs niced): the server waits two minutes for it
+        // unless the test says otherwise; what the timeout does is tested on its own.
+        let hello = arguments.contains("--hello-timeout") ? [] : ["--hello-timeout", "120"]
+        niced(
+            process,
+            ["serve"] + arguments + hello + ["--line-port", "0", "--http-port", "0", "--smpp-port", "0", "--provider-port", String(providerPort)])
         process.currentDirectoryURL = directory
         var environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
         for key in ["SIKA_DB", "SIKA_HOME", "SIKA_TOKEN_TMONEY", "SIKA_TOKEN_FLOOZ", "SIKA_JWT_SECRET", "SIKA_ADMIN_TOKEN"] where env[key] == nil {
@@ -243,7 +249,7 @@ final class ServeProcess: Sendable {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: body))
         }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        let response = try await HTTPClient.forTests.execute(request, timeout: .seconds(60))
         let bytes = try await response.body.collect(upTo: 4 << 20)
         return (Int(response.status.code), String(buffer: bytes))
     }

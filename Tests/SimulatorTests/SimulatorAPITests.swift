@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import Simulator
+import TestSupport
 import Testing
 
 /// The web simulator's API through HTTP, on a real server over a fresh demo world.
@@ -85,7 +86,7 @@ import Testing
         try await network.addPhone(Self.ama)
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(harness.httpPort)/simulator/api/events")
         request.method = .GET
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let response = try await HTTPClient.forTests.execute(request, timeout: .seconds(30))
         #expect(response.headers.first(name: "content-type")?.hasPrefix("text/event-stream") == true)
         let reader = Task {
             var seen = ""
@@ -106,7 +107,7 @@ import Testing
         // A second stream stays open; shutdown still completes.
         var second = HTTPClientRequest(url: "http://127.0.0.1:\(harness.httpPort)/simulator/api/events")
         second.method = .GET
-        let open = try await HTTPClient.shared.execute(second, timeout: .seconds(30))
+        let open = try await HTTPClient.forTests.execute(second, timeout: .seconds(30))
         let drain = Task { for try await _ in open.body {} }
         let (group, task) = (harness.group, harness.task)
         try await withTimeout(.seconds(10)) {

@@ -31,6 +31,7 @@ struct SimulatorHarness {
         // The seeding's receipts are not part of any test's conversation.
         let world = try await TestWorld.make(markSeedSMSDelivered: true)
         var configuration = GatewayConfiguration()
+        configuration.helloTimeout = .seconds(120)  // a failure bound on a loaded machine
         configuration.linePort = 0
         configuration.httpPort = 0
         configuration.smsPollInterval = .milliseconds(50)
@@ -65,7 +66,7 @@ struct SimulatorHarness {
             if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
             request.body = .bytes(ByteBuffer(string: json))
         }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let response = try await HTTPClient.forTests.execute(request, timeout: .seconds(30))
         let body = try await response.body.collect(upTo: 1 << 20)
         var headers: [String: String] = [:]
         for header in response.headers { headers[header.name.lowercased()] = header.value }

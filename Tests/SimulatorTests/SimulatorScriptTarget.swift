@@ -6,6 +6,7 @@ import NIOCore
 import NIOHTTP1
 import SessionScripts
 import Synchronization
+import TestSupport
 
 /// Plays session scripts through the web simulator's API as the page does: a phone opened for each number,
 /// `dial`, `answer`, `drop` (a script's `abort: true`) and `cancel` (a session left open), and the SMS read from
@@ -88,7 +89,7 @@ final class SimulatorScriptTarget: ScriptTarget {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(data: try JSONSerialization.data(withJSONObject: body)))
         }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        let response = try await HTTPClient.forTests.execute(request, timeout: .seconds(60))
         let bytes = try await response.body.collect(upTo: 1 << 20)
         return (Int(response.status.code), (try? JSONSerialization.jsonObject(with: Data(buffer: bytes))) as? [String: Any] ?? [:])
     }
