@@ -25,8 +25,8 @@ public final class PrivateCluster: Sendable {
             throw TestPostgres.Missing(message: "the private cluster did not start: \(output)")
         }
         var endpoint = try PostgresEndpoint(url: String(url))
-        // As for the shared server (``TestPostgres/endpoint()``): a minute to connect on a loaded machine.
-        endpoint.connectTimeout = .seconds(60)
+        // As for the shared server (``TestPostgres/endpoint()``): two minutes to connect on a loaded machine.
+        endpoint.connectTimeout = .seconds(120)
         return PrivateCluster(directory: directory, endpoint: endpoint)
     }
 

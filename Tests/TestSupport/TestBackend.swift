@@ -31,8 +31,8 @@ public enum TestPostgres {
         }
         var endpoint = try PostgresEndpoint(url: url)
         // Tests share one server and a loaded machine (hundreds of connections, floods on the same event
-        // loops): a minute to connect, unless the URL says otherwise.
-        if !url.contains("connect_timeout=") { endpoint.connectTimeout = .seconds(60) }
+        // loops): two minutes to connect, unless the URL says otherwise.
+        if !url.contains("connect_timeout=") { endpoint.connectTimeout = .seconds(120) }
         return endpoint
     }
 

@@ -62,7 +62,8 @@ public final class SMPPClient: Sendable {
     }
 
     /// Binds; returns the SMSC's bind response. Throws `.rejected` with ESME_RINVPASWD, ESME_RINVSYSID, … (the client
-    /// stays connected and may bind again), `.invalidState` when already bound or binding.
+    /// stays connected and may bind again), `.invalidState` when already bound or binding, `.connectionClosed` when the
+    /// connection is gone (the SMSC closed it, e.g. over its connection cap).
     @discardableResult
     public func bind(
         _ kind: BindKind, systemID: String, password: String, systemType: String = "", addressRange: Address = Address()

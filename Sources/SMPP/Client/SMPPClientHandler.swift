@@ -201,7 +201,10 @@ public final class SMPPClientHandler: ChannelDuplexHandler {
         do {
             try machine.bindRequested(kind)
         } catch {
-            return promise.fail(SMPPError(.invalidState, "cannot bind in state \(machine.state)"))
+            // A connection the peer already closed (a server over its cap closes as it accepts) is that, not a
+            // bind in the wrong state: the caller may reconnect.
+            let code: SMPPError.Code = error == .closed ? .connectionClosed : .invalidState
+            return promise.fail(SMPPError(code, "cannot bind in state \(machine.state)"))
         }
         sendControl(.bind, PDU.Body.bind(kind, request), promise: promise, context: context)
     }
