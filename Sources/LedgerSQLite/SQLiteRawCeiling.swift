@@ -23,14 +23,7 @@ public enum SQLiteRawCeiling {
         let pool = try DatabasePool(path: path, configuration: configuration)
         defer { try? pool.close() }
         let applied = try SQLiteLedgerStore.applyDurability(durability, to: pool)
-        struct Party {
-            let msisdn: String
-            let account: Int64
-            let salt: Data
-            let hash: Data
-            let language: String
-            let tier: Int64
-        }
+        typealias Party = (party: TransferRecheck.Party, pin: TransferRecheck.PinMaterial)
         let parties: [String: Party] = try await pool.read { db in
             let rows = try Row.fetchAll(
                 db,
@@ -40,7 +33,13 @@ public enum SQLiteRawCeiling {
                     """)
             return Dictionary(
                 uniqueKeysWithValues: rows.map { row in
-                    (row[0], Party(msisdn: row[0], account: row[1], salt: row[2], hash: row[3], language: row[4], tier: row[5]))
+                    (
+                        row[0],
+                        (
+                            TransferRecheck.Party(msisdn: row[0], account: row[1], language: row[4], tier: row[5]),
+                            TransferRecheck.PinMaterial(salt: row[2], hash: row[3])
+                        )
+                    )
                 })
         }
         guard let fees = try await pool.read({ db in try Int64.fetchOne(db, sql: "SELECT id FROM accounts WHERE code = 'fees:tmoney'") }) else {
@@ -56,7 +55,7 @@ public enum SQLiteRawCeiling {
                         throw LedgerError(.unknownAccount, "no subscriber for operation \(i)")
                     }
                     let key = "raw:\(i)"
-                    try rawTransfer(db, a.msisdn, a.account, a.salt, a.hash, a.language, a.tier, b.msisdn, b.account, b.language, b.tier, fees, key)
+                    try rawTransfer(SQLiteRows(db: db), from: a, to: b, fees: fees, key: key)
                 }
             }
             done = min(done + 1000, count)
@@ -66,72 +65,40 @@ public enum SQLiteRawCeiling {
         return (rate, after.flatMap(Durability.init(pragmaValue:)) ?? applied)
     }
 
-    /// One transfer's writer statements, in the order the store runs them.
+    /// One transfer's writer statements, in the order the store runs them, through the store's own row
+    /// functions (the same statements, bound the same way), with none of the rules between them.
     private static func rawTransfer(
-        _ db: Database, _ from: String, _ a: Int64, _ salt: Data, _ hash: Data, _ languageA: String, _ tierA: Int64, _ to: String, _ b: Int64,
-        _ languageB: String, _ tierB: Int64, _ fees: Int64, _ key: String
+        _ rows: SQLiteRows, from a: (party: TransferRecheck.Party, pin: TransferRecheck.PinMaterial),
+        to b: (party: TransferRecheck.Party, pin: TransferRecheck.PinMaterial), fees: Int64, key: String
     ) throws {
-        let recheck = try RawStatement(db, LedgerSQL.transferRecheck)
-        recheck.bind(1, from)
-        recheck.bind(2, a)
-        recheck.bind(3, salt)
-        recheck.bind(4, hash)
-        recheck.bind(5, languageA)
-        recheck.bind(6, tierA)
-        recheck.bind(7, to)
-        recheck.bind(8, b)
-        recheck.bind(9, languageB)
-        recheck.bind(10, tierB)
-        recheck.bind(11, 20_000)
-        recheck.bind(12, key)
-        recheck.bind(13, key + "#fee")
-        guard try recheck.step(), !recheck.isNull(0), !recheck.isNull(1) else { throw LedgerError(.storage, "raw recheck failed for \(key)") }
-        let outgoing = try RawStatement(db, LedgerSQL.addOutgoing)
-        outgoing.bind(1, a)
-        outgoing.bind(2, 20_000)
-        outgoing.bind(3, 100)
-        _ = try outgoing.step()
-        for (account, delta) in [(a, -110), (b, 100), (fees, 10)] as [(Int64, Int64)] {
-            let balance = try RawStatement(db, LedgerSQL.addToBalance)
-            balance.bind(1, delta)
-            balance.bind(2, account)
-            _ = try balance.step()
+        let fresh = try rows.recheck(TransferRecheck(debit: a.party, debitPin: a.pin, credit: b.party, day: 20_000, key: key, feeKey: key + "#fee"))
+        guard fresh.debitBalance != nil, fresh.creditBalance != nil else { throw LedgerError(.storage, "raw recheck failed for \(key)") }
+        _ = try rows.addOutgoing(account: a.party.account, day: 20_000, amount: 100)
+        for (account, delta) in [(a.party.account, -110), (b.party.account, 100), (fees, 10)] as [(Int64, Int64)] {
+            _ = try rows.addToBalance(account, delta)
         }
         var parent: Int64?
-        for (leg, credit, amount, fee, kind) in [(key, b, 100, 10, "p2p"), (key + "#fee", fees, 10, 0, "fee")]
-            as [(String, Int64, Int64, Int64, String)]
+        for (leg, credit, amount, fee, kind) in [(key, b.party.account, 100, 10, TransferKind.p2p), (key + "#fee", fees, 10, 0, .fee)]
+            as [(String, Int64, Int64, Int64, TransferKind)]
         {
-            let insert = try RawStatement(db, LedgerSQL.insertTransfer)
-            insert.bind(1, leg)
-            insert.bind(2, a)
-            insert.bind(3, credit)
-            insert.bind(4, amount)
-            insert.bind(5, fee)
-            insert.bind(6, kind)
-            insert.bind(7, "posted")
-            insert.bind(8, "tmoney")
-            insert.bind(9, "TM")
-            insert.bind(10, parent)
-            for column in Int32(11)...14 { insert.bind(column, Int64(0)) }
-            try insert.run()
-            parent = parent ?? db.lastInsertedRowID
+            let id = try rows.insertTransfer(
+                NewTransfer(
+                    idempotencyKey: leg, debit: a.party.account, credit: credit, amount: amount, fee: fee, kind: kind, state: .posted,
+                    operatorID: "tmoney", referencePrefix: "TM", parentID: parent, debitBalanceAfter: 0, creditBalanceAfter: 0, createdAt: 0))
+            parent = parent ?? id
         }
-        let outbox = try RawStatement(db, LedgerSQL.insertOutboxPair)
         // Receipts as long as the real ones, so the outbox pages fill as fast.
-        let receipts = [
-            (from, "Transfert de 100 FCFA à Bench Wallet (\(to)) réussi. Frais: 10 FCFA. Nouveau solde: 3 999 890 FCFA. Ref: TM261206.\(key)."),
-            (to, "Vous avez recu 100 FCFA de Bench Wallet (\(from)). Nouveau solde: 4 000 100 FCFA. Ref: TM261206.\(key) le 06/12/2026 22:30."),
-        ]
-        for (offset, (msisdn, body)) in receipts.enumerated() {
-            let first = Int32(1 + 6 * offset)
-            outbox.bind(first, msisdn)
-            outbox.bind(first + 1, "tmoney")
-            outbox.bind(first + 2, "1455")
-            outbox.bind(first + 3, body)
-            outbox.bind(first + 4, parent)
-            outbox.bind(first + 5, Int64(0))
-        }
-        try outbox.run()
+        let (from, to) = (a.party.msisdn, b.party.msisdn)
+        try rows.insertMessages([
+            NewOutboxMessage(
+                msisdn: from, operatorID: "tmoney", sender: "1455",
+                body: "Transfert de 100 FCFA à Bench Wallet (\(to)) réussi. Frais: 10 FCFA. Nouveau solde: 3 999 890 FCFA. Ref: TM261206.\(key).",
+                transferID: parent, createdAt: 0),
+            NewOutboxMessage(
+                msisdn: to, operatorID: "tmoney", sender: "1455",
+                body: "Vous avez recu 100 FCFA de Bench Wallet (\(from)). Nouveau solde: 4 000 100 FCFA. Ref: TM261206.\(key) le 06/12/2026 22:30.",
+                transferID: parent, createdAt: 0),
+        ])
     }
 
     static func seconds(_ duration: Duration) -> Double {
