@@ -1,6 +1,9 @@
 /// The sessions one connection multiplexes (a line-protocol connection, an SMPP bind), as a value: it
 /// keeps each session's steps in order — one running, the next ones waiting behind it — while different
-/// sessions run concurrently, and says when the connection may be read (backpressure).
+/// sessions run concurrently, and says when the connection may be read (backpressure). One exception to
+/// that concurrency: a subscriber's new session waits for the steps still under way in their earlier one,
+/// so that `ABORT a` then `BEGIN b` of the same phone reach the session manager in that order (otherwise
+/// the new dial could look for a session to resume before the drop had recorded it).
 ///
 /// A pure state machine: each call takes an event and returns the actions for the connection's handler
 /// to perform (start a step, write an answer, release sessions). It never touches a channel, so it is
@@ -36,13 +39,23 @@ public struct SessionQueues: Sendable {
 
     private struct Slot: Sendable {
         let key: String
+        /// The subscriber, from the `begin` step.
+        let msisdn: String?
+        /// Begin order on the connection, to find a subscriber's latest earlier session.
+        let serial: Int
         var queue: [SessionStep] = []
         var running = false
         var lastActivity: ContinuousClock.Instant
+        /// An earlier session of the same subscriber with steps under way when this one began: this one
+        /// starts when that one has nothing left to run.
+        var after: String?
+
+        var busy: Bool { running || !queue.isEmpty }
     }
 
     public let limits: Limits
     private var slots: [String: Slot] = [:]
+    private var serials = 0
     /// Steps and other work (mobile-originated SMS) under way.
     public private(set) var inFlight = 0
     private var open = true
@@ -64,7 +77,11 @@ public struct SessionQueues: Sendable {
         guard slots.count < limits.sessions else {
             return [.refuse(GatewayError(.rateLimited, session: session, "too many live sessions on this connection"))]
         }
-        slots[session] = Slot(key: key, lastActivity: now)
+        var msisdn: String?
+        if case .begin(let number, _, _, _) = step { msisdn = number }
+        let earlier = slots.filter { $0.value.msisdn == msisdn && msisdn != nil && $0.value.busy }.max { $0.value.serial < $1.value.serial }
+        serials += 1
+        slots[session] = Slot(key: key, msisdn: msisdn, serial: serials, lastActivity: now, after: earlier?.key)
         return enqueue(step, session: session)
     }
 
@@ -118,7 +135,7 @@ public struct SessionQueues: Sendable {
             slots[session] = slot
             actions += pump(session)
         }
-        return actions
+        return actions + startWaiting(behind: session)
     }
 
     /// Other work that holds the connection (a mobile-originated SMS waiting for its reply) started or ended.
@@ -141,8 +158,23 @@ public struct SessionQueues: Sendable {
         return [.release(keys: idle.values.map(\.key).sorted())]
     }
 
+    /// Sessions that waited for `session` start once it is over or has nothing left to run.
+    private mutating func startWaiting(behind session: String) -> [Action] {
+        guard slots[session]?.busy != true else { return [] }
+        var actions: [Action] = []
+        for (id, slot) in slots where slot.after == session {
+            slots[id]?.after = nil
+            actions += pump(id)
+        }
+        return actions
+    }
+
     private mutating func pump(_ session: String) -> [Action] {
         guard var slot = slots[session], !slot.running, !slot.queue.isEmpty else { return [] }
+        if let earlier = slot.after {
+            guard slots[earlier]?.busy != true else { return [] }
+            slot.after = nil
+        }
         let step = slot.queue.removeFirst()
         slot.running = true
         slots[session] = slot

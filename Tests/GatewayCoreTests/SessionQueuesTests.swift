@@ -37,6 +37,27 @@ import Testing
         #expect(q.inFlight == 2)
     }
 
+    /// `ABORT a` (not answered) then `BEGIN b` from the same phone: b's start must meet the session manager
+    /// after the drop, or the new dial misses the resume offer. Another subscriber does not wait, and a
+    /// subscriber whose earlier session is idle starts at once.
+    @Test func aSubscribersNewSessionWaitsForTheDropOfTheirEarlierOne() {
+        var q = queues()
+        let dial = SessionStep.begin(msisdn: "22890112233", dial: "*145#")
+        _ = q.begin(session: "a", key: "ka", step: dial, at: start)
+        _ = q.finished("a", step: dial, outcome: screen("menu"), at: start)
+        #expect(q.enqueue(.abort, session: "a") == [.start(session: "a", key: "ka", step: .abort)])
+        #expect(q.begin(session: "b", key: "kb", step: dial, at: start).isEmpty)
+        let other = SessionStep.begin(msisdn: "22890445566", dial: "*145#")
+        #expect(q.begin(session: "c", key: "kc", step: other, at: start) == [.start(session: "c", key: "kc", step: other)])
+        #expect(
+            q.finished("a", step: .abort, outcome: .aborted, at: start) == [
+                .answer(session: "a", key: "ka", outcome: .aborted), .start(session: "b", key: "kb", step: dial),
+            ])
+        // b is now idle on its menu: a third dial of the same phone does not wait for it.
+        _ = q.finished("b", step: dial, outcome: screen("menu"), at: start)
+        #expect(q.begin(session: "d", key: "kd", step: dial, at: start) == [.start(session: "d", key: "kd", step: dial)])
+    }
+
     @Test func refusalsHaveTheProtocolsCodes() {
         var q = queues(sessions: 1, queued: 1)
         _ = q.begin(session: "a", key: "ka", step: .begin(msisdn: "1", dial: "*145#"), at: start)

@@ -32,6 +32,29 @@ import Testing
         try await running.stop()
     }
 
+    /// `ABORT` is not answered, so a gateway sends the phone's next dial right behind it, even in the same
+    /// packet. The drop must be recorded before the new dial looks for a session to resume (CI once saw the
+    /// menu instead of the question when the two ran side by side). Twenty rounds, each pair in one write.
+    @Test func aDialRightBehindTheDropIsOfferedTheResume() async throws {
+        let world = try await GatewayWorld()
+        defer { world.remove() }
+        let running = try await RunningServer.start(world)
+        let line = try await RawConnection.connect(port: running.linePort)
+        try await line.send("HELLO tmoney \(GatewayWorld.tokens.tokens["tmoney"]!)\n")
+        for round in 0..<20 {
+            try await line.send("BEGIN a\(round) 22890112233 *145#\nCONTINUE a\(round) 1\nCONTINUE a\(round) 1\nCONTINUE a\(round) 90445566\n")
+            #expect(try await line.wait { $0.lines.contains("CON a\(round) Montant a envoyer (FCFA):") })
+            try await line.send("ABORT a\(round)\nBEGIN b\(round) 22890112233 *145#\n")
+            #expect(try await line.wait { $0.lines.contains { $0.hasPrefix("CON b\(round) ") } })
+            #expect(line.lines.contains("CON b\(round) Reprendre l'operation en cours?\\n1. Oui\\n2. Non"))
+            // Refused: a fresh menu, the old session forgotten; then the phone hangs up.
+            try await line.send("CONTINUE b\(round) 2\nABORT b\(round) cancel\n")
+            #expect(try await line.wait { $0.lines.contains { $0.hasPrefix("CON b\(round) T-Money") } })
+        }
+        await line.close()
+        try await running.stop()
+    }
+
     @Test func aServerRestartedOnTheSessionFileResumesOverHTTPAndReplaysEndedCallbacks() async throws {
         let world = try await GatewayWorld()
         defer { world.remove() }

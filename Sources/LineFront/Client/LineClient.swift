@@ -40,13 +40,17 @@ public final class LineClient: Sendable {
     }
 
     /// Connects; the connection reads in a background task until `close()` or the server hangs up.
-    /// - Parameter tls: client TLS (trust roots, hostname check) when the server speaks TLS.
+    /// - Parameters:
+    ///   - tls: client TLS (trust roots, hostname check) when the server speaks TLS.
+    ///   - connectTimeout: a failure bound for a host that never answers (a refused port fails at once). NIO's
+    ///     10 s default was outlasted by a loopback connect on a saturated CI machine.
     public static func connect(
         host: String, port: Int, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, tls: TLSConfiguration? = nil,
-        onSMS: (@Sendable (SMS) -> Void)? = nil
+        connectTimeout: TimeAmount = .seconds(60), onSMS: (@Sendable (SMS) -> Void)? = nil
     ) async throws -> LineClient {
         let context = try tls.map { try NIOSSLContext(configuration: $0) }
         let channel = try await ClientBootstrap(group: group)
+            .connectTimeout(connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
