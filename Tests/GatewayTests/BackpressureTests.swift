@@ -63,9 +63,9 @@ final class ReadCounter: ChannelOutboundHandler, Sendable {
         }
         try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 7145)).get()
         // In one turn of the event loop, so the steps (which finish off the loop) cannot come back in between:
-        // two BEGINs put two steps in flight, and the next read is held back…
+        // two BEGINs (two phones: one phone's second session would wait for its first) put two steps in flight, and the next read is held back…
         let (before, after) = try await channel.testingEventLoop.executeInContext {
-            channel.pipeline.fireChannelRead(ByteBuffer(string: "HELLO tmoney tm-secret\nBEGIN a 22890112233 *145#\nBEGIN b 22890112233 *145#\n"))
+            channel.pipeline.fireChannelRead(ByteBuffer(string: "HELLO tmoney tm-secret\nBEGIN a 22890112233 *145#\nBEGIN b 22890445566 *145#\n"))
             let before = counter.reads.withLockedValue { $0 }
             channel.read()
             return (before, counter.reads.withLockedValue { $0 })
