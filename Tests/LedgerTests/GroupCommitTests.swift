@@ -34,6 +34,47 @@ import Testing
         #expect(stats.operations - before.operations == 400)
         #expect(transactions < 400, "400 concurrent callers must share transactions, got \(transactions)")
         #expect(stats.largestBatch > 1)
+        // The ledger decides a refusal before it writes: SQLite's batches never had to run again.
+        #expect(stats.reruns == before.reruns)
+        #expect(try await f.ledger.verify().isClean)
+    }
+
+    /// A job that throws after writing (here a transfer, then an error) leaves nothing, batched with jobs that
+    /// commit. On SQLite, jobs run without savepoints first; such a batch is rolled back and runs again with a
+    /// savepoint per job, and the jobs that succeed still commit exactly once.
+    @Test(arguments: TestBackend.allCases) func aJobThatFailsAfterWritingLeavesNothingAndTheOthersCommitOnce(_ backend: TestBackend) async throws {
+        struct AfterWriting: Error {}
+        let f = try await LedgerFixture(backend)
+        let payer = try await f.wallet("22890000001", balance: 1_000_000, tier: 2)
+        let sink = try await f.wallet("22890000002", tier: 2)
+        let before = f.ledger.commitStats
+        let committed = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for i in 0..<300 {
+                group.addTask {
+                    do {
+                        _ = try await f.ledger.write { tx in
+                            let receipt = try tx.transfer(TransferRequest(idempotencyKey: "w\(i)", debit: payer.id, credit: sink.id, amount: 100, kind: .p2p))
+                            try tx.enqueueSMS(to: "22890000002", operatorID: "tmoney", body: "w\(i)", transferID: receipt.transfer.id)
+                            if i.isMultiple(of: 3) { throw AfterWriting() }
+                            return receipt.transfer.id
+                        }
+                        return true
+                    } catch is AfterWriting {
+                        return false
+                    }
+                }
+            }
+            return try await group.reduce(into: 0) { $0 += $1 ? 1 : 0 }
+        }
+        #expect(committed == 200)
+        #expect(try await f.balance(sink.id) == 200 * 100)
+        #expect(try await f.balance(payer.id) == 1_000_000 - 200 * 110)
+        for i in [0, 3, 297] { #expect(try await f.ledger.write { try $0.transfer(idempotencyKey: "w\(i)") } == nil) }
+        #expect(try await f.ledger.write { try $0.transfer(idempotencyKey: "w1") } != nil)
+        let receipts = try await f.ledger.read { try $0.messages(to: "22890000002", after: 0) }.map(\.body)
+        #expect(receipts.count == 200 && !receipts.contains("w0") && receipts.contains("w1"))
+        let stats = f.ledger.commitStats
+        if backend == .sqlite && stats.largestBatch > 1 { #expect(stats.reruns > before.reruns) }
         #expect(try await f.ledger.verify().isClean)
     }
 

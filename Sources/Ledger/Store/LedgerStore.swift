@@ -42,6 +42,9 @@ public struct CommitStats: Sendable, Hashable {
     /// CPU time the writer's thread spent running batches (zero where a store cannot tell). On a machine
     /// shared with other work `busy` also counts the time the thread waited for a core; this does not.
     public var busyCPU: Duration = .zero
+    /// Batches run a second time, with a savepoint per job, because a job failed after it had written
+    /// (SQLite: its first run has no savepoints; see the store). Near zero when refusals are decided before writes.
+    public var reruns = 0
 
     public init() {}
 }

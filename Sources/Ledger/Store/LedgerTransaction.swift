@@ -78,7 +78,7 @@ public struct LedgerTransaction {
     public static func feeKey(_ key: String) -> String { key + "#fee" }
 
     /// The rules and the writes of a new transfer. `outgoingToday`, when known, is the payer's total of
-    /// today before this transfer; otherwise it is counted first and checked after.
+    /// today before this transfer; otherwise it is read here.
     private func apply(_ request: TransferRequest, debit: Account, credit: Account, outgoingToday: Int64?) throws -> TransferReceipt {
         guard request.amount > 0 else { throw LedgerError(.invalidAmount, "amount must be positive") }
         guard request.debit != request.credit else { throw LedgerError(.sameAccount, "debit and credit are the same account") }
@@ -90,15 +90,12 @@ public struct LedgerTransaction {
         if request.enforceLimits && countsOutgoing {
             try checkBounds(request.amount, home)
         }
-        if countsOutgoing {
-            // Count first, check after: one statement instead of a read and a write. A refusal below
-            // throws, and the job's rollback takes the count back. A total read just before is checked first.
-            let cap = home.tier(debit.tier).dailyOutgoing
-            if let outgoingToday, request.enforceLimits, outgoingToday + request.amount > cap {
-                throw LedgerError.limit(.daily, "daily outgoing cap of \(cap) reached")
-            }
-            let sent = try rows.addOutgoing(account: debit.id, day: day, amount: request.amount)
-            if request.enforceLimits && sent > cap {
+        // Every rule is decided before the first write: a refusal then leaves nothing to undo (SQLite's group
+        // commit runs jobs without a savepoint and needs one only for a job that fails after writing).
+        let cap = home.tier(debit.tier).dailyOutgoing
+        if countsOutgoing && request.enforceLimits {
+            let sentBefore = try outgoingToday ?? rows.outgoing(account: debit.id, day: day)
+            if sentBefore + request.amount > cap {
                 throw LedgerError.limit(.daily, "daily outgoing cap of \(cap) reached")
             }
         }
@@ -111,8 +108,15 @@ public struct LedgerTransaction {
         if debit.kind.isCustomerHeld && debit.balance < request.amount + fee {
             throw LedgerError(.insufficientFunds, "balance \(debit.balance) is below \(request.amount + fee)")
         }
-
         let feeAccount = fee > 0 ? try context.systemAccount(.fees, of: home.id) : nil
+        if countsOutgoing {
+            // Checked again on the total the counter holds now: with several writers (PostgreSQL) the payer's
+            // accounts are locked, so it is the total read above; a refusal here would be rolled back like any other.
+            let sent = try rows.addOutgoing(account: debit.id, day: day, amount: request.amount)
+            if request.enforceLimits && sent > cap {
+                throw LedgerError.limit(.daily, "daily outgoing cap of \(cap) reached")
+            }
+        }
         // Debit first, then credits: the store refuses a customer account going below zero on its own.
         let debitAfter = try rows.addToBalance(debit.id, -(request.amount + fee))
         let creditAfter = try rows.addToBalance(credit.id, request.amount)
