@@ -143,9 +143,9 @@ struct LedgerBench: AsyncParsableCommand {
             print(
                 String(
                     format: "    commit queue busy %.0f%% of %.2fs, %.1f us per op in the queue; "
-                        + "prepared: %d applied, %d stale, %d read their parties",
+                        + "prepared: %d applied, %d stale, %d read their parties; %d batches run again with savepoints",
                     100 * busy / seconds, seconds, 1e6 * busy / operations, done.applied - prepared.applied, done.stale - prepared.stale,
-                    done.reads - prepared.reads))
+                    done.reads - prepared.reads, after.reruns - before.reruns))
         }
         let report = try await money.ledger.verify()
         guard report.isClean else { throw ValidationError("ledger does not verify after the run:\n\(report)") }
