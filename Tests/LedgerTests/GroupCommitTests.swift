@@ -53,7 +53,8 @@ import Testing
                 group.addTask {
                     do {
                         _ = try await f.ledger.write { tx in
-                            let receipt = try tx.transfer(TransferRequest(idempotencyKey: "w\(i)", debit: payer.id, credit: sink.id, amount: 100, kind: .p2p))
+                            let request = TransferRequest(idempotencyKey: "w\(i)", debit: payer.id, credit: sink.id, amount: 100, kind: .p2p)
+                            let receipt = try tx.transfer(request)
                             try tx.enqueueSMS(to: "22890000002", operatorID: "tmoney", body: "w\(i)", transferID: receipt.transfer.id)
                             if i.isMultiple(of: 3) { throw AfterWriting() }
                             return receipt.transfer.id
