@@ -463,11 +463,13 @@ let package = Package(
             name: "SikaBench",
             dependencies: [
                 "CommandSupport", "Operators", "Ledger", "LedgerSQLite", "LedgerPostgres", "MobileMoney", "MenuEngine", "Sessions", "SessionsSQLite",
+                "SessionsPostgres",
                 "ProviderBridge",
                 "GatewayCore",
                 "LineFront", "Serve", "SikaResources", "SMPP", "SMPPFront", "Simulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"), "ChildProcess",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

@@ -11,4 +11,6 @@ done
 if [ -n "${SIKA_TEST_POSTGRES_URL:-}" ]; then
     echo "-- sika-bench ledger --smoke --database (PostgreSQL test server)"
     .build/debug/sika-bench ledger --smoke --database "$SIKA_TEST_POSTGRES_URL"
+    echo "-- sika-bench nodes --smoke --database (two gateway nodes on the PostgreSQL test server)"
+    .build/debug/sika-bench nodes --smoke --database "$SIKA_TEST_POSTGRES_URL"
 fi

@@ -28,10 +28,12 @@ struct BenchWorld {
     }
 
     /// Registers and funds `count` wallets, and the receiver, on a fresh `ledger` of any store.
+    /// - Parameter pepper: the PIN pepper; processes that share the world (several nodes) must share it.
     static func make(
-        ledger: Ledger, wallets count: Int, emails: Bool = false, money moneyOptions: MobileMoney.Options = MobileMoney.Options()
+        ledger: Ledger, wallets count: Int, emails: Bool = false, money moneyOptions: MobileMoney.Options = MobileMoney.Options(),
+        pepper: PinPepper = .random()
     ) async throws -> BenchWorld {
-        let money = MobileMoney(ledger: ledger, pepper: .random(), options: moneyOptions)
+        let money = MobileMoney(ledger: ledger, pepper: pepper, options: moneyOptions)
         let wallets = numbers(count)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for number in wallets {

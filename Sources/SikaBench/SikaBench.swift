@@ -13,7 +13,7 @@ struct SikaBench: AsyncParsableCommand {
         abstract: "Measure throughput and latency against in-run baselines (build with -c release).",
         subcommands: [
             LedgerBench.self, EngineBench.self, GatewayBench.self, OpenLoopBench.self, SweepBench.self, OffNetBench.self, LimiterBench.self,
-            SMPPBench.self, OpenLoopServer.self,
+            SMPPBench.self, NodesBench.self, OpenLoopServer.self, NodesServer.self,
         ]
     )
 }
