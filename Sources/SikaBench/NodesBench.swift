@@ -60,7 +60,8 @@ struct NodesBench: AsyncParsableCommand {
         for round in 0..<rounds {
             for count in [1, nodes] {
                 let measurement = try await measure(nodes: count, schema: schema, numbers: world.wallets, tag: "r\(round)n\(count)-")
-                print("\(count) node\(count == 1 ? " " : "s")   \(measurement)   \(String(format: "%.0f", measurement.stepsPerSecond / 7)) transfers/s")
+                let transfers = String(format: "%.0f", measurement.stepsPerSecond / 7)
+                print("\(count) node\(count == 1 ? " " : "s")   \(measurement)   \(transfers) transfers/s")
                 results[count, default: []].append(measurement)
             }
         }
@@ -101,7 +102,9 @@ struct NodesBench: AsyncParsableCommand {
                         answer = try await client.reply(session: id, input: input)
                         record(ContinuousClock.now - started)
                     }
-                    guard case .end(_, let text) = answer, text.contains("reussi") else { throw ValidationError("journey failed: \(answer.rendered)") }
+                    guard case .end(_, let text) = answer, text.contains("reussi") else {
+                        throw ValidationError("journey failed: \(answer.rendered)")
+                    }
                 }
             }
             for client in clients { await client.close() }
