@@ -16,8 +16,15 @@ import Sessions
 ///
 /// Ended callback sessions are written when retained, before the reply that ended them goes out, and looked
 /// up in a memory mirror first, then in the table (a session another node ended).
+///
+/// **Several nodes.** The rows of `sessions` (what a restarted node takes back) belong to the node that wrote
+/// them (`node`): the session keys of the line protocol hold a connection number each process counts from 1,
+/// so two nodes' keys meet, and a node recovers, rewrites and deletes only its own rows. The rows written before
+/// nodes had names (`node = ''`) go to the first node that recovers.
 public final class PostgresSessionStore: SessionStore {
     public let endpoint: PostgresEndpoint
+    /// The node whose rows of `sessions` this store reads and writes (`sika serve --node-name`).
+    public let node: String
     private let pending: PendingSessionWrites
     private let writer: SessionConnection
     private let ended: PostgresEndedSessionStore
@@ -45,17 +52,27 @@ public final class PostgresSessionStore: SessionStore {
                 "CREATE TABLE callback_sessions (id TEXT PRIMARY KEY, version BIGINT NOT NULL, body BYTEA NOT NULL, updated_at DOUBLE PRECISION NOT NULL)",
                 "CREATE INDEX callback_sessions_by_time ON callback_sessions (updated_at)",
             ]),
+        // Each node's sessions under its own name: two nodes' line-session keys may be equal.
+        PostgresMigration(
+            "sessions.v3",
+            [
+                "ALTER TABLE sessions ADD COLUMN node TEXT NOT NULL DEFAULT ''",
+                "ALTER TABLE sessions DROP CONSTRAINT sessions_pkey",
+                "ALTER TABLE sessions ADD PRIMARY KEY (node, id)",
+            ]),
     ]
 
     /// Connects, creates the tables if needed and loads the ended sessions still in their window.
     ///
     /// - Parameters:
+    ///   - node: the node's name; nodes on one database need different ones, and a restarted node the same one.
     ///   - endedRetention: how long an ended callback session answers its final screen again.
     ///   - maxEnded: ended sessions held in memory at most (the table keeps them for the window).
     ///   - coalesce: how late a session write may be, so that many steps share one commit.
     /// - Throws: ``SessionStoreError`` naming the server, or saying which setting did not apply.
     public static func open(
-        endpoint: PostgresEndpoint, endedRetention: Duration = .seconds(600), maxEnded: Int = 100_000, coalesce: Duration = .milliseconds(20),
+        endpoint: PostgresEndpoint, node: String = "", endedRetention: Duration = .seconds(600), maxEnded: Int = 100_000,
+        coalesce: Duration = .milliseconds(20),
         logger: Logger = Logger(label: "sika.sessions.postgres")
     ) async throws(SessionStoreError) -> PostgresSessionStore {
         do {
@@ -69,7 +86,8 @@ public final class PostgresSessionStore: SessionStore {
                 let ended = try PostgresEndedSessionStore(connection: lookups, retention: endedRetention, capacity: maxEnded, logger: logger)
                 let callbacks = try SessionConnection.open(endpoint, name: "sika-sessions-callbacks", logger: logger)
                 return PostgresSessionStore(
-                    endpoint: endpoint, writer: writer, ended: ended, callbacks: callbacks, coalesce: coalesce, synchronousCommit: reading)
+                    endpoint: endpoint, node: node, writer: writer, ended: ended, callbacks: callbacks, coalesce: coalesce, synchronousCommit: reading
+                )
             }
         } catch let error as SessionStoreError {
             throw error
@@ -82,10 +100,12 @@ public final class PostgresSessionStore: SessionStore {
     }
 
     private init(
-        endpoint: PostgresEndpoint, writer: SessionConnection, ended: PostgresEndedSessionStore, callbacks: SessionConnection, coalesce: Duration,
+        endpoint: PostgresEndpoint, node: String, writer: SessionConnection, ended: PostgresEndedSessionStore, callbacks: SessionConnection,
+        coalesce: Duration,
         synchronousCommit: String
     ) {
         self.endpoint = endpoint
+        self.node = node
         self.writer = writer
         self.ended = ended
         self.callbacks = callbacks
@@ -107,8 +127,25 @@ public final class PostgresSessionStore: SessionStore {
     public func all() throws -> [StoredSession] {
         try queue.sync { try writePending() }
         let decoder = JSONDecoder()
+        let node = PostgresBind.text(self.node)
         let states = try writer.perform { connection in
-            try connection.query("SELECT state FROM sessions").map { try PostgresCells($0).bytes(0) }
+            // Rows from before nodes had names become this node's (unless it has a newer row under the same key).
+            try connection.simple("BEGIN")
+            do {
+                if !self.node.isEmpty {
+                    _ = try connection.query(
+                        "DELETE FROM sessions s WHERE node = '' AND EXISTS (SELECT 1 FROM sessions o WHERE o.node = $1 AND o.id = s.id)", [node])
+                    _ = try connection.query("UPDATE sessions SET node = $1 WHERE node = ''", [node])
+                }
+                let states = try connection.query("SELECT state FROM sessions WHERE node = $1", [node]).map { try PostgresCells($0).bytes(0) }
+                guard try connection.simple("COMMIT").command == "COMMIT" else {
+                    throw PostgresStoreError(.storage, "the session recovery was rolled back")
+                }
+                return states
+            } catch {
+                if !connection.isBroken { _ = try? connection.simple("ROLLBACK") }
+                throw error
+            }
         }
         return states.compactMap { try? decoder.decode(StoredSession.self, from: $0) }
     }
@@ -124,7 +161,11 @@ public final class PostgresSessionStore: SessionStore {
     /// Rows in the sessions table now (tests).
     public func storedCount() throws -> Int {
         try queue.sync { try writePending() }
-        return Int(try writer.perform { try $0.query("SELECT count(*) FROM sessions").first.map { try PostgresCells($0).int(0) } ?? 0 })
+        let node = PostgresBind.text(self.node)
+        return Int(
+            try writer.perform {
+                try $0.query("SELECT count(*) FROM sessions WHERE node = $1", [node]).first.map { try PostgresCells($0).int(0) } ?? 0
+            })
     }
 
     /// Writes what is pending and closes the connections.
@@ -147,6 +188,7 @@ public final class PostgresSessionStore: SessionStore {
         guard !changes.isEmpty else { return }
         let encoder = JSONEncoder()
         let rows = try changes.map { id, session in (id, try session.map { (try encoder.encode($0), $0.updatedAt.timeIntervalSince1970) }) }
+        let node = PostgresBind.text(self.node)
         try writer.perform { connection in
             try connection.simple("BEGIN")
             do {
@@ -154,11 +196,11 @@ public final class PostgresSessionStore: SessionStore {
                     if let (state, updatedAt) = row {
                         try connection.send(
                             """
-                            INSERT INTO sessions (id, state, updated_at) VALUES ($1, $2, $3)
-                            ON CONFLICT (id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at
-                            """, [PostgresBind.text(id), PostgresBind.bytes(state), PostgresBind.double(updatedAt)])
+                            INSERT INTO sessions (node, id, state, updated_at) VALUES ($1, $2, $3, $4)
+                            ON CONFLICT (node, id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at
+                            """, [node, PostgresBind.text(id), PostgresBind.bytes(state), PostgresBind.double(updatedAt)])
                     } else {
-                        try connection.send("DELETE FROM sessions WHERE id = $1", [PostgresBind.text(id)])
+                        try connection.send("DELETE FROM sessions WHERE node = $1 AND id = $2", [node, PostgresBind.text(id)])
                     }
                 }
                 try connection.settle()

@@ -43,7 +43,7 @@ struct NodesServer: AsyncParsableCommand {
         configuration.maxStepsInFlightPerConnection = 65_536
         var logger = Logger(label: "sika.bench.node")
         logger.logLevel = .warning
-        let sessionStore = try await PostgresSessionStore.open(endpoint: endpoint)
+        let sessionStore = try await PostgresSessionStore.open(endpoint: endpoint, node: "bench-\(ProcessInfo.processInfo.processIdentifier)")
         let sessions = SessionManager(
             menus: menus, money: money, idleTimeout: configuration.idleTimeout, store: sessionStore, sharedFronts: ["http"])
         try await sessions.recover()

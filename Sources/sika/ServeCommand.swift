@@ -96,6 +96,12 @@ struct ServeCommand: AsyncParsableCommand {
     var smsLease: Int = 30
     @Option(help: "Milliseconds between two looks at the SMS outbox when nothing woke the dispatcher (on PostgreSQL, other nodes' receipts wake it).")
     var smsPoll: Int = 500
+    @Option(
+        help: ArgumentHelp(
+            "With --database: this node's name among the nodes of the database (default: host name and line port).",
+            discussion: "The sessions a restarted node takes back are the ones it wrote under its name: keep it across restarts, "
+                + "and give each node of one database its own."))
+    var nodeName: String?
     @Option(help: "Keys (phones, client addresses) each rate limiter remembers at once.")
     var rateLimitKeys: Int = TokenBucketLimiter.defaultMaxKeys
     @Option(
@@ -111,6 +117,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...65535).contains(linePort), (0...65535).contains(httpPort) else { throw ValidationError("ports are 0…65535") }
+        if let nodeName, nodeName.isEmpty || nodeName.count > 200 { throw ValidationError("--node-name must be 1…200 characters") }
         guard idleTimeout > 0 else { throw ValidationError("--idle-timeout must be positive") }
         guard endedRetention > 0 else { throw ValidationError("--ended-retention must be positive") }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
@@ -224,8 +231,10 @@ struct ServeCommand: AsyncParsableCommand {
         case .postgres:
             guard case .postgres(let endpoint) = backend else { throw ValidationError("--sessions postgres needs the ledger on --database") }
             do {
+                let node = nodeName ?? "\(ProcessInfo.processInfo.hostName):\(linePort)"
                 let postgres = try await PostgresSessionStore.open(
-                    endpoint: endpoint, endedRetention: configuration.endedRetention, maxEnded: configuration.maxRetainedEndedSessions)
+                    endpoint: endpoint, node: node, endedRetention: configuration.endedRetention,
+                    maxEnded: configuration.maxRetainedEndedSessions)
                 sessionStore = postgres
                 sharedCallbacks = postgres
             } catch {

@@ -241,6 +241,39 @@ import Testing
         #expect(try reopened.storedCount() == 0)
     }
 
+    /// Two nodes on one PostgreSQL database, each with a waiting session under the same key (every process numbers
+    /// its line connections from 1): neither overwrites the other's row, each restarted node takes back its own
+    /// session only, and rows written before nodes had names go to the first node that recovers.
+    @Test func twoNodesKeepTheirSessionsApartUnderTheSameKey() async throws {
+        let world = try await TestWorld.make(.postgres)
+        let endpoint = try #require(world.storage.endpoint)
+        func store(_ node: String) async throws -> PostgresSessionStore { try await PostgresSessionStore.open(endpoint: endpoint, node: node) }
+        let (a, b) = (try await store("a:7145"), try await store("b:7145"))
+        try await Self.toConfirmation(Self.manager(world, store: a), id: "tmoney/1/s1")
+        let onB = Self.manager(world, store: b)
+        _ = try await onB.begin(id: "tmoney/1/s1", msisdn: Self.ama, dial: "*145#")
+        #expect(try await onB.reply(id: "tmoney/1/s1", input: "4").text.hasPrefix("Mon compte"))
+        try await a.close()
+        try await b.close()
+        let restartedA = try await store("a:7145")
+        let sessionsA = Self.manager(world, store: restartedA)
+        #expect(try await sessionsA.recover() == 1)
+        #expect(try restartedA.all().map(\.binding.msisdn) == [Self.kofi])
+        #expect(try await sessionsA.begin(id: "n1", msisdn: Self.kofi, dial: "*145#").text == Self.prompt)
+        let restartedB = try await store("b:7145")
+        #expect(try restartedB.all().map(\.binding.msisdn) == [Self.ama])
+        #expect(try await Self.manager(world, store: restartedB).recover() == 1)
+        // A row of an unnamed node (as every row was before names): the next node to recover takes it.
+        let unnamed = try await store("")
+        try await Self.toConfirmation(Self.manager(world, store: unnamed), id: "tmoney/2/s1")
+        try await unnamed.close()
+        let c = try await store("c:7145")
+        #expect(try c.all().map(\.id) == ["tmoney/2/s1"])
+        let unnamedAgain = try await store("")
+        #expect(try unnamedAgain.storedCount() == 0)
+        for s in [restartedA, restartedB, c, unnamedAgain] { try await s.close() }
+    }
+
     /// A front's session ids start again after a restart (a line connection's number, the web phone's `web-1`): a new
     /// session under the id of one waiting from before the restart never overwrites it in the store, so it is still
     /// offered back after the next restart.
