@@ -252,6 +252,21 @@ actor LiveSessions {
     /// Forgets live session `id` in this process only (a shared session that ended or moved on elsewhere).
     func release(_ id: String) { entries[id] = nil }
 
+    /// Keeps a shared session that timed out (and that this node alone took from the shared store) as its caller's
+    /// resumable session, as of its last step; false if the resume rules do not offer it (off, past the window,
+    /// never past its first screen).
+    func keepTimedOut(_ record: StoredSession) -> Bool {
+        let policy = engine.menus.resumePolicy(ofService: record.binding.service)
+        guard policy.mode != .off, Date().timeIntervalSince(record.updatedAt) < policy.window.seconds, isWorthResuming(record.session) else {
+            return false
+        }
+        entries[record.id] = nil
+        var record = record
+        record.status = .suspended
+        keepSuspended(record)
+        return true
+    }
+
     var count: Int { entries.count }
     var suspendedCount: Int { suspended.count }
 

@@ -172,6 +172,12 @@ public final class SessionManager: Sendable {
     /// Forgets live session `id` in this process only: it ended or moved on through another node.
     public func release(id: String) async { await live.release(id) }
 
+    /// A shared session that timed out, taken from the shared store by this node for its caller's new dial: kept as
+    /// the caller's resumable session (as of its last step), so that the dial is offered it by the usual rules.
+    /// Returns false when those rules do not offer it.
+    @discardableResult
+    public func keepTimedOut(_ record: StoredSession) async -> Bool { await live.keepTimedOut(record) }
+
     /// Shows live session `id`'s screen again without applying any answer: a session taken over from another node
     /// after it went back to its PIN screen (the PIN is never shared) asks the PIN again.
     public func reshow(id: String) async throws(SessionError) -> Reply {

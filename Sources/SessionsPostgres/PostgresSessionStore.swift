@@ -60,6 +60,15 @@ public final class PostgresSessionStore: SessionStore {
                 "ALTER TABLE sessions DROP CONSTRAINT sessions_pkey",
                 "ALTER TABLE sessions ADD PRIMARY KEY (node, id)",
             ]),
+        // A timed-out POST /ussd session is found by its caller when the phone dials again, on any node.
+        PostgresMigration(
+            "sessions.v4",
+            [
+                "ALTER TABLE callback_sessions ADD COLUMN msisdn TEXT NOT NULL DEFAULT ''",
+                "ALTER TABLE callback_sessions ADD COLUMN service TEXT NOT NULL DEFAULT ''",
+                "ALTER TABLE callback_sessions ADD COLUMN operator TEXT NOT NULL DEFAULT ''",
+                "CREATE INDEX callback_sessions_by_caller ON callback_sessions (msisdn, updated_at)",
+            ]),
     ]
 
     /// Connects, creates the tables if needed and loads the ended sessions still in their window.

@@ -29,7 +29,10 @@ import Sessions
 /// between requests, so that its requests may reach any node: each answer is written there (compare-and-set on
 /// its version) before it goes out, and a node whose own copy is older than the shared one takes the shared one
 /// over first. Its replay after `END` comes from the ended-session store, which the nodes share too. Idle
-/// expiry counts from the shared copy's last step; such a session is not offered back after a timeout.
+/// expiry counts from the shared copy's last step. When the phone dials again (a new session id, the plain service
+/// code) after its session timed out, the node that receives the dial takes the timed-out session from the shared
+/// store (compare-and-set: one node only) and offers it back by the usual resume rules; its old id is then `404` on
+/// every node.
 public actor USSDCallback {
     /// The reply: HTTP status and a `text/plain` body starting `CON ` or `END `.
     public struct Response: Sendable, Hashable {
@@ -147,6 +150,7 @@ public actor USSDCallback {
                 // The plain service code takes it back: the resume question (or, in silent mode, its screen again).
                 dial = serviceCode
             } else {
+                if text.isEmpty, let shared { await takeTimedOut(for: caller, from: shared) }
                 // Answers typed with the dial (`*145#` with text `1*96112233`) are the shortcut `*145*1*96112233#`.
                 dial = text.isEmpty ? serviceCode : "\(serviceCode.dropLast())*\(text)#"
             }
@@ -286,6 +290,28 @@ public actor USSDCallback {
         conversation.busy = false
         conversations[id] = conversation
         return remote.rewound ? .rewound : .current
+    }
+
+    /// A new plain dial of a phone whose previous session timed out (through whichever node): this node takes that
+    /// session from the shared store, if no other node took it or went on with it first, and keeps it as the phone's
+    /// resumable session, so that the dial is offered it. Its old id answers `404` from then on, on every node.
+    private func takeTimedOut(for caller: Caller, from shared: any SharedCallbackStore) async {
+        let idleSince = Date().addingTimeInterval(-Self.seconds(core.configuration.idleTimeout))
+        let found = try? await shared.latestTimedOut(
+            msisdn: caller.msisdn, serviceCode: caller.serviceCode, operatorID: caller.operatorID, idleSince: idleSince)
+        guard let stale = found ?? nil, conversations[stale.id]?.busy != true,
+            (try? await shared.remove(stale.id, version: stale.version)) == true
+        else { return }
+        let key = "http/\(stale.id)"
+        if conversations[stale.id]?.busy != true { conversations[stale.id] = nil }
+        await core.sessions.release(id: key)
+        let old = Conversation(
+            key: key, caller: caller, consumed: stale.consumed, lastReply: stale.lastReply, busy: false, lastActivity: .now, version: stale.version)
+        retain(old, id: stale.id, text: stale.consumed, outcome: .expired)
+        // Suspended when it timed out, as a node's own sweep would have suspended it: the window counts from then.
+        var record = stale.session
+        record.updatedAt = stale.updatedAt.addingTimeInterval(Self.seconds(core.configuration.idleTimeout))
+        await core.sessions.keepTimedOut(record)
     }
 
     /// After a step that left session `id` waiting: its state goes to the shared store before the reply goes out.

@@ -85,5 +85,38 @@ extension SubprocessTests {
             let balance = try await sika(["ledger", "balance", "--database", cluster.target.url, Self.kofi], in: dir.url, env: cluster.env)
             #expect(balance.out.contains("52 000 FCFA"), "\(balance.out) \(balance.err)")
         }
+
+        /// A `POST /ussd` session that timed out through node A is offered back when the phone dials again on node B
+        /// (a new session id, the plain service code), resumes with its answers and moves the money once; its old id
+        /// is over on both nodes, and no other dial is offered it again.
+        @Test func aCallbackSessionTimedOutOnOneNodeIsOfferedBackOnTheOther() async throws {
+            let cluster = try await Cluster.start()
+            defer { cluster.drop() }
+            let (a, b) = (cluster.nodes[0], cluster.nodes[1])
+            let token = Self.secrets["SIKA_AGGREGATOR_TOKEN_TMONEY"]!
+            for text in ["", "1", "1*1"] { _ = try await a.ussd("t1", Self.ama, text, token: token) }
+            #expect(try await a.ussd("t1", Self.ama, "1*1*90112233", token: token) == "CON Montant a envoyer (FCFA):")
+            // 200 s pass without a step (the idle timeout is 180 s): the shared copy's last step goes back in time.
+            let connection = try BlockingPostgresConnection.connect(to: cluster.target.endpoint, applicationName: "sika-test")
+            _ = try connection.simple("UPDATE callback_sessions SET updated_at = updated_at - 200 WHERE id = 't1'")
+            connection.close()
+            #expect(try await b.ussd("t2", Self.ama, "", token: token) == "CON Reprendre l'operation en cours?\n1. Oui\n2. Non")
+            #expect(try await b.ussd("t2", Self.ama, "1", token: token) == "CON Montant a envoyer (FCFA):")
+            _ = try await b.ussd("t2", Self.ama, "1*1000", token: token)
+            _ = try await b.ussd("t2", Self.ama, "1*1000*1", token: token)
+            let end = try await b.ussd("t2", Self.ama, "1*1000*1*4826", token: token)
+            #expect(end.hasPrefix("END Envoi de 1 000 FCFA a KOFI A. reussi"), "\(end)")
+            // The old id is over everywhere; a later dial is not offered anything.
+            for node in [a, b] {
+                let late = try await node.ussd("t1", Self.ama, "1*1*90112233*1000", token: token)
+                #expect(late.hasPrefix("END") && late.contains("t1"), "\(late)")
+            }
+            #expect(try await a.ussd("t3", Self.ama, "", token: token).hasPrefix("CON T-Money"))
+            try await cluster.stop()
+            let dir = try TemporaryDirectory("sika-node-check")
+            defer { dir.remove() }
+            let balance = try await sika(["ledger", "balance", "--database", cluster.target.url, Self.kofi], in: dir.url, env: cluster.env)
+            #expect(balance.out.contains("51 000 FCFA"), "\(balance.out) \(balance.err)")
+        }
     }
 }
