@@ -17,7 +17,7 @@ import Testing
             process.executableURL = sikaBinary
             process.currentDirectoryURL = repository
             // A provider port of its own, so that a parallel run elsewhere on the machine does not collide.
-            let providerPort = Int.random(in: 20_000..<40_000)
+            let providerPort = Int.random(in: testPorts.lowerBound..<(testPorts.upperBound - 1))
             process.arguments =
                 ["serve", "--db", directory.appending(path: "serve.sqlite").path, "--line-port", "0", "--http-port", "0", "--smpp-port", "0"]
                 + ["--provider-port", String(providerPort)] + arguments

@@ -81,10 +81,15 @@ struct TemporaryDirectory {
     func remove() { try? FileManager.default.removeItem(at: url) }
 }
 
+/// Where the tests pick the fixed ports they hand to children: below Linux's ephemeral range (32768–60999), from
+/// which the kernel takes the local port of every outgoing connection of the suite (thousands: HTTP clients,
+/// PostgreSQL), so that a port checked free is not taken by one of those before the child binds it.
+let testPorts = 20_000..<32_000
+
 /// Ports nobody listens on right now: `count` consecutive ones (the provider simulators take a base port and the next ones).
 func freePorts(_ count: Int) throws -> Int {
     for _ in 0..<200 {
-        let base = Int.random(in: 20_000...60_000)
+        let base = Int.random(in: testPorts.lowerBound..<(testPorts.upperBound - count))
         if (0..<count).allSatisfy({ canBind(base + $0) }) { return base }
     }
     throw CommandLineFailure("no \(count) free consecutive ports")
@@ -153,6 +158,20 @@ final class ServeProcess: Sendable {
     /// Starts `sika serve ARGUMENTS [--hello-timeout 120] --line-port 0 --http-port 0 --smpp-port 0 --provider-port <free>` from `directory`
     /// and waits (at most `timeout`, a failure bound) until it printed where it listens.
     static func start(_ arguments: [String], in directory: URL, env: [String: String] = [:], timeout: Duration = .seconds(120)) async throws
+        -> ServeProcess
+    {
+        // Ports checked free may still be taken by another test's child before ours binds them: then new ones.
+        for attempt in 1...3 {
+            do {
+                return try await startOnce(arguments, in: directory, env: env, timeout: timeout)
+            } catch let failure as CommandLineFailure where attempt < 3 && "\(failure)".contains("address already in use") {
+                continue
+            }
+        }
+        throw CommandLineFailure("unreachable")
+    }
+
+    private static func startOnce(_ arguments: [String], in directory: URL, env: [String: String], timeout: Duration) async throws
         -> ServeProcess
     {
         let providerPort = try freePorts(2)
