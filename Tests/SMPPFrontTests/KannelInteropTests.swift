@@ -12,7 +12,7 @@ import Testing
 /// simulated phone's inbox and its delivery receipt comes back to Kannel's `dlr-url`; an SMS the phone sends to the
 /// application's short code reaches the `sms-service`'s `get-url`.
 @Suite(
-    .serialized, .timeLimit(.minutes(3)),
+    .serialized, .timeLimit(.minutes(6)),
     .enabled(if: InteropPeers.kannel, "needs Debian's kannel (bearerbox, smsbox): sudo apt-get install -y kannel"))
 struct KannelInteropTests {
     static let account = ESMEAccount(systemID: "kannel", password: "kannel1", shortCodes: ["8181"])
@@ -95,13 +95,14 @@ final class KannelProcesses: Sendable {
             try process.run()
             processes.append(process)
             if box == "bearerbox" {
-                // smsbox needs bearerbox's box port: wait (at most 30 s) until it accepts.
-                let deadline = ContinuousClock.now + .seconds(30)
+                // smsbox needs bearerbox's box port: wait until it accepts (2 minutes at most, a failure bound: the
+                // sendsms port once stayed closed past 30 s on a loaded CI machine).
+                let deadline = ContinuousClock.now + .seconds(120)
                 while ContinuousClock.now < deadline, !(await accepts(port: ports[1])) { try await Task.sleep(for: .milliseconds(50)) }
             }
         }
         let kannel = KannelProcesses(directory: directory, sendsmsPort: ports[2], processes: processes)
-        let deadline = ContinuousClock.now + .seconds(30)
+        let deadline = ContinuousClock.now + .seconds(120)
         while ContinuousClock.now < deadline, !(await accepts(port: ports[2])) { try await Task.sleep(for: .milliseconds(50)) }
         return kannel
     }
@@ -124,11 +125,15 @@ final class KannelProcesses: Sendable {
         }.joined(separator: "\n")
     }
 
-    /// `count` ports free now (bound to 0 and closed: another process could take one in between, seldom).
+    /// `count` ports free now, below Linux's ephemeral range (32768–60999): the kernel hands ports of that range to
+    /// every outgoing connection of the suite, so one checked free there could be taken before Kannel binds it.
     static func freePorts(_ count: Int) async throws -> [Int] {
         var channels: [any Channel] = []
-        for _ in 0..<count {
-            channels.append(try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).get())
+        while channels.count < count {
+            let port = Int.random(in: 12_000..<15_000)
+            if let channel = try? await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: port).get() {
+                channels.append(channel)
+            }
         }
         let ports = channels.compactMap { $0.localAddress?.port }
         for channel in channels { try await channel.close() }
