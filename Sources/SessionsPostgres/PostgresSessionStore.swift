@@ -139,21 +139,13 @@ public final class PostgresSessionStore: SessionStore {
         let node = PostgresBind.text(self.node)
         let states = try writer.perform { connection in
             // Rows from before nodes had names become this node's (unless it has a newer row under the same key).
-            try connection.simple("BEGIN")
-            do {
+            try connection.transaction("the session recovery") {
                 if !self.node.isEmpty {
                     _ = try connection.query(
                         "DELETE FROM sessions s WHERE node = '' AND EXISTS (SELECT 1 FROM sessions o WHERE o.node = $1 AND o.id = s.id)", [node])
                     _ = try connection.query("UPDATE sessions SET node = $1 WHERE node = ''", [node])
                 }
-                let states = try connection.query("SELECT state FROM sessions WHERE node = $1", [node]).map { try PostgresCells($0).bytes(0) }
-                guard try connection.simple("COMMIT").command == "COMMIT" else {
-                    throw PostgresStoreError(.storage, "the session recovery was rolled back")
-                }
-                return states
-            } catch {
-                if !connection.isBroken { _ = try? connection.simple("ROLLBACK") }
-                throw error
+                return try connection.query("SELECT state FROM sessions WHERE node = $1", [node]).map { try PostgresCells($0).bytes(0) }
             }
         }
         return states.compactMap { try? decoder.decode(StoredSession.self, from: $0) }
@@ -199,8 +191,7 @@ public final class PostgresSessionStore: SessionStore {
         let rows = try changes.map { id, session in (id, try session.map { (try encoder.encode($0), $0.updatedAt.timeIntervalSince1970) }) }
         let node = PostgresBind.text(self.node)
         try writer.perform { connection in
-            try connection.simple("BEGIN")
-            do {
+            try connection.transaction("the session write") {
                 for (id, row) in rows {
                     if let (state, updatedAt) = row {
                         try connection.send(
@@ -213,13 +204,6 @@ public final class PostgresSessionStore: SessionStore {
                     }
                 }
                 try connection.settle()
-                guard try connection.simple("COMMIT").command == "COMMIT" else {
-                    throw PostgresStoreError(.storage, "the session write was rolled back")
-                }
-            } catch {
-                connection.discardSent()
-                if !connection.isBroken { _ = try? connection.simple("ROLLBACK") }
-                throw error
             }
         }
     }

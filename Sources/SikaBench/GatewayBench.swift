@@ -123,26 +123,31 @@ struct GatewayBench: AsyncParsableCommand {
         let clients = connected
         let journeys = self.journeys
         let measurement = try await Self.measure(concurrent: connections * sessions) { index, record in
-            let client = clients[index % clients.count]
-            let sender = numbers[index % numbers.count]
-            for n in 0..<journeys {
-                let id = "\(tag)\(index)-\(n)"
-                var started = ContinuousClock.now
-                var answer = try await client.begin(session: id, msisdn: sender, dial: "*145#")
-                record(ContinuousClock.now - started)
-                for input in Self.inputs {
-                    guard case .screen = answer else { throw ValidationError("journey failed: \(answer.rendered)") }
-                    started = .now
-                    answer = try await client.reply(session: id, input: input)
-                    record(ContinuousClock.now - started)
-                }
-                guard case .end(_, let text) = answer, text.contains("reussi") else { throw ValidationError("journey failed: \(answer.rendered)") }
-            }
+            try await Self.journeys(
+                journeys, over: clients[index % clients.count], from: numbers[index % numbers.count], ids: "\(tag)\(index)", record: record)
         }
         for client in clients { await client.close() }
         await group.triggerGracefulShutdown()
         try await serving.value
         return measurement
+    }
+
+    /// `count` transfer journeys of one session slot over `client`, one after the other (session ids `<ids>-<n>`),
+    /// every step's latency recorded; a journey that does not end on a successful transfer fails the run.
+    static func journeys(_ count: Int, over client: LineClient, from sender: String, ids: String, record: (Duration) -> Void) async throws {
+        for n in 0..<count {
+            let id = "\(ids)-\(n)"
+            var started = ContinuousClock.now
+            var answer = try await client.begin(session: id, msisdn: sender, dial: "*145#")
+            record(ContinuousClock.now - started)
+            for input in inputs {
+                guard case .screen = answer else { throw ValidationError("journey failed: \(answer.rendered)") }
+                started = .now
+                answer = try await client.reply(session: id, input: input)
+                record(ContinuousClock.now - started)
+            }
+            guard case .end(_, let text) = answer, text.contains("reussi") else { throw ValidationError("journey failed: \(answer.rendered)") }
+        }
     }
 
     /// The round with the median step rate.

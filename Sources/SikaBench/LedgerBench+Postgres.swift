@@ -11,8 +11,7 @@ extension LedgerBench {
     /// `sika-bench ledger --database postgres://…`: the full transfer at 1, 8 and 64 callers on PostgreSQL, each
     /// run on a fresh schema (dropped afterwards), with the durability every writer read back.
     func runOnPostgres(url: String) async throws {
-        var endpoint = try PostgresEndpoint(url: url)
-        if endpoint.password == nil { endpoint.password = ProcessInfo.processInfo.environment["SIKA_DATABASE_PASSWORD"] }
+        let endpoint = try BenchPostgres.endpoint(url)
         let catalog = try OperatorCatalog.load(from: SikaHome().operators)
         if let pgbenchScript {
             try await preparePgbench(endpoint: endpoint, catalog: catalog, file: pgbenchScript)
@@ -43,11 +42,7 @@ extension LedgerBench {
     }
 
     private func drop(schema: String, endpoint: PostgresEndpoint) async throws {
-        try await BlockingWork.run {
-            let connection = try BlockingPostgresConnection.connect(to: endpoint, applicationName: "sika-bench")
-            defer { connection.close() }
-            try connection.simple("DROP SCHEMA IF EXISTS \(schema) CASCADE")
-        }
+        try await BlockingWork.run { try BenchPostgres.drop(schema: schema, endpoint: endpoint) }
     }
 
     /// The anchor: the same world in schema `sika_pgbench` (funded wallets, system accounts and their shards), and

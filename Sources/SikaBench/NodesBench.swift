@@ -32,17 +32,10 @@ struct NodesBench: AsyncParsableCommand {
         }
     }
 
-    /// The endpoint of `url`, its password from `SIKA_DATABASE_PASSWORD` when the URL has none.
-    static func endpoint(_ url: String) throws -> PostgresEndpoint {
-        var endpoint = try PostgresEndpoint(url: url)
-        if endpoint.password == nil { endpoint.password = ProcessInfo.processInfo.environment["SIKA_DATABASE_PASSWORD"] }
-        return endpoint
-    }
-
     func run() async throws {
         CommandLogging.bootstrap(defaultLevel: .warning)
         let catalog = try OperatorCatalog.load(from: SikaHome().operators)
-        let endpoint = try Self.endpoint(database)
+        let endpoint = try BenchPostgres.endpoint(database)
         let schema = "sika_nodes_\(UUID().uuidString.prefix(8).lowercased())"
         // One pepper for the world and every node, handed to the children through the environment.
         let hex = SymmetricKey(size: .bits256).withUnsafeBytes { $0.map { String(format: "%02x", $0) }.joined() }
@@ -51,7 +44,7 @@ struct NodesBench: AsyncParsableCommand {
         let ledger = try await Ledger.openPostgres(endpoint: endpoint.with(schema: schema), catalog: catalog)
         let world = try await BenchWorld.make(ledger: ledger, wallets: senders, pepper: pepper)
         try await ledger.store.close()
-        defer { try? Self.drop(schema: schema, endpoint: endpoint) }
+        defer { try? BenchPostgres.drop(schema: schema, endpoint: endpoint) }
         let concurrent = connections * sessions
         print(
             "sika-bench nodes on \(endpoint.location): \(connections) connections x \(sessions) sessions = \(concurrent) concurrent, "
@@ -89,23 +82,9 @@ struct NodesBench: AsyncParsableCommand {
             let connected = clients
             let journeys = self.journeys
             let measurement = try await GatewayBench.measure(concurrent: connections * sessions) { index, record in
-                let client = connected[index % connected.count]
-                let sender = numbers[index % numbers.count]
-                for n in 0..<journeys {
-                    let id = "\(tag)\(index)-\(n)"
-                    var started = ContinuousClock.now
-                    var answer = try await client.begin(session: id, msisdn: sender, dial: "*145#")
-                    record(ContinuousClock.now - started)
-                    for input in GatewayBench.inputs {
-                        guard case .screen = answer else { throw ValidationError("journey failed: \(answer.rendered)") }
-                        started = .now
-                        answer = try await client.reply(session: id, input: input)
-                        record(ContinuousClock.now - started)
-                    }
-                    guard case .end(_, let text) = answer, text.contains("reussi") else {
-                        throw ValidationError("journey failed: \(answer.rendered)")
-                    }
-                }
+                try await GatewayBench.journeys(
+                    journeys, over: connected[index % connected.count], from: numbers[index % numbers.count], ids: "\(tag)\(index)",
+                    record: record)
             }
             for client in clients { await client.close() }
             for child in children { print("  \(try child.finish())") }
@@ -115,11 +94,5 @@ struct NodesBench: AsyncParsableCommand {
             for child in children { _ = try? child.finish() }
             throw error
         }
-    }
-
-    private static func drop(schema: String, endpoint: PostgresEndpoint) throws {
-        let connection = try BlockingPostgresConnection.connect(to: endpoint, applicationName: "sika-bench")
-        defer { connection.close() }
-        try connection.simple("DROP SCHEMA IF EXISTS \(schema) CASCADE")
     }
 }

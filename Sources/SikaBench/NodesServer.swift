@@ -4,10 +4,8 @@ import Foundation
 import GatewayCore
 import Ledger
 import LedgerPostgres
-import Logging
 import MobileMoney
 import Operators
-import Serve
 import Sessions
 import SessionsPostgres
 import SikaResources
@@ -28,34 +26,18 @@ struct NodesServer: AsyncParsableCommand {
         CommandLogging.bootstrap(defaultLevel: .warning)
         let catalog = try OperatorCatalog.load(from: SikaHome().operators)
         let menus = try SessionManager.loadMenus(directory: SikaHome().menus, catalog: catalog)
-        let endpoint = try NodesBench.endpoint(database).with(schema: schema)
+        let endpoint = try BenchPostgres.endpoint(database).with(schema: schema)
         var store = PostgresLedgerStore.Options()
         store.writers = writers
         let ledger = try await Ledger.openPostgres(endpoint: endpoint, catalog: catalog, store: store)
         // The parent put the world's pepper in the environment: every node checks PINs with it.
         let pepper = try PinPepper.load(environment: ProcessInfo.processInfo.environment, keyFile: "/nonexistent", createIfMissing: false)
         let money = MobileMoney(ledger: ledger, pepper: pepper)
-        var configuration = GatewayConfiguration()
-        configuration.linePort = 0
-        configuration.httpPort = 0
-        configuration.tokens = OperatorTokens(tokens: ["tmoney": "bench"])
-        configuration.maxSessionsPerConnection = 65_536
-        configuration.maxStepsInFlightPerConnection = 65_536
-        var logger = Logger(label: "sika.bench.node")
-        logger.logLevel = .warning
+        let configuration = OpenLoopServer.gateway()
         let sessionStore = try await PostgresSessionStore.open(endpoint: endpoint, node: "bench-\(ProcessInfo.processInfo.processIdentifier)")
         let sessions = SessionManager(
             menus: menus, money: money, idleTimeout: configuration.idleTimeout, store: sessionStore, sharedFronts: ["http"])
-        try await sessions.recover()
-        let core = GatewayCore(sessions: sessions, configuration: configuration, logger: logger)
-        let server = SikaServer(core: core, logger: logger)
-        let group = try server.serviceGroup()
-        let serving = Task { try await group.run() }
-        let (port, _) = try await server.waitUntilListening()
-        OpenLoopServer.say("LISTENING \(port)")
-        await Task.detached { _ = FileHandle.standardInput.readDataToEndOfFile() }.value
-        await group.triggerGracefulShutdown()
-        try await serving.value
+        try await OpenLoopServer.serveUntilInputCloses(sessions, configuration: configuration, label: "sika.bench.node")
         try await sessions.flush()
         try await sessionStore.close()
         guard try await ledger.verify().isClean else { throw ValidationError("ledger does not verify") }

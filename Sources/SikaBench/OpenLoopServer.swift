@@ -28,16 +28,9 @@ struct OpenLoopServer: AsyncParsableCommand {
         let menus = try SessionManager.loadMenus(directory: SikaHome().menus, catalog: catalog)
         let world = try await BenchWorld.make(
             path: URL(fileURLWithPath: directory).appending(path: "open-loop.sqlite").path, catalog: catalog, wallets: wallets)
-        var configuration = GatewayConfiguration()
-        configuration.linePort = 0
-        configuration.httpPort = 0
-        configuration.tokens = OperatorTokens(tokens: ["tmoney": "bench"])
+        var configuration = Self.gateway()
         // Thousands of sessions think for seconds: none may be swept as idle during a run.
         configuration.idleTimeout = .seconds(600)
-        configuration.maxSessionsPerConnection = 65_536
-        configuration.maxStepsInFlightPerConnection = 65_536
-        var logger = Logger(label: "sika.bench.server")
-        logger.logLevel = .warning
         let store: any SessionStore
         switch sessionStore {
         case "memory": store = MemorySessionStore()
@@ -46,20 +39,39 @@ struct OpenLoopServer: AsyncParsableCommand {
         default: throw ValidationError("--session-store must be memory or sqlite")
         }
         let sessions = SessionManager(menus: menus, money: world.money, idleTimeout: configuration.idleTimeout, store: store)
+        try await Self.serveUntilInputCloses(sessions, configuration: configuration, label: "sika.bench.server")
+        guard try await world.money.ledger.verify().isClean else { throw ValidationError("ledger does not verify") }
+        try await sessions.flush()
+        Self.say("VERIFIED \(try await world.money.ledger.writerDurability()); \(store.summary)")
+    }
+
+    /// The gateway of a bench's server process: ephemeral loopback ports, the bench's operator token, and no
+    /// per-connection cap a run could reach.
+    static func gateway() -> GatewayConfiguration {
+        var configuration = GatewayConfiguration()
+        configuration.linePort = 0
+        configuration.httpPort = 0
+        configuration.tokens = OperatorTokens(tokens: ["tmoney": "bench"])
+        configuration.maxSessionsPerConnection = 65_536
+        configuration.maxStepsInFlightPerConnection = 65_536
+        return configuration
+    }
+
+    /// Takes back what `sessions`' store holds, serves them on the line protocol, prints `LISTENING <port>`, and
+    /// shuts down gracefully once the parent closes our standard input (the run is over).
+    static func serveUntilInputCloses(_ sessions: SessionManager, configuration: GatewayConfiguration, label: String) async throws {
+        var logger = Logger(label: label)
+        logger.logLevel = .warning
         try await sessions.recover()
         let core = GatewayCore(sessions: sessions, configuration: configuration, logger: logger)
         let server = SikaServer(core: core, logger: logger)
         let group = try server.serviceGroup()
         let serving = Task { try await group.run() }
         let (port, _) = try await server.waitUntilListening()
-        Self.say("LISTENING \(port)")
-        // The parent closes our standard input when the run is over.
+        say("LISTENING \(port)")
         await Task.detached { _ = FileHandle.standardInput.readDataToEndOfFile() }.value
         await group.triggerGracefulShutdown()
         try await serving.value
-        guard try await world.money.ledger.verify().isClean else { throw ValidationError("ledger does not verify") }
-        try await sessions.flush()
-        Self.say("VERIFIED \(try await world.money.ledger.writerDurability()); \(store.summary)")
     }
 
     /// One line to the parent, unbuffered (`print` buffers when standard output is a pipe).

@@ -94,6 +94,23 @@ public final class BlockingPostgresConnection: @unchecked Sendable {
         sent.removeAll(keepingCapacity: true)
     }
 
+    /// Runs `body` between `BEGIN` and `COMMIT`. A `COMMIT` the server answers `ROLLBACK` (the transaction had
+    /// failed) throws a storage error saying `what` was rolled back. When anything throws, the statements sent
+    /// without a wait are discarded, the transaction is rolled back unless the connection is gone, and the error
+    /// goes on.
+    public func transaction<T>(_ what: String, _ body: () throws -> T) throws -> T {
+        try simple("BEGIN")
+        do {
+            let value = try body()
+            guard try simple("COMMIT").command == "COMMIT" else { throw PostgresStoreError(.storage, "\(what) was rolled back") }
+            return value
+        } catch {
+            discardSent()
+            if !isBroken { _ = try? simple("ROLLBACK") }
+            throw error
+        }
+    }
+
     /// Runs a statement that is not worth preparing (DDL, SET, SHOW, transaction control) and returns its
     /// rows and command tag (`COMMIT`, or `ROLLBACK` when a commit found the transaction aborted).
     @discardableResult

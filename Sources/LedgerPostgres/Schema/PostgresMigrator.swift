@@ -17,8 +17,7 @@ public enum PostgresMigrator {
         } catch  where ["23505", "42P06"].contains(PostgresFailure.sqlState(error)) {
             // Another process created it between the check and the insert: it exists, which is all we need.
         }
-        try connection.simple("BEGIN")
-        do {
+        return try connection.transaction("the migration transaction") {
             try connection.query("SELECT pg_advisory_xact_lock(hashtext($1))", [PostgresBind.text("sika.migrate." + schema)])
             try connection.simple(
                 """
@@ -34,12 +33,7 @@ public enum PostgresMigrator {
                     [PostgresBind.text(migration.name), PostgresBind.int(Int64(Date().timeIntervalSince1970 * 1000))])
                 applied.append(migration.name)
             }
-            let commit = try connection.simple("COMMIT")
-            guard commit.command == "COMMIT" else { throw PostgresStoreError(.storage, "the migration transaction was rolled back") }
             return applied
-        } catch {
-            if !connection.isBroken { _ = try? connection.simple("ROLLBACK") }
-            throw error
         }
     }
 
