@@ -43,12 +43,17 @@ struct SQLiteRows: LedgerStoreWriter {
     func lockAccounts(_ ids: [Account.ID]) throws -> [Account]? { nil }
 
     func addToBalance(_ account: Account.ID, _ delta: Int64) throws -> Int64 {
-        let statement = try RawStatement(db, LedgerSQL.addToBalance)
-        statement.bind(1, delta)
-        statement.bind(2, account)
-        // The CHECK on customer-held balances answers here, as the typed refusal the protocol promises.
-        guard try Self.mapped({ try statement.step() }) else { throw LedgerError(.unknownAccount, "no account \(account)") }
-        return statement.int64(0)
+        do {
+            let update = try RawStatement(db, LedgerSQL.addToBalance)
+            update.bind(1, delta)
+            update.bind(2, account)
+            // The CHECK on customer-held balances answers here, as the typed refusal the protocol promises.
+            try Self.mapped { try update.run() }
+        }
+        let read = try RawStatement(db, LedgerSQL.balanceByID)
+        read.bind(1, account)
+        guard try read.step() else { throw LedgerError(.unknownAccount, "no account \(account)") }
+        return read.int64(0)
     }
 
     // MARK: Transfers
@@ -121,11 +126,17 @@ struct SQLiteRows: LedgerStoreWriter {
     }
 
     func addOutgoing(account: Account.ID, day: Int64, amount: Int64) throws -> Int64 {
-        let statement = try RawStatement(db, LedgerSQL.addOutgoing)
-        statement.bind(1, account)
-        statement.bind(2, day)
-        statement.bind(3, amount)
-        return try statement.step() ? statement.int64(0) : 0
+        do {
+            let upsert = try RawStatement(db, LedgerSQL.addOutgoing)
+            upsert.bind(1, account)
+            upsert.bind(2, day)
+            upsert.bind(3, amount)
+            try upsert.run()
+        }
+        let read = try RawStatement(db, LedgerSQL.outgoingOnDay)
+        read.bind(1, account)
+        read.bind(2, day)
+        return try read.step() ? read.int64(0) : 0
     }
 
     func recheck(_ t: TransferRecheck) throws -> TransferRecheckRow {
