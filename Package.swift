@@ -390,7 +390,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "LedgerSQLiteTests",
-            dependencies: ["Ledger", "MobileMoney", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Ledger", "LedgerSQLite", "MobileMoney", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
         .testTarget(
             name: "MobileMoneyTests",

@@ -54,6 +54,13 @@ public enum LedgerSQL {
     public static let insertOutboxPair = """
         INSERT INTO outbox (msisdn, operator, sender, body, transfer_id, created_at) VALUES (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?)
         """
+    /// What the writer runs for an on-net transfer, by name: the recheck, the day's counter, the balances,
+    /// the transfer rows, the receipts.
+    public static let hotPath: [(name: String, sql: String)] = [
+        ("transferRecheck", transferRecheck), ("addOutgoing", addOutgoing), ("outgoingOnDay", outgoingOnDay),
+        ("addToBalance", addToBalance), ("balanceByID", balanceByID), ("insertTransfer", insertTransfer),
+        ("insertOutboxPair", insertOutboxPair),
+    ]
     public static let statement = """
         SELECT t.id, t.idempotency_key, t.debit_account, t.credit_account, t.amount, t.fee, t.kind, t.state, t.operator,
             t.reference_prefix, t.parent_id, t.debit_balance, t.credit_balance, t.created_at, a.label, a.code, a.kind

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import Ledger
 import Operators
 import PrivateFiles
@@ -111,6 +112,28 @@ public final class SQLiteLedgerStore: LedgerStore {
         let writer = try await pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") } ?? 0
         let reader = try await pool.read { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") } ?? 0
         return (-writer, -reader)
+    }
+
+    /// The statements a transfer runs in the write lock whose compiled program, on the writer connection and
+    /// this database's schema, opens a temporary b-tree (SQLite's `OpenEphemeral`): each costs the writer a
+    /// b-tree and a pager made and freed per run. Empty is what the store is written for; a test keeps it so.
+    public func hotStatementsWithTemporaryTables() async throws -> [String] {
+        try await pool.writeWithoutTransaction { db in
+            try LedgerSQL.hotPath.filter { _, sql in try Self.opcodes(db, sql).contains("OpenEphemeral") }.map(\.name)
+        }
+    }
+
+    /// The opcodes of the program SQLite compiles `sql` to on this connection. The parameters stay unbound:
+    /// `EXPLAIN` does not run the statement (GRDB's fetch would refuse it for its missing arguments).
+    static func opcodes(_ db: Database, _ sql: String) throws -> [String] {
+        let statement = try db.makeStatement(sql: "EXPLAIN " + sql)
+        let handle = statement.sqliteStatement
+        defer { sqlite3_reset(handle) }
+        var opcodes: [String] = []
+        while sqlite3_step(handle) == SQLITE_ROW {
+            opcodes.append(sqlite3_column_text(handle, 1).map { String(cString: $0) } ?? "")
+        }
+        return opcodes
     }
 
     public var commitStats: CommitStats { committer.stats }

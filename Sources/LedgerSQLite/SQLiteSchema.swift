@@ -10,6 +10,6 @@ enum SQLiteSchema {
         MailSchema.register(in: &migrator)
         SMSReceiptSchema.register(in: &migrator)
         OutboxClaimSchema.register(in: &migrator)
-        TransferCheckSchema.register(in: &migrator)
+        HotPathCheckSchema.register(in: &migrator)
     }
 }
