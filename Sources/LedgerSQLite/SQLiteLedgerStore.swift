@@ -8,7 +8,7 @@ import PrivateFiles
 /// The embedded store: one SQLite file in WAL mode, opened once per process.
 ///
 /// Reads run concurrently on snapshots; writes go through a group commit (``GroupCommitter``), so many
-/// concurrent callers share one durable transaction, each job in its own savepoint.
+/// concurrent callers share one durable transaction.
 public final class SQLiteLedgerStore: LedgerStore {
     public let path: String
     public let durability: Durability
@@ -50,8 +50,8 @@ public final class SQLiteLedgerStore: LedgerStore {
             // connections of 64 MiB each once took the process to 475 MB under load.
             let cache = db.configuration.readonly ? readerCacheKiB : writerCacheKiB
             try db.execute(sql: "PRAGMA cache_size = -\(cache)")
-            // Each group-commit job runs in a savepoint, whose undo journal would otherwise go to a
-            // temporary file: every page a job touches would be written to disk once more.
+            // A batch run again after a job failed puts each job in a savepoint, whose undo journal would
+            // otherwise go to a temporary file: every page a job touches would be written to disk once more.
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         do {
