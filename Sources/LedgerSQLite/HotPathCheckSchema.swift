@@ -1,15 +1,16 @@
 import GRDB
 
-/// The tables every transfer writes, rebuilt with their value rules written as comparisons.
+/// The tables every transfer and every delivered SMS write, rebuilt with their value rules written as
+/// comparisons.
 ///
-/// A `CHECK (state IN ('pending', 'posted', 'voided'))` makes SQLite build a temporary b-tree of the values (an
-/// ephemeral table with its own pager) on every insert or update of the row: two per transfer in `transfers`,
-/// two in `outbox` (its delivery state), one per e-mail notice in `mail_outbox` — a measurable share of the
-/// writer's time (docs/BENCHMARKS.md). SQLite cannot change a CHECK in place, so each table is rebuilt the
-/// documented way: a new table, the rows copied, the old one dropped, the new one renamed, its indexes made
-/// again. The rules themselves are unchanged (a NULL still passes, as it did). GRDB runs a migration with
-/// foreign keys off and checks them all before it commits, so the tables that refer to these keep pointing
-/// at them.
+/// A `CHECK (state IN ('pending', 'posted', 'voided'))` makes SQLite build a temporary b-tree of the values
+/// (an ephemeral table with its own pager) on every insert or update of the row: two per transfer in
+/// `transfers`, two in `outbox` (its delivery state), one per e-mail notice in `mail_outbox`, one per part
+/// of every SMS sent in `outbox_parts` — a measurable share of the writer's time (docs/BENCHMARKS.md).
+/// SQLite cannot change a CHECK in place, so each table is rebuilt the documented way: a new table, the
+/// rows copied, the old one dropped, the new one renamed, its indexes made again. The rules themselves are
+/// unchanged (a NULL still passes, as it did). GRDB runs a migration with foreign keys off and checks them
+/// all before it commits, so the tables that refer to these keep pointing at them.
 enum HotPathCheckSchema {
     static func register(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("ledger.hot-path-checks.v2") { db in
@@ -92,6 +93,18 @@ enum HotPathCheckSchema {
                     CREATE INDEX mail_outbox_due ON mail_outbox(next_attempt_at, id) WHERE state = 'queued';
                     CREATE INDEX mail_outbox_unsent ON mail_outbox(state, id) WHERE state <> 'sent';
                     """)
+            try rebuild(
+                db, "outbox_parts",
+                columns: """
+                    operator TEXT NOT NULL,
+                    smsc_id TEXT NOT NULL,
+                    outbox_id INTEGER NOT NULL REFERENCES outbox(id),
+                    attempt INTEGER NOT NULL,
+                    state TEXT NOT NULL CHECK (state = 'pending' OR state = 'delivered' OR state = 'failed' OR state = 'expired'),
+                    updated_at INTEGER NOT NULL,
+                    PRIMARY KEY (operator, smsc_id)
+                    """,
+                indexes: "CREATE INDEX outbox_parts_by_message ON outbox_parts(outbox_id, attempt);")
         }
     }
 

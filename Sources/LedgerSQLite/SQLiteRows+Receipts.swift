@@ -4,16 +4,17 @@ import Ledger
 extension SQLiteRows {
     func recordSubmission(_ id: OutboxMessage.ID, operatorID: String, smscMessageIDs: [String], at: Int64) throws {
         // An id the outbox does not hold (never written: rows are not deleted) records nothing.
-        guard let attempt = try Int.fetchOne(db.cachedStatement(sql: SMSReceiptSQL.submitted), arguments: [at, id]) else { return }
+        try db.cachedStatement(sql: SMSReceiptSQL.submitted).execute(arguments: [at, id])
+        guard db.changesCount > 0, let attempt = try Int.fetchOne(db.cachedStatement(sql: SMSReceiptSQL.attempts), arguments: [id]) else { return }
         for smscID in smscMessageIDs {
             try db.cachedStatement(sql: SMSReceiptSQL.insertPart).execute(arguments: [operatorID, smscID, id, attempt, at])
         }
     }
 
     func recordPartState(operatorID: String, smscMessageID: String, _ state: SMSPartState, at: Int64) throws -> OutboxDeliveryRow? {
-        guard
-            let part = try Row.fetchOne(
-                db.cachedStatement(sql: SMSReceiptSQL.setPartState), arguments: [state.rawValue, at, operatorID, smscMessageID])
+        try db.cachedStatement(sql: SMSReceiptSQL.setPartState).execute(arguments: [state.rawValue, at, operatorID, smscMessageID])
+        guard db.changesCount > 0,
+            let part = try Row.fetchOne(db.cachedStatement(sql: SMSReceiptSQL.part), arguments: [operatorID, smscMessageID])
         else { return nil }
         let id: OutboxMessage.ID = part[0]
         let partAttempt: Int = part[1]

@@ -1,9 +1,10 @@
 import Foundation
 import GRDB
 import Ledger
-@testable import LedgerSQLite
 import TestSupport
 import Testing
+
+@testable import LedgerSQLite
 
 /// The statements a transfer runs in the write lock build no temporary b-tree on the schema the store really
 /// has (read back from the writer's compiled programs), and a database made before the hot tables were
@@ -23,6 +24,15 @@ import Testing
         let temporary = try await store.hotStatementsWithTemporaryTables()
         #expect(temporary.isEmpty, "\(temporary)")
         #expect(LedgerSQL.hotPath.count == 7)
+        // Nor does any statement of an SMS's delivery (submitted, its parts, their receipts).
+        let delivery = [
+            SMSReceiptSQL.submitted, SMSReceiptSQL.attempts, SMSReceiptSQL.insertPart, SMSReceiptSQL.setPartState, SMSReceiptSQL.part,
+            SMSReceiptSQL.setState,
+        ]
+        let built = try await store.pool.writeWithoutTransaction { db in
+            try delivery.filter { try SQLiteLedgerStore.opcodes(db, $0).contains("OpenEphemeral") }
+        }
+        #expect(built.isEmpty, "\(built)")
         try await ledger.store.close()
     }
 
@@ -57,6 +67,7 @@ import Testing
                         INSERT INTO outbox (msisdn, operator, sender, body, transfer_id, created_at) VALUES
                             ('22890000002', 'tmoney', '1455', 'Vous avez recu 90 FCFA', 2, 2);
                         UPDATE outbox SET dlr_state = 'submitted', attempts = 1, retry_at = 9, claimed_by = 'n1', claimed_until = 7;
+                        INSERT INTO outbox_parts (operator, smsc_id, outbox_id, attempt, state, updated_at) VALUES ('tmoney', 'S1', 1, 1, 'pending', 3);
                         INSERT INTO mail_outbox (message_id, msisdn, address, language, notice, notice_values, transfer_id,
                             next_attempt_at, created_at, updated_at) VALUES
                             ('<m1@sika>', '22890000002', 'b@example.org', 'fr', 'transfer_received', '{}', 2, 5, 2, 2);
@@ -94,10 +105,12 @@ import Testing
             #expect(try String.fetchOne(db, sql: "SELECT name FROM sqlite_master WHERE name = 'new_transfers'") == nil)
         }
         try await pool.read { db in
-            let receipt = try #require(try Row.fetchOne(db, sql: "SELECT transfer_id, dlr_state, attempts, retry_at, claimed_by, claimed_until FROM outbox"))
+            let receipt = try #require(
+                try Row.fetchOne(db, sql: "SELECT transfer_id, dlr_state, attempts, retry_at, claimed_by, claimed_until FROM outbox"))
             #expect(receipt[0] as Int64 == 2 && receipt[1] as String == "submitted" && receipt[2] as Int == 1)
             #expect(receipt[3] as Int64 == 9 && receipt[4] as String == "n1" && receipt[5] as Int64 == 7)
             #expect(try String.fetchOne(db, sql: "SELECT state FROM mail_outbox WHERE message_id = '<m1@sika>'") == "queued")
+            #expect(try Int.fetchOne(db, sql: "SELECT outbox_id FROM outbox_parts WHERE operator = 'tmoney' AND smsc_id = 'S1'") == 1)
             let tracked = try Row.fetchAll(
                 db, sql: "EXPLAIN QUERY PLAN SELECT id FROM outbox WHERE dlr_state IN ('submitted', 'retrying') AND retry_at <= 10"
             ).map { $0["detail"] as String }
@@ -105,6 +118,7 @@ import Testing
         }
         for bogus in [
             "UPDATE transfers SET state = 'bogus' WHERE id = 1", "UPDATE outbox SET dlr_state = 'bogus'", "UPDATE mail_outbox SET state = 'bogus'",
+            "UPDATE outbox_parts SET state = 'bogus'",
         ] {
             await #expect(throws: DatabaseError.self, "\(bogus)") {
                 try await pool.write { db in try db.execute(sql: bogus) }
