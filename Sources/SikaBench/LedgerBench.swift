@@ -66,6 +66,11 @@ struct LedgerBench: AsyncParsableCommand {
         // The figure to hold the writer's CPU per op against: on a machine shared with other work, rates follow
         // the share of a core each thread gets, CPU times do not.
         print(String(format: "    CPU per op: %.1f us (one thread, the statements alone)", 1e6 * ceiling.cpuPerOp))
+        // The same statements committed as often as the group commit's batches at 64 callers (about 32 jobs): what
+        // the commits cost, apart from everything else the full operation adds.
+        let batched = try await rawCeiling(path: base.appendingPathComponent("raw32.sqlite").path, catalog: catalog, perTransaction: 32)
+        report("raw SQLite, 32/txn (a 64-caller batch), 1 caller", batched.rate, raw)
+        print(String(format: "    CPU per op: %.1f us (one thread, the statements alone)", 1e6 * batched.cpuPerOp))
         let (single, singleBatch) = try await measure(
             path: base.appendingPathComponent("single.sqlite").path, catalog: catalog, maxBatch: 1, callers: 8, count: singleOperations)
         report("one operation per commit (8 callers)", single, raw, batch: singleBatch)
@@ -74,6 +79,7 @@ struct LedgerBench: AsyncParsableCommand {
                 path: base.appendingPathComponent("group\(callers).sqlite").path, catalog: catalog, maxBatch: 512, callers: callers,
                 count: operations)
             report("group commit, \(callers) callers", rate, raw, batch: batch)
+            if callers == 64 { print(String(format: "    %.2fx the raw SQL committed 32 per transaction", rate / batched.rate)) }
         }
         // The same 64 callers with every check inside the write job: the baseline of the prepared path, same run.
         let (inWriter, inWriterBatch) = try await measure(
@@ -154,12 +160,15 @@ struct LedgerBench: AsyncParsableCommand {
     }
 
     /// The same 10 statements a full transfer runs, prepared once, 1,000 per transaction, one caller, no logic.
-    private func rawCeiling(path: String, catalog: OperatorCatalog) async throws -> (rate: Double, durability: Durability, cpuPerOp: Double) {
+    private func rawCeiling(path: String, catalog: OperatorCatalog, perTransaction: Int = 1000) async throws -> (
+        rate: Double, durability: Durability, cpuPerOp: Double
+    ) {
         // Same starting world as the other runs, then the statements alone.
         let world = try await prepare(path: path, catalog: catalog, maxBatch: 512)
         try await world.ledger.store.close()
         let cpuBefore = ProcessProbe.ownCPUSeconds()
-        let (rate, durability) = try await SQLiteRawCeiling.run(path: path, numbers: numbers(), count: operations, durability: durability)
+        let (rate, durability) = try await SQLiteRawCeiling.run(
+            path: path, numbers: numbers(), count: operations, durability: durability, perTransaction: perTransaction)
         return (rate, durability, (ProcessProbe.ownCPUSeconds() - cpuBefore) / Double(operations))
     }
 }
