@@ -41,8 +41,6 @@ public struct SessionQueues: Sendable {
         let key: String
         /// The subscriber, from the `begin` step.
         let msisdn: String?
-        /// Begin order on the connection, to find a subscriber's latest earlier session.
-        let serial: Int
         var queue: [SessionStep] = []
         var running = false
         var lastActivity: ContinuousClock.Instant
@@ -55,7 +53,11 @@ public struct SessionQueues: Sendable {
 
     public let limits: Limits
     private var slots: [String: Slot] = [:]
-    private var serials = 0
+    /// Each subscriber's live sessions on the connection, in the order they began: a handful at most, so
+    /// that a new session finds the earlier one it must wait for without looking at every session.
+    private var sessionsOf: [String: [String]] = [:]
+    /// The sessions that began waiting behind each session (see `Slot.after`), in the order they began.
+    private var waiting: [String: [String]] = [:]
     /// Steps and other work (mobile-originated SMS) under way.
     public private(set) var inFlight = 0
     private var open = true
@@ -78,10 +80,15 @@ public struct SessionQueues: Sendable {
             return [.refuse(GatewayError(.rateLimited, session: session, "too many live sessions on this connection"))]
         }
         var msisdn: String?
-        if case .begin(let number, _, _, _) = step { msisdn = number }
-        let earlier = slots.filter { $0.value.msisdn == msisdn && msisdn != nil && $0.value.busy }.max { $0.value.serial < $1.value.serial }
-        serials += 1
-        slots[session] = Slot(key: key, msisdn: msisdn, serial: serials, lastActivity: now, after: earlier?.key)
+        var earlier: String?
+        if case .begin(let number, _, _, _) = step {
+            msisdn = number
+            // The subscriber's latest session with steps under way, if any.
+            earlier = sessionsOf[number]?.last { slots[$0]?.busy == true }
+            sessionsOf[number, default: []].append(session)
+        }
+        slots[session] = Slot(key: key, msisdn: msisdn, lastActivity: now, after: earlier)
+        if let earlier { waiting[earlier, default: []].append(session) }
         return enqueue(step, session: session)
     }
 
@@ -118,12 +125,12 @@ public struct SessionQueues: Sendable {
         guard open else {
             // The connection went away while the step ran: nobody will see the answer. Released even when the
             // step ended the session: its last screen (a money outcome) was never seen, which a resume shows.
-            slots[session] = nil
+            remove(session)
             return !over || endedOnScreen ? [.release(keys: [slot.key])] : []
         }
         var actions: [Action] = [.answer(session: session, key: slot.key, outcome: outcome)]
         if over {
-            slots[session] = nil
+            remove(session)
             // An ABORT that waited behind the last step: the network released the session before its last
             // screen reached the phone. Not an error; the session manager hears of it.
             let dropped = endedOnScreen && slot.queue.contains(.abort)
@@ -146,7 +153,7 @@ public struct SessionQueues: Sendable {
     public mutating func close() -> [Action] {
         open = false
         let idle = slots.filter { !$0.value.running }
-        for id in idle.keys { slots[id] = nil }
+        for id in idle.keys { remove(id) }
         return idle.isEmpty ? [] : [.release(keys: idle.values.map(\.key).sorted())]
     }
 
@@ -154,19 +161,31 @@ public struct SessionQueues: Sendable {
     public mutating func expire(idleSince deadline: ContinuousClock.Instant) -> [Action] {
         let idle = slots.filter { !$0.value.running && $0.value.queue.isEmpty && $0.value.lastActivity <= deadline }
         guard !idle.isEmpty else { return [] }
-        for id in idle.keys { slots[id] = nil }
+        for id in idle.keys {
+            remove(id)
+            // Idle, so nothing waits behind it any more (what waited started when it went idle).
+            waiting[id] = nil
+        }
         return [.release(keys: idle.values.map(\.key).sorted())]
     }
 
     /// Sessions that waited for `session` start once it is over or has nothing left to run.
     private mutating func startWaiting(behind session: String) -> [Action] {
-        guard slots[session]?.busy != true else { return [] }
+        guard slots[session]?.busy != true, let behind = waiting.removeValue(forKey: session) else { return [] }
         var actions: [Action] = []
-        for (id, slot) in slots where slot.after == session {
+        // A session that started already (its earlier one was idle when it was pumped) no longer names it.
+        for id in behind where slots[id]?.after == session {
             slots[id]?.after = nil
             actions += pump(id)
         }
         return actions
+    }
+
+    /// Forgets a live session, and it from its subscriber's sessions.
+    private mutating func remove(_ session: String) {
+        guard let slot = slots.removeValue(forKey: session), let msisdn = slot.msisdn else { return }
+        sessionsOf[msisdn]?.removeAll { $0 == session }
+        if sessionsOf[msisdn]?.isEmpty == true { sessionsOf[msisdn] = nil }
     }
 
     private mutating func pump(_ session: String) -> [Action] {

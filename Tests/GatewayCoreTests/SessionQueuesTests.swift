@@ -58,6 +58,37 @@ import Testing
         #expect(q.begin(session: "d", key: "kd", step: dial, at: start) == [.start(session: "d", key: "kd", step: dial)])
     }
 
+    /// Three sessions of one phone in a row, each dialled while the one before still had steps under way:
+    /// each waits for the one just before it (not the first), in order; a session that ended and one that
+    /// expired are no longer anyone's to wait for; other phones never wait.
+    @Test func aChainOfOnePhonesSessionsStartsInOrderAndEndedOnesAreForgotten() {
+        var q = queues(sessions: 8, inFlight: 8)
+        let dial = SessionStep.begin(msisdn: "22890112233", dial: "*145#")
+        #expect(q.begin(session: "a", key: "ka", step: dial, at: start).count == 1)
+        #expect(q.begin(session: "b", key: "kb", step: dial, at: start).isEmpty)
+        #expect(q.begin(session: "c", key: "kc", step: dial, at: start).isEmpty)
+        let other = SessionStep.begin(msisdn: "22890445566", dial: "*145#")
+        #expect(q.begin(session: "x", key: "kx", step: other, at: start) == [.start(session: "x", key: "kx", step: other)])
+        // a's first screen: b starts, c still waits for b.
+        #expect(
+            q.finished("a", step: dial, outcome: screen("menu"), at: start) == [
+                .answer(session: "a", key: "ka", outcome: screen("menu")), .start(session: "b", key: "kb", step: dial),
+            ])
+        // b ends on its first screen: c starts.
+        #expect(
+            q.finished("b", step: dial, outcome: screen("bye", final: true), at: start) == [
+                .answer(session: "b", key: "kb", outcome: screen("bye", final: true)), .start(session: "c", key: "kc", step: dial),
+            ])
+        _ = q.finished("c", step: dial, outcome: screen("menu"), at: start)
+        // a and c idle, b over: a fourth dial starts at once; a and c expire, and a fifth dial still does.
+        #expect(q.begin(session: "d", key: "kd", step: dial, at: start) == [.start(session: "d", key: "kd", step: dial)])
+        _ = q.finished("d", step: dial, outcome: screen("menu"), at: start)
+        _ = q.finished("x", step: other, outcome: screen("menu"), at: start)
+        #expect(q.expire(idleSince: start) == [.release(keys: ["ka", "kc", "kd", "kx"])])
+        #expect(q.sessionCount == 0)
+        #expect(q.begin(session: "e", key: "ke", step: dial, at: start) == [.start(session: "e", key: "ke", step: dial)])
+    }
+
     @Test func refusalsHaveTheProtocolsCodes() {
         var q = queues(sessions: 1, queued: 1)
         _ = q.begin(session: "a", key: "ka", step: .begin(msisdn: "1", dial: "*145#"), at: start)
