@@ -130,6 +130,9 @@ public final class SMSDispatcher: Sendable {
                 } else {
                     messages = visible
                 }
+            } catch is CancellationError {
+                // The dispatcher is stopping (the server shuts down): not a failure to report.
+                return
             } catch {
                 logger.error("cannot read the SMS outbox", metadata: ["error": "\(error)"])
                 return
