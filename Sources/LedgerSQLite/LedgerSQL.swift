@@ -11,8 +11,9 @@ public enum LedgerSQL {
         ON CONFLICT (code) DO NOTHING
         """
     // No `RETURNING` on the hot path: SQLite builds a temporary b-tree (an ephemeral table, its own pager)
-    // for every statement that returns rows from a write, and a transfer ran seven of those — 15 % of the
-    // writer's time in the profile. A point read of the row just written costs a fraction of that.
+    // for every statement that returns rows from a write — four per transfer, of eight temporary b-trees
+    // whose opening and closing alone were ~10 % of the writer's samples (the others: `IN` lists, see
+    // `HotPathCheckSchema`). A point read of the row just written costs a fraction of that.
     public static let addToBalance = "UPDATE accounts SET balance = balance + ? WHERE id = ?"
     public static let balanceByID = "SELECT balance FROM accounts WHERE id = ?"
     public static let setTier = "UPDATE accounts SET tier = ? WHERE id = ?"
