@@ -72,7 +72,9 @@ final class KannelProcesses: Sendable {
     static func start(smppPort: Int, password: String, callbackPort: Int) async throws -> KannelProcesses {
         let directory = FileManager.default.temporaryDirectory.appending(path: "sika-kannel-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let ports = try await freePorts(3)
+        // Kannel's own range, apart from the one the other tests pick from (see TestPorts).
+        let base = try TestPorts.free(3, in: 12_000..<15_000)
+        let ports = [base, base + 1, base + 2]
         var configuration = try String(contentsOf: InteropPeers.root.appending(path: "fixtures/kannel/kannel.conf"), encoding: .utf8)
         for (placeholder, value) in [
             ("@ADMIN_PORT@", "\(ports[0])"), ("@SMSBOX_PORT@", "\(ports[1])"), ("@SENDSMS_PORT@", "\(ports[2])"), ("@SMPP_PORT@", "\(smppPort)"),
@@ -123,21 +125,6 @@ final class KannelProcesses: Sendable {
             let text = (try? String(contentsOf: directory.appending(path: name), encoding: .utf8)) ?? ""
             return "--- \(name)\n" + text.split(separator: "\n").suffix(15).joined(separator: "\n")
         }.joined(separator: "\n")
-    }
-
-    /// `count` ports free now, below Linux's ephemeral range (32768–60999): the kernel hands ports of that range to
-    /// every outgoing connection of the suite, so one checked free there could be taken before Kannel binds it.
-    static func freePorts(_ count: Int) async throws -> [Int] {
-        var channels: [any Channel] = []
-        while channels.count < count {
-            let port = Int.random(in: 12_000..<15_000)
-            if let channel = try? await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: port).get() {
-                channels.append(channel)
-            }
-        }
-        let ports = channels.compactMap { $0.localAddress?.port }
-        for channel in channels { try await channel.close() }
-        return ports
     }
 
     static func accepts(port: Int) async -> Bool {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 extension SubprocessTests {
@@ -50,7 +51,9 @@ extension SubprocessTests {
             let squatter = try PortSquatter()
             let others = ["--line-port", "--http-port", "--smpp-port"].filter { $0 != flag }.flatMap { [$0, "0"] }
             let run = try await sika(
-                ["serve", "--demo", "--db", "inuse.sqlite", flag, String(squatter.port)] + others + ["--provider-port", String(try freePorts(2))],
+                ["serve", "--demo", "--db", "inuse.sqlite", flag, String(squatter.port)] + others + [
+                    "--provider-port", String(try TestPorts.free(2)),
+                ],
                 in: dir.url)
             #expect(run.status == 1)
             let what = ["--line-port": "line protocol", "--http-port": "HTTP", "--smpp-port": "SMPP"][flag] ?? flag
@@ -63,7 +66,7 @@ extension SubprocessTests {
             let dir = try TemporaryDirectory("sika-reconcile")
             defer { dir.remove() }
             #expect(try await sika(["ledger", "init", "--db", "r.sqlite"], in: dir.url).status == 0)
-            let base = try freePorts(2)
+            let base = try TestPorts.free(2)
             let run = try await sika(["reconcile", "--db", "r.sqlite", "--base-port", String(base)], in: dir.url)
             #expect(run.status == 1)
             let expected =

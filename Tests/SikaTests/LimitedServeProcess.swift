@@ -1,6 +1,7 @@
 import ChildProcess
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -120,7 +121,7 @@ final class LimitedServeProcess {
     /// Two consecutive free ports for the provider simulators.
     static func freePortPair() throws -> Int {
         for _ in 0..<200 {
-            let base = Int.random(in: testPorts.lowerBound..<(testPorts.upperBound - 1))
+            let base = Int.random(in: TestPorts.range.lowerBound..<(TestPorts.range.upperBound - 1))
             if let a = try? TCPSocket.listen(port: base), let b = try? TCPSocket.listen(port: base + 1) {
                 a.close()
                 b.close()

@@ -1,5 +1,6 @@
 import ChildProcess
 import Foundation
+import TestSupport
 import Testing
 
 extension SubprocessTests {
@@ -116,7 +117,7 @@ extension SubprocessTests {
         @Test func withoutAServerThePhoneSaysSoInOneLine() async throws {
             let dir = try TemporaryDirectory("sika-phone-alone")
             defer { dir.remove() }
-            let run = try await sika(["phone", Self.kofi, "--connect", "127.0.0.1:\(try freePorts(1))"], in: dir.url)
+            let run = try await sika(["phone", Self.kofi, "--connect", "127.0.0.1:\(try TestPorts.free(1))"], in: dir.url)
             #expect(run.status == 1)
             #expect(run.err.hasPrefix("error: cannot reach sika serve at http://127.0.0.1:"), "\(run.err)")
             #expect(run.err.split(separator: "\n").count == 1)

@@ -1,5 +1,6 @@
 import ChildProcess
 import Foundation
+import TestSupport
 import Testing
 
 /// `sika serve` as a user starts it, and `POST /ussd` driven with curl as `docs/PROTOCOL.md` writes it.
@@ -17,7 +18,7 @@ import Testing
             process.executableURL = sikaBinary
             process.currentDirectoryURL = repository
             // A provider port of its own, so that a parallel run elsewhere on the machine does not collide.
-            let providerPort = Int.random(in: testPorts.lowerBound..<(testPorts.upperBound - 1))
+            let providerPort = Int.random(in: TestPorts.range.lowerBound..<(TestPorts.range.upperBound - 1))
             process.arguments =
                 ["serve", "--db", directory.appending(path: "serve.sqlite").path, "--line-port", "0", "--http-port", "0", "--smpp-port", "0"]
                 + ["--provider-port", String(providerPort)] + arguments

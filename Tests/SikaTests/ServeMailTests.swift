@@ -212,7 +212,7 @@ extension SubprocessTests {
         @Test func aDeadLetterShowsOnMetricsAndIsDeliveredWhenTheRelayIsBack() async throws {
             let dir = try TemporaryDirectory("sika-mail-dead")
             defer { dir.remove() }
-            let port = try freePorts(1)  // nobody listens there until the relay comes back
+            let port = try TestPorts.free(1)  // nobody listens there until the relay comes back
             let arguments = ["--demo", "--db", "sika.sqlite", "--smtp", "smtp://127.0.0.1:\(port)"]
             let serve = try await ServeProcess.start(arguments + ["--mail-max-attempts", "1"], in: dir.url)
             _ = try await Self.transfer(serve, to: "22891234567", amount: 1000, key: "dead-1")  // Yao has no address: Kofi's only
@@ -256,7 +256,7 @@ extension SubprocessTests {
         @Test func aRelayUserWithoutItsPasswordIsOneLine() async throws {
             let dir = try TemporaryDirectory("sika-mail-password")
             defer { dir.remove() }
-            let ports = ["--line-port", "0", "--http-port", "0", "--provider-port", String(try freePorts(2))]
+            let ports = ["--line-port", "0", "--http-port", "0", "--provider-port", String(try TestPorts.free(2))]
             let run = try await sika(["serve", "--db", "sika.sqlite", "--smtp", "smtp://sika@127.0.0.1:1"] + ports, in: dir.url)
             #expect(run.status == 1 && run.err.contains("SIKA_SMTP_PASSWORD is not set"), "\(run.err)")
             let inURL = try await sika(["serve", "--db", "sika.sqlite", "--smtp", "smtp://sika:hunter2@127.0.0.1:1"], in: dir.url)

@@ -81,33 +81,6 @@ struct TemporaryDirectory {
     func remove() { try? FileManager.default.removeItem(at: url) }
 }
 
-/// Where the tests pick the fixed ports they hand to children: below Linux's ephemeral range (32768–60999), from
-/// which the kernel takes the local port of every outgoing connection of the suite (thousands: HTTP clients,
-/// PostgreSQL), so that a port checked free is not taken by one of those before the child binds it.
-let testPorts = 20_000..<32_000
-
-/// Ports nobody listens on right now: `count` consecutive ones (the provider simulators take a base port and the next ones).
-func freePorts(_ count: Int) throws -> Int {
-    for _ in 0..<200 {
-        let base = Int.random(in: testPorts.lowerBound..<(testPorts.upperBound - count))
-        if (0..<count).allSatisfy({ canBind(base + $0) }) { return base }
-    }
-    throw CommandLineFailure("no \(count) free consecutive ports")
-}
-
-private func canBind(_ port: Int) -> Bool {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { return false }
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    return withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-    }
-}
-
 /// A socket listening on a port, to make "address in use" happen.
 final class PortSquatter {
     let port: Int
@@ -174,7 +147,7 @@ final class ServeProcess: Sendable {
     private static func startOnce(_ arguments: [String], in directory: URL, env: [String: String], timeout: Duration) async throws
         -> ServeProcess
     {
-        let providerPort = try freePorts(2)
+        let providerPort = try TestPorts.free(2)
         let process = ChildProcess()
         // A HELLO may wait behind the whole suite's load (the child runs niced): the server waits two minutes for it
         // unless the test says otherwise; what the timeout does is tested on its own.
