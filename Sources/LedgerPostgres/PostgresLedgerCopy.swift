@@ -7,7 +7,7 @@ import PostgresNIO
 public enum PostgresLedgerCopy {
     /// Tables of the PostgreSQL schema that have no counterpart elsewhere: the migration log, and the shards
     /// that system accounts' balances are spread over (made here, empty, for every system account).
-    static let ownTables: Set<String> = ["schema_migrations", "account_shards"]
+    static let ownTables: Set<String> = ["schema_migrations", "account_shards", "writer_batches"]
 
     /// Migrates the schema, refuses it unless every table is empty, then inserts every row of `tables` in one
     /// transaction (parents before children, ids kept, identity sequences moved past them).

@@ -26,6 +26,8 @@ public final class PostgresLedgerStore: LedgerStore {
         public var durability: Durability = .full
         /// How long a writer keeps trying to reach a server that went away before failing its jobs.
         public var reconnectWindow: Duration = .seconds(30)
+        /// Asked before each batch's `COMMIT`: a fault to make there instead (tests only; nil in production).
+        public var commitFault: (@Sendable () -> CommitFault?)?
 
         public init() {}
     }
@@ -65,6 +67,7 @@ public final class PostgresLedgerStore: LedgerStore {
                 var settings = PostgresWriterPool.Settings(
                     endpoint: endpoint, durability: options.durability, writers: options.writers, maxBatch: options.maxBatch)
                 settings.reconnectWindow = options.reconnectWindow
+                settings.commitFault = options.commitFault
                 let writers = PostgresWriterPool(settings: settings, group: group, spread: spread, logger: logger)
                 try writers.start()
                 let readers = PostgresReaderPool(endpoint: endpoint, readers: options.readers, group: group, logger: logger)

@@ -94,6 +94,116 @@ import Testing
         #expect(ledger.commitStats.operations >= 32 * 21)
     }
 
+    /// A transfer's fee goes to a shard no other transaction holds; when another transaction holds every shard,
+    /// the one-statement posting credits the fees account's own row instead, and waits for none of them.
+    @Test func aFeeGoesToTheAccountsRowWhenEveryShardIsHeld() async throws {
+        let storage = try await TestLedger.open(.postgres, writers: 1)
+        let ledger = storage.ledger
+        let issuance = try ledger.context.systemAccount(.issuance, of: "tmoney")
+        let fees = try ledger.context.systemAccount(.fees, of: "tmoney")
+        var wallets: [Account.ID] = []
+        for i in 0..<2 {
+            let wallet = try await ledger.write { tx in
+                try tx.openAccount(code: "wallet:tmoney:228905\(String(format: "%05d", i))", kind: .wallet, operatorID: "tmoney", label: "W", tier: 2)
+            }
+            _ = try await ledger.transfer(TransferRequest(idempotencyKey: "fund\(i)", debit: issuance, credit: wallet.id, amount: 10_000, kind: .cashIn))
+            wallets.append(wallet.id)
+        }
+        let endpoint = try #require(storage.endpoint)
+        let holder = try await BlockingWork.run {
+            let connection = try BlockingPostgresConnection.connect(to: endpoint, applicationName: "sika-test-shard-holder")
+            try connection.simple("BEGIN")
+            try connection.simple("SELECT shard FROM account_shards WHERE account_id = \(fees) FOR UPDATE")
+            return connection
+        }
+        let receipt = try await ledger.transfer(
+            TransferRequest(idempotencyKey: "held", debit: wallets[0], credit: wallets[1], amount: 1_000, kind: .p2p))
+        let fee = try #require(receipt.feeTransfer)
+        #expect(fee.amount > 0)
+        #expect(fee.creditBalanceAfter == fee.amount)
+        let (row, shards) = try await BlockingWork.run {
+            try holder.simple("COMMIT")
+            defer { holder.close() }
+            return (
+                try holder.scalarText("SELECT balance::text FROM accounts WHERE id = \(fees)"),
+                try holder.scalarText("SELECT COALESCE(SUM(balance), 0)::text FROM account_shards WHERE account_id = \(fees)")
+            )
+        }
+        #expect(row == "\(fee.amount)" && shards == "0", "row \(row), shards \(shards)")
+        // With the shards free again, the next fee goes to one of them, and the balance recorded counts the row.
+        let next = try await ledger.transfer(
+            TransferRequest(idempotencyKey: "free", debit: wallets[0], credit: wallets[1], amount: 1_000, kind: .p2p))
+        #expect(next.feeTransfer?.creditBalanceAfter == 2 * fee.amount)
+        #expect(try await ledger.account(id: fees)?.balance == 2 * fee.amount)
+        let report = try await ledger.verify()
+        #expect(report.isClean, "\(report)")
+    }
+
+    /// A connection lost at `COMMIT` is resolved by what the server committed, read back on a new connection: a batch
+    /// lost before its `COMMIT` runs again (each transfer then exists once), one lost after it is answered as it ran
+    /// (no job runs twice). Every third commit of two writers meets the fault.
+    @Test(arguments: [CommitFault.lostBeforeCommit, .lostAfterCommit])
+    func aConnectionLostAtCommitIsResolvedByWhatTheServerCommitted(_ fault: CommitFault) async throws {
+        let endpoint = try TestPostgres.endpoint().with(schema: TestPostgres.freshSchema())
+        let commits = Tally()
+        let faults = Tally()
+        let armed = Flag()
+        var options = PostgresLedgerStore.Options()
+        options.writers = 2
+        options.readers = 1
+        options.commitFault = {
+            guard armed.isSet, commits.next() % 3 == 1 else { return nil }
+            faults.next()
+            return fault
+        }
+        let ledger = try await Ledger.openPostgres(endpoint: endpoint, catalog: Shipped.catalog, store: options)
+        defer { TestPostgres.drop(schema: endpoint.schema, of: endpoint) }
+        let issuance = try ledger.context.systemAccount(.issuance, of: "tmoney")
+        var wallets: [Account.ID] = []
+        for i in 0..<8 {
+            let wallet = try await ledger.write { tx in
+                try tx.openAccount(code: "wallet:tmoney:228906\(String(format: "%05d", i))", kind: .wallet, operatorID: "tmoney", label: "W", tier: 2)
+            }
+            _ = try await ledger.transfer(TransferRequest(idempotencyKey: "fund\(i)", debit: issuance, credit: wallet.id, amount: 100_000, kind: .cashIn))
+            wallets.append(wallet.id)
+        }
+        armed.set()
+        let accounts = wallets
+        let runs = Tally()
+        let receipts = try await withThrowingTaskGroup(of: (String, Transfer.ID).self) { group in
+            for n in 0..<64 {
+                group.addTask {
+                    let request = TransferRequest(
+                        idempotencyKey: "lost\(n)", debit: accounts[n % 8], credit: accounts[(n + 1) % 8], amount: 100, kind: .p2p)
+                    let receipt = try await ledger.write { tx in
+                        runs.next()
+                        return try tx.transfer(request)
+                    }
+                    return (request.idempotencyKey, receipt.transfer.id)
+                }
+            }
+            return try await group.reduce(into: [(String, Transfer.ID)]()) { $0.append($1) }
+        }
+        armed.clear()
+        #expect(faults.count > 0)
+        #expect(receipts.count == 64)
+        for (key, id) in receipts {
+            #expect(try await ledger.transfer(id: id)?.idempotencyKey == key, "\(key) was answered with transfer \(id)")
+        }
+        switch fault {
+        case .lostBeforeCommit: #expect(runs.count > 64, "the lost batches ran again")
+        case .lostAfterCommit: #expect(runs.count == 64, "a committed batch ran again")
+        }
+        // Each wallet sent 8 transfers of 100 (fee included in what left it) and received 8 of 100.
+        for wallet in accounts {
+            let statement = try await ledger.read { try $0.statement(account: wallet, limit: 100, before: .max) }
+            #expect(statement.filter { $0.transfer.debitAccount == wallet && $0.transfer.kind == .p2p }.count == 8)
+        }
+        let report = try await ledger.verify()
+        #expect(report.isClean, "\(report)")
+        try await ledger.store.close()
+    }
+
     /// The server dies mid-load (`pg_ctl restart -m immediate`) under 16 callers: the writers reconnect, callers in
     /// flight get an error or their committed answer, never a wrong one, every acknowledged transfer is there,
     /// and the books balance. On a cluster of this test's own, so the shared server stays up for the others.
@@ -151,7 +261,9 @@ import Testing
         let report = try await ledger.verify()
         #expect(report.isClean, "\(report)")
         for (id, key) in log.acknowledged {
-            #expect(try await ledger.transfer(id: id)?.idempotencyKey == key, "acknowledged transfer \(key) is missing after the restart")
+            let stored = try await ledger.transfer(id: id)
+            let byKey = try await ledger.read { try $0.transfer(idempotencyKey: key) }
+            #expect(stored?.idempotencyKey == key, "acknowledged transfer \(key) (id \(id)) is missing after the restart: id \(id) holds \(String(describing: stored)), key \(key) has \(String(describing: byKey))")
         }
         #expect(log.refusals.allSatisfy { $0.code == .storage }, "only storage errors, from the outage: \(log.refusals)")
         try await ledger.store.close()
@@ -181,4 +293,13 @@ final class Flag: Sendable {
     private let value = Mutex(false)
     var isSet: Bool { value.withLock { $0 } }
     func set() { value.withLock { $0 = true } }
+    func clear() { value.withLock { $0 = false } }
+}
+
+/// A count shared by concurrent closures.
+final class Tally: Sendable {
+    private let value = Atomic<Int>(0)
+    var count: Int { value.load(ordering: .relaxed) }
+    /// Adds one and returns the new count.
+    @discardableResult func next() -> Int { value.add(1, ordering: .relaxed).newValue }
 }

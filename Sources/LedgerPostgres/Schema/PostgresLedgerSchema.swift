@@ -6,6 +6,7 @@
 ///   suspense, issuance… are credited by every transfer; each writer connection adds to its own shard, so
 ///   concurrent transactions do not queue behind one hot row. Customer accounts have no shards: their
 ///   balance is the row, under the `CHECK` that keeps it at or above zero.
+/// - `writer_batches`: one row per writer connection, set by each of its batches, read back after a lost `COMMIT`.
 /// - Booleans are `BOOLEAN`, blobs `BYTEA`, ids identity columns that still accept explicit values
 ///   (`sika ledger copy` keeps the ids it copies).
 public enum PostgresLedgerSchema {
@@ -172,5 +173,10 @@ public enum PostgresLedgerSchema {
             ]),
         PostgresMailSQL.migration,
         PostgresReceiptSQL.migration,
+        // Which batch each writer connection committed last: what a writer whose connection went during `COMMIT`
+        // reads back to learn whether its batch committed (see PostgresWriterPool).
+        PostgresMigration(
+            "writer.batches.v1",
+            ["CREATE TABLE writer_batches (writer TEXT PRIMARY KEY, batch BIGINT NOT NULL)"]),
     ]
 }

@@ -12,8 +12,11 @@ import NIOCore
 ///   is rolled back alone and queued again, first in line.
 /// - A deadlock, a serialization failure or a lost connection before `COMMIT` re-runs the whole batch
 ///   (jobs are pure functions of the store), a bounded number of times with backoff, on a new connection
-///   if needed. A connection lost *during* `COMMIT` is resolved by asking the server for the
-///   transaction's status (`txid_status`) once reconnected: committed answers the callers, aborted re-runs.
+///   if needed. A connection lost *during* `COMMIT` is resolved by reading back, once reconnected, the
+///   writer's row in `writer_batches`, which each attempt sets to a number of its own inside its transaction:
+///   the number committed answers the callers, any other re-runs the batch. (Not `txid_status` of the
+///   transaction's id: after a crash the server hands out again the ids of transactions whose log it lost,
+///   so a lost batch's id could read as committed by another transaction.)
 /// - No caller is answered before the transaction holding its job committed: an answer means durable.
 final class PostgresWriterPool: @unchecked Sendable {
     struct Settings: Sendable {
@@ -27,6 +30,8 @@ final class PostgresWriterPool: @unchecked Sendable {
         var maxAttempts = 8
         /// Re-runs of one job that kept meeting other transactions' locks before it fails as busy.
         var maxReruns = 200
+        /// Tests only: a connection lost at `COMMIT` on purpose.
+        var commitFault: (@Sendable () -> CommitFault?)?
     }
 
     let settings: Settings
@@ -196,10 +201,15 @@ extension PostgresWriterPool {
         let index: Int
         let pool: PostgresWriterPool
         var connection: BlockingPostgresConnection?
+        /// This writer's row in `writer_batches`: unique to this process's writer, never reused.
+        let name: String
+        /// The number of the last transaction attempt, written in it to `writer_batches`.
+        var attempts: Int64 = 0
 
         init(index: Int, pool: PostgresWriterPool) {
             self.index = index
             self.pool = pool
+            name = "\(UUID().uuidString.lowercased())/\(index)"
         }
 
         func loop() {
@@ -211,10 +221,20 @@ extension PostgresWriterPool {
                     run(batch)
                 }
             }
+            if let connection, !connection.isBroken {
+                _ = try? connection.query(Self.forget, [PostgresBind.text(name)])
+            }
             connection?.close()
             connection = nil
             pool.writerStopped()
         }
+
+        static let register = "INSERT INTO writer_batches (writer, batch) VALUES ($1, 0) ON CONFLICT (writer) DO NOTHING"
+        static let mark = "UPDATE writer_batches SET batch = $2 WHERE writer = $1"
+        /// Waits for any transaction still holding the row (a batch whose connection went but whose server session
+        /// has not noticed yet), then reads the number last committed.
+        static let committedBatch = "SELECT batch FROM writer_batches WHERE writer = $1 FOR UPDATE"
+        static let forget = "DELETE FROM writer_batches WHERE writer = $1"
 
         // MARK: Connection
 
@@ -226,6 +246,7 @@ extension PostgresWriterPool {
                 to: settings.endpoint, applicationName: "sika-writer-\(index)", group: pool.group, logger: pool.logger)
             do {
                 try PostgresSessionSetup.writer(connection, durability: settings.durability)
+                try connection.query(Self.register, [PostgresBind.text(name)])
             } catch {
                 connection.close()
                 throw error
@@ -301,16 +322,18 @@ extension PostgresWriterPool {
         /// One attempt at the batch in one transaction.
         private func transaction(_ batch: [any PostgresPendingWrite]) throws -> Outcome {
             let connection = try ensureConnected()
-            var xid: Int64?
+            attempts += 1
+            let attempt = attempts
             var ran: Outcome?
             do {
                 try connection.send("BEGIN ISOLATION LEVEL READ COMMITTED")
-                xid = try connection.query("SELECT txid_current()").first.map { try PostgresCells($0).int(0) }
+                // Not waited for: if it failed, the transaction is aborted and its COMMIT answers ROLLBACK.
+                try connection.send(Self.mark, [PostgresBind.text(name), PostgresBind.int(attempt)])
                 let outcome = try jobs(batch, on: connection)
                 guard !outcome.rolledBack else { return outcome.outcome }
                 try connection.settle()
                 ran = outcome.outcome
-                let tag = try connection.simple("COMMIT").command
+                let tag = try commit(connection)
                 guard tag == "COMMIT" else { throw BatchFailure.retry("the server rolled the transaction back at COMMIT") }
                 return outcome.outcome
             } catch let failure as BatchFailure {
@@ -318,11 +341,11 @@ extension PostgresWriterPool {
                 throw failure
             } catch {
                 if connection.isBroken || PostgresFailure.isConnectionLost(error) {
-                    guard let ran, let xid else {
+                    guard let ran else {
                         // COMMIT was never sent: the server rolls the transaction back when the connection goes.
                         throw BatchFailure.retry("connection lost: \(PostgresFailure.summary(error))")
                     }
-                    return try resolve(xid: xid, outcome: ran)
+                    return try resolve(attempt: attempt, outcome: ran)
                 }
                 rollback(connection)
                 if let state = PostgresFailure.sqlState(error),
@@ -416,33 +439,38 @@ extension PostgresWriterPool {
             _ = try? connection.simple("ROLLBACK")
         }
 
-        /// After the connection went during `COMMIT`: asks the server, on a new connection, what became of
-        /// transaction `xid`. Committed: the jobs' results stand. Aborted: the batch runs again.
-        private func resolve(xid: Int64, outcome: Outcome) throws -> Outcome {
+        /// `COMMIT`, or the fault a test asked for in its place.
+        private func commit(_ connection: BlockingPostgresConnection) throws -> String {
+            guard let fault = pool.settings.commitFault?() else { return try connection.simple("COMMIT").command }
+            if fault == .lostAfterCommit { _ = try connection.simple("COMMIT") }
+            connection.close()
+            self.connection = nil
+            throw PostgresStoreError(.connection, "connection lost at COMMIT (\(fault), made by a test)")
+        }
+
+        /// After the connection went during `COMMIT`: reads back, on a new connection, which batch this writer
+        /// committed last. This attempt's number: the jobs' results stand. Another: the batch runs again.
+        private func resolve(attempt: Int64, outcome: Outcome) throws -> Outcome {
             let deadline = ContinuousClock.now + pool.settings.reconnectWindow
             while true {
                 let connection = try ensureConnected()
-                let status: String?
+                let committed: Int64?
                 do {
-                    status =
-                        try connection.query("SELECT txid_status($1)", [PostgresBind.int(xid)]).first.map { try PostgresCells($0).optionalText(0) }
-                        ?? nil
+                    committed = try connection.query(Self.committedBatch, [PostgresBind.text(name)]).first.map { try PostgresCells($0).int(0) }
                 } catch {
                     if connection.isBroken { continue }
+                    // The old session still holds the row past `lock_timeout`: it has not noticed its client is gone.
+                    if PostgresFailure.sqlState(error) == PostgresFailure.State.lockNotAvailable, ContinuousClock.now < deadline { continue }
                     throw BatchFailure.fatal(LedgerError(.storage, "the outcome of a commit is unknown: \(PostgresFailure.summary(error))"))
                 }
-                switch status {
-                case "committed":
-                    pool.logger.warning("connection lost during COMMIT; the server says it committed", metadata: ["xid": "\(xid)"])
+                switch committed {
+                case attempt:
+                    pool.logger.warning("connection lost during COMMIT; the batch committed", metadata: ["writer": "\(index)"])
                     return outcome
-                case "aborted":
-                    throw BatchFailure.retry("connection lost during COMMIT; the server rolled it back")
-                case "in progress" where ContinuousClock.now < deadline:
-                    // The old session has not noticed its client is gone yet.
-                    Thread.sleep(forTimeInterval: 0.1)
-                default:
-                    throw BatchFailure.fatal(
-                        LedgerError(.storage, "the outcome of a commit is unknown (transaction \(xid): \(status ?? "no status"))"))
+                case .some:
+                    throw BatchFailure.retry("connection lost during COMMIT; the batch did not commit")
+                case nil:
+                    throw BatchFailure.fatal(LedgerError(.storage, "the outcome of a commit is unknown: writer \(name) has no row"))
                 }
             }
         }
