@@ -3,11 +3,13 @@ import Ledger
 import TestSupport
 import Testing
 
-/// SQLite answers ``TransferRecheck`` with one statement; the plain lookups (`recheckByLookups`, the default
-/// every store gets) are the reference it must agree with, whatever state the parties are in.
+/// SQLite answers ``TransferRecheck`` with one statement, PostgreSQL with two sent as one round trip (the parties
+/// locked, then the keys and the day's total); the plain lookups (`recheckByLookups`, the default every store gets)
+/// are the reference both must agree with, whatever state the parties are in.
 @Suite struct TransferRecheckTests {
-    @Test func theOneStatementRecheckAgreesWithThePlainLookupsOverRandomStates() async throws {
-        let world = try await TestWorld.make()
+    @Test(arguments: TestBackend.allCases)
+    func theStoresRecheckAgreesWithThePlainLookupsOverRandomStates(_ backend: TestBackend) async throws {
+        let world = try await TestWorld.make(backend)
         let ledger = world.ledger
         let numbers = Shipped.world.subscribers.map(\.msisdn)
         var random = SplitMix64(seed: 20_261_127)

@@ -54,4 +54,16 @@ public struct TransferRecheck: Sendable, Hashable {
         self.key = key
         self.feeKey = feeKey
     }
+
+    /// The balance of `party` in `row`, the subscriber as it is now, if it is still the party the snapshot saw
+    /// (same wallet, language and tier, not blocked, and with `pin` the same PIN material with no failure counted
+    /// and no lock); nil otherwise.
+    public static func balance(of party: Party, pin: PinMaterial?, in row: SubscriberRow?) -> Int64? {
+        guard let row, row.account.id == party.account, !row.blocked, row.language == party.language, row.account.tier == party.tier
+        else { return nil }
+        if let pin, row.pinSalt != pin.salt || row.pinHash != pin.hash || row.failedPins != 0 || row.lockedUntil != 0 {
+            return nil
+        }
+        return row.account.balance
+    }
 }

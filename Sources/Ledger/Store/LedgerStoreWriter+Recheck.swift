@@ -7,18 +7,10 @@ extension LedgerStoreWriter {
     /// ``recheck(_:)`` made of the plain lookups (two subscribers, the day's total, two keys): the reference
     /// a store's one-statement version is tested against.
     public func recheckByLookups(_ t: TransferRecheck) throws -> TransferRecheckRow {
-        func balance(_ party: TransferRecheck.Party, pin: TransferRecheck.PinMaterial?) throws -> Int64? {
-            guard let row = try subscriber(msisdn: party.msisdn), row.account.id == party.account, !row.blocked,
-                row.language == party.language, row.account.tier == party.tier
-            else { return nil }
-            if let pin, row.pinSalt != pin.salt || row.pinHash != pin.hash || row.failedPins != 0 || row.lockedUntil != 0 {
-                return nil
-            }
-            return row.account.balance
-        }
         let keyTaken = try self.transfer(idempotencyKey: t.key) != nil || self.transfer(idempotencyKey: t.feeKey) != nil
         return TransferRecheckRow(
-            debitBalance: try balance(t.debit, pin: t.debitPin), creditBalance: try balance(t.credit, pin: nil),
+            debitBalance: TransferRecheck.balance(of: t.debit, pin: t.debitPin, in: try subscriber(msisdn: t.debit.msisdn)),
+            creditBalance: TransferRecheck.balance(of: t.credit, pin: nil, in: try subscriber(msisdn: t.credit.msisdn)),
             outgoingToday: try outgoing(account: t.debit.account, day: t.day), keyTaken: keyTaken)
     }
 }

@@ -37,6 +37,11 @@ public protocol LedgerStoreWriter: LedgerStoreReader {
     /// payer other PIN material or any failure or lock) reads as a nil balance. A default made of the plain
     /// lookups exists (``recheckByLookups(_:)``); a store overrides it with one statement.
     func recheck(_ transfer: TransferRecheck) throws -> TransferRecheckRow
+    /// Writes a transfer the rules allowed: the payer's daily counter (refused past its cap with `limitExceeded`
+    /// on the total it holds now), the three balances (`insufficientFunds` if a customer balance would go below
+    /// zero), the transfer and its fee leg. A default made of the plain writes exists
+    /// (``postTransferByStatements(_:)``); a store overrides it with one statement.
+    func postTransfer(_ posting: TransferPosting) throws -> TransferPostingRow
     /// Forgets every daily count of `account` (the demo world's restore).
     func clearOutgoing(account: Account.ID) throws
 

@@ -109,28 +109,16 @@ public struct LedgerTransaction {
             throw LedgerError(.insufficientFunds, "balance \(debit.balance) is below \(request.amount + fee)")
         }
         let feeAccount = fee > 0 ? try context.systemAccount(.fees, of: home.id) : nil
-        if countsOutgoing {
-            // Checked again on the total the counter holds now: with several writers (PostgreSQL) the payer's
-            // accounts are locked, so it is the total read above; a refusal here would be rolled back like any other.
-            let sent = try rows.addOutgoing(account: debit.id, day: day, amount: request.amount)
-            if request.enforceLimits && sent > cap {
-                throw LedgerError.limit(.daily, "daily outgoing cap of \(cap) reached")
-            }
-        }
-        // Debit first, then credits: the store refuses a customer account going below zero on its own.
-        let debitAfter = try rows.addToBalance(debit.id, -(request.amount + fee))
-        let creditAfter = try rows.addToBalance(credit.id, request.amount)
-        let feeAfter = try feeAccount.map { try rows.addToBalance($0, fee) }
-        let state: TransferState = request.pending ? .pending : .posted
-        let main = try insertTransfer(
-            key: request.idempotencyKey, debit: debit.id, credit: credit.id, amount: request.amount, fee: fee, kind: request.kind,
-            state: state, home: home, parent: request.parentID, debitAfter: debitAfter + fee, creditAfter: creditAfter)
-        var feeTransfer: Transfer?
-        if let feeAccount, let feeAfter {
-            feeTransfer = try insertTransfer(
-                key: Self.feeKey(request.idempotencyKey), debit: debit.id, credit: feeAccount, amount: fee, fee: 0, kind: .fee,
-                state: state, home: home, parent: main.id, debitAfter: debitAfter, creditAfter: feeAfter)
-        }
+        // Checked again by the store on the total the counter holds now: with several writers (PostgreSQL) the
+        // payer's accounts are locked, so it is the total read above; a refusal there is rolled back like any other.
+        let posting = TransferPosting(
+            key: request.idempotencyKey, debit: debit.id, credit: credit.id, amount: request.amount, fee: fee, feeAccount: feeAccount,
+            kind: request.kind, state: request.pending ? .pending : .posted, operatorID: home.id, referencePrefix: home.referencePrefix,
+            parentID: request.parentID, createdAt: now,
+            outgoing: countsOutgoing ? TransferPosting.Outgoing(day: day, cap: request.enforceLimits ? cap : nil) : nil)
+        let posted = try rows.postTransfer(posting)
+        let main = posting.main(posted).stored(as: posted.mainID)
+        let feeTransfer = posted.feeID.flatMap { id in posting.feeLeg(posted, parent: main.id)?.stored(as: id) }
         return TransferReceipt(transfer: main, feeTransfer: feeTransfer, replayed: false)
     }
 
@@ -233,16 +221,5 @@ public struct LedgerTransaction {
         }
         guard let finished = try transfer(id: id) else { throw LedgerError(.storage, "transfer \(id) vanished") }
         return finished
-    }
-
-    private func insertTransfer(
-        key: String, debit: Account.ID, credit: Account.ID, amount: Int64, fee: Int64, kind: TransferKind, state: TransferState,
-        home: OperatorConfig, parent: Transfer.ID?, debitAfter: Int64, creditAfter: Int64
-    ) throws -> Transfer {
-        let row = NewTransfer(
-            idempotencyKey: key, debit: debit, credit: credit, amount: amount, fee: fee, kind: kind, state: state, operatorID: home.id,
-            referencePrefix: home.referencePrefix, parentID: parent, debitBalanceAfter: debitAfter, creditBalanceAfter: creditAfter,
-            createdAt: now)
-        return row.stored(as: try rows.insertTransfer(row))
     }
 }

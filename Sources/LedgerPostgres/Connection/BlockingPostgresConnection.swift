@@ -61,6 +61,32 @@ public final class BlockingPostgresConnection: @unchecked Sendable {
         }
     }
 
+    /// Runs statements back to back, without a wait between them, and returns each one's rows: one round trip
+    /// for all (the server runs them in order, each on a snapshot taken when it starts). Waits for every one, then
+    /// throws the first failure (in a transaction, the ones after it fail only because it did).
+    public func pipeline(_ statements: [(sql: String, binds: [PostgresData])]) throws -> [[PostgresRow]] {
+        var futures: [EventLoopFuture<[PostgresRow]>] = []
+        do {
+            for (sql, binds) in statements { futures.append(try statement(sql).execute(binds)) }
+        } catch {
+            for future in futures { future.whenComplete { _ in } }
+            note(error)
+            throw error
+        }
+        var results: [[PostgresRow]] = []
+        var first: (any Error)?
+        for future in futures {
+            do {
+                results.append(try wait(future))
+            } catch {
+                note(error)
+                if first == nil { first = error }
+            }
+        }
+        if let first { throw first }
+        return results
+    }
+
     /// Sends `sql` without waiting for it: its outcome comes with the next ``settle()``. A later statement
     /// on the connection runs after it, and in a transaction fails if it failed.
     public func send(_ sql: String, _ binds: [PostgresData] = []) throws {

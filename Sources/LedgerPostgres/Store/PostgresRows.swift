@@ -259,6 +259,62 @@ final class PostgresRows: LedgerStoreWriter {
             .map { try PostgresCells($0).int(0) } ?? 0
     }
 
+    /// The recheck in one round trip: both parties locked in account order by one statement, and the keys and the
+    /// day's total read by a second one sent right behind it (see ``PostgresPostingSQL/keysAndOutgoing``).
+    func recheck(_ t: TransferRecheck) throws -> TransferRecheckRow {
+        guard writer else { return try recheckByLookups(t) }
+        wanted.msisdns.formUnion([t.debit.msisdn, t.credit.msisdn])
+        let lock = mayWait ? PostgresPostingSQL.lockParties : PostgresPostingSQL.lockPartiesNoWait
+        mayWait = false
+        let results: [[PostgresRow]]
+        do {
+            results = try connection.pipeline([
+                (lock, [PostgresData(array: [PostgresData(string: t.debit.msisdn), PostgresData(string: t.credit.msisdn)], elementType: .text)]),
+                (
+                    PostgresPostingSQL.keysAndOutgoing,
+                    [PostgresBind.text(t.key), PostgresBind.text(t.feeKey), PostgresBind.int(t.debit.account), PostgresBind.int(t.day)]
+                ),
+            ])
+        } catch {
+            throw classify(error)
+        }
+        let parties = try results[0].map { try Self.subscriber(PostgresCells($0)) }
+        for party in parties { lockedAccounts[party.account.id] = party.account }
+        guard let fresh = results[1].first.map(PostgresCells.init) else { throw LedgerError(.storage, "the recheck read no row") }
+        return TransferRecheckRow(
+            debitBalance: TransferRecheck.balance(of: t.debit, pin: t.debitPin, in: parties.first { $0.msisdn == t.debit.msisdn }),
+            creditBalance: TransferRecheck.balance(of: t.credit, pin: nil, in: parties.first { $0.msisdn == t.credit.msisdn }),
+            outgoingToday: try fresh.int(1), keyTaken: try fresh.bool(0))
+    }
+
+    /// A transfer between two customer accounts, its fee to a spread system account, in one statement (see
+    /// ``PostgresPostingSQL/postTransfer(outgoing:fee:)``); any other shape by the plain writes.
+    func postTransfer(_ p: TransferPosting) throws -> TransferPostingRow {
+        guard writer, let spread, !spread.contains(p.debit), !spread.contains(p.credit), p.feeAccount.map(spread.contains) ?? true else {
+            return try postTransferByStatements(p)
+        }
+        lockedAccounts[p.debit] = nil
+        lockedAccounts[p.credit] = nil
+        var binds = [
+            PostgresBind.int(p.debit), PostgresBind.int(p.credit), PostgresBind.int(p.amount), PostgresBind.int(p.fee), PostgresBind.text(p.key),
+            PostgresBind.text(p.kind.rawValue), PostgresBind.text(p.state.rawValue), PostgresBind.text(p.operatorID),
+            PostgresBind.text(p.referencePrefix), PostgresBind.int(p.parentID), PostgresBind.int(p.createdAt),
+        ]
+        if let outgoing = p.outgoing { binds.append(PostgresBind.int(outgoing.day)) }
+        if let feeAccount = p.feeAccount { binds += [PostgresBind.int(feeAccount), PostgresBind.int(shard), PostgresBind.text(p.feeKey)] }
+        let sql = PostgresPostingSQL.postTransferVariants[p.outgoing == nil ? 0 : 1][p.feeAccount == nil ? 0 : 1]
+        guard let row = try change(sql, binds).first.map(PostgresCells.init) else {
+            throw LedgerError(.unknownAccount, "no account \(p.debit) or \(p.credit)")
+        }
+        let posted = TransferPostingRow(
+            mainID: try row.int(0), feeID: try row.optionalInt(1), debitAfter: try row.int(2), creditAfter: try row.int(3),
+            feeAfter: try row.optionalInt(4))
+        if let cap = p.outgoing?.cap, try row.int(5) > cap {
+            throw LedgerError(.limitExceeded, "daily outgoing cap of \(cap) reached", limit: .daily)
+        }
+        return posted
+    }
+
     func clearOutgoing(account: Account.ID) throws {
         _ = try change(PostgresLedgerSQL.clearOutgoing, [PostgresBind.int(account)])
     }
@@ -347,13 +403,7 @@ final class PostgresRows: LedgerStoreWriter {
             cells = try one(PostgresLedgerSQL.subscriber, [PostgresBind.text(msisdn)])
         }
         guard let cells else { return nil }
-        let operatorID = try cells.text(1)
-        let row = SubscriberRow(
-            msisdn: try cells.text(0), operatorID: operatorID, name: try cells.text(3), language: try cells.text(4), blocked: try cells.bool(5),
-            pinSalt: try cells.bytes(6), pinHash: try cells.bytes(7), failedPins: Int(try cells.int(8)), lockedUntil: try cells.int(9),
-            account: Account(
-                id: try cells.int(2), code: try cells.text(12), kind: AccountKind(rawValue: try cells.text(13)) ?? .wallet, operatorID: operatorID,
-                label: try cells.text(14), tier: Int(try cells.int(10)), balance: try cells.int(11)))
+        let row = try Self.subscriber(cells)
         if writer { lockedAccounts[row.account.id] = row.account }
         return row
     }
@@ -528,6 +578,17 @@ final class PostgresRows: LedgerStoreWriter {
             fee: try cells.int(5), kind: kind, state: state, operatorID: try cells.text(8), referencePrefix: try cells.text(9),
             parentID: try cells.optionalInt(10), debitBalanceAfter: try cells.int(11), creditBalanceAfter: try cells.int(12),
             createdAt: try cells.int(13))
+    }
+
+    /// A row of ``PostgresLedgerSQL/subscriberColumns``.
+    static func subscriber(_ cells: PostgresCells) throws -> SubscriberRow {
+        let operatorID = try cells.text(1)
+        return SubscriberRow(
+            msisdn: try cells.text(0), operatorID: operatorID, name: try cells.text(3), language: try cells.text(4), blocked: try cells.bool(5),
+            pinSalt: try cells.bytes(6), pinHash: try cells.bytes(7), failedPins: Int(try cells.int(8)), lockedUntil: try cells.int(9),
+            account: Account(
+                id: try cells.int(2), code: try cells.text(12), kind: AccountKind(rawValue: try cells.text(13)) ?? .wallet, operatorID: operatorID,
+                label: try cells.text(14), tier: Int(try cells.int(10)), balance: try cells.int(11)))
     }
 
     static func message(_ cells: PostgresCells) throws -> OutboxMessage {
