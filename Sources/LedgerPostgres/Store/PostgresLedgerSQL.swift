@@ -29,13 +29,24 @@ public enum PostgresLedgerSQL {
         ON CONFLICT DO NOTHING
         """
     public static let addToBalance = "UPDATE accounts SET balance = balance + $1 WHERE id = $2 RETURNING \(balance(of: "accounts"))"
+    /// The shard of `account` a writer adds to, locked: `preferred` if no other transaction holds it (one key
+    /// look-up), else the first free one (the second branch runs only when the first found nothing); no row when
+    /// every shard is held. Never waits.
+    static func freeShard(of account: String, preferred: String) -> String {
+        """
+        SELECT * FROM (SELECT account_id, shard FROM account_shards WHERE account_id = \(account) AND shard = \(preferred)
+            FOR NO KEY UPDATE SKIP LOCKED) own
+        UNION ALL
+        SELECT * FROM (SELECT account_id, shard FROM account_shards WHERE account_id = \(account) ORDER BY shard LIMIT 1
+            FOR NO KEY UPDATE SKIP LOCKED) other
+        LIMIT 1
+        """
+    }
+
     /// Adds `$3` to one shard of account `$1`: shard `$2` if no other transaction holds it, else any free one,
     /// and returns the account's balance as this transaction sees it.
     public static let addToShard = """
-        WITH target AS (
-            SELECT account_id, shard FROM account_shards WHERE account_id = $1
-            ORDER BY shard = $2 DESC, shard LIMIT 1 FOR NO KEY UPDATE SKIP LOCKED
-        ), moved AS (
+        WITH target AS (\(freeShard(of: "$1", preferred: "$2"))), moved AS (
             UPDATE account_shards s SET balance = s.balance + $3 FROM target t
             WHERE s.account_id = t.account_id AND s.shard = t.shard RETURNING s.shard, s.balance
         )

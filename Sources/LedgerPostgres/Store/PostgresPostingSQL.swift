@@ -60,8 +60,7 @@ enum PostgresPostingSQL {
             parts += [
                 """
                 fs AS (UPDATE account_shards s SET balance = s.balance + $4::bigint
-                    FROM (SELECT account_id, shard FROM account_shards WHERE account_id = \(feeAccount)
-                        ORDER BY shard = \(shard) DESC, shard LIMIT 1 FOR NO KEY UPDATE SKIP LOCKED) k
+                    FROM (\(PostgresLedgerSQL.freeShard(of: feeAccount, preferred: shard))) k
                     WHERE s.account_id = k.account_id AND s.shard = k.shard RETURNING s.shard, s.balance)
                 """,
                 """
