@@ -112,6 +112,15 @@ public enum PostgresLedgerSQL {
         INSERT INTO outbox (msisdn, operator, sender, body, transfer_id, created_at)
         VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12)
         """
+    /// Both receipts of a movement, and the wake-up of the node holding each operator's connection (`$13`, the
+    /// channel), in one statement.
+    static let insertOutboxPairNotifying = """
+        WITH receipts AS (
+            INSERT INTO outbox (msisdn, operator, sender, body, transfer_id, created_at)
+            VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12) RETURNING operator
+        )
+        SELECT pg_notify($13, o.operator) FROM (SELECT DISTINCT operator FROM receipts) o
+        """
     static let undeliveredOutbox = """
         SELECT \(outboxColumns) FROM outbox WHERE delivered_at IS NULL AND operator = $1 ORDER BY id LIMIT $2
         """

@@ -363,15 +363,16 @@ final class PostgresRows: LedgerStoreWriter {
                 PostgresBind.int(m.transferID), PostgresBind.int(m.createdAt),
             ]
         }
-        // A movement's two receipts in one statement: the common case on the hot path.
-        if messages.count == 2 {
-            try changeLater(PostgresLedgerSQL.insertOutboxPair, binds(messages[0]) + binds(messages[1]))
-        } else {
-            for message in messages { try changeLater(PostgresLedgerSQL.insertOutbox, binds(message)) }
-        }
         // Delivered at commit (not at all if the job rolls back), once per operator and transaction: wakes the node
         // that holds the operator's connection, wherever the transfer was made.
         let channel = PostgresLedgerSQL.outboxChannel(schema: connection.endpoint.schema)
+        // A movement's two receipts and their wake-up in one statement: the common case on the hot path.
+        if messages.count == 2 {
+            try changeLater(
+                PostgresLedgerSQL.insertOutboxPairNotifying, binds(messages[0]) + binds(messages[1]) + [PostgresBind.text(channel)])
+            return
+        }
+        for message in messages { try changeLater(PostgresLedgerSQL.insertOutbox, binds(message)) }
         for operatorID in Set(messages.map(\.operatorID)) {
             try changeLater("SELECT pg_notify($1, $2)", [PostgresBind.text(channel), PostgresBind.text(operatorID)])
         }
