@@ -106,7 +106,8 @@ import Testing
             let wallet = try await ledger.write { tx in
                 try tx.openAccount(code: "wallet:tmoney:228905\(String(format: "%05d", i))", kind: .wallet, operatorID: "tmoney", label: "W", tier: 2)
             }
-            _ = try await ledger.transfer(TransferRequest(idempotencyKey: "fund\(i)", debit: issuance, credit: wallet.id, amount: 10_000, kind: .cashIn))
+            _ = try await ledger.transfer(
+                TransferRequest(idempotencyKey: "fund\(i)", debit: issuance, credit: wallet.id, amount: 10_000, kind: .cashIn))
             wallets.append(wallet.id)
         }
         let endpoint = try #require(storage.endpoint)
@@ -164,7 +165,8 @@ import Testing
             let wallet = try await ledger.write { tx in
                 try tx.openAccount(code: "wallet:tmoney:228906\(String(format: "%05d", i))", kind: .wallet, operatorID: "tmoney", label: "W", tier: 2)
             }
-            _ = try await ledger.transfer(TransferRequest(idempotencyKey: "fund\(i)", debit: issuance, credit: wallet.id, amount: 100_000, kind: .cashIn))
+            _ = try await ledger.transfer(
+                TransferRequest(idempotencyKey: "fund\(i)", debit: issuance, credit: wallet.id, amount: 100_000, kind: .cashIn))
             wallets.append(wallet.id)
         }
         armed.set()
@@ -263,7 +265,10 @@ import Testing
         for (id, key) in log.acknowledged {
             let stored = try await ledger.transfer(id: id)
             let byKey = try await ledger.read { try $0.transfer(idempotencyKey: key) }
-            #expect(stored?.idempotencyKey == key, "acknowledged transfer \(key) (id \(id)) is missing after the restart: id \(id) holds \(String(describing: stored)), key \(key) has \(String(describing: byKey))")
+            #expect(
+                stored?.idempotencyKey == key,
+                "acknowledged transfer \(key) (id \(id)) is missing after the restart: id \(id) holds \(String(describing: stored)), key \(key) has \(String(describing: byKey))"
+            )
         }
         #expect(log.refusals.allSatisfy { $0.code == .storage }, "only storage errors, from the outage: \(log.refusals)")
         try await ledger.store.close()

@@ -72,8 +72,10 @@ import Testing
         _ = try await f.ledger.write { tx in try tx.rows.postTransfer(posting("ok", amount: 500, cap: 10_000)) }
         let count = try await f.ledger.read { try $0.transferCount() }
         let state = { () async throws -> [Int64] in
-            [try await f.balance(payer.id), try await f.balance(payee.id), try await f.balance(fees),
-             try await f.ledger.read { try $0.outgoing(account: payer.id, day: day) }]
+            [
+                try await f.balance(payer.id), try await f.balance(payee.id), try await f.balance(fees),
+                try await f.ledger.read { try $0.outgoing(account: payer.id, day: day) },
+            ]
         }
         let kept = try await state()
         #expect(kept == [490, 500, 10, 500])
