@@ -29,24 +29,28 @@ struct BenchWorld {
 
     /// Registers and funds `count` wallets, and the receiver, on a fresh `ledger` of any store.
     /// - Parameter pepper: the PIN pepper; processes that share the world (several nodes) must share it.
+    /// - Parameter inOrder: one wallet after the other, so that their account ids follow their numbers (the pgbench
+    ///   anchor computes a wallet's account from its number).
     static func make(
         ledger: Ledger, wallets count: Int, emails: Bool = false, money moneyOptions: MobileMoney.Options = MobileMoney.Options(),
-        pepper: PinPepper = .random()
+        pepper: PinPepper = .random(), inOrder: Bool = false
     ) async throws -> BenchWorld {
         let money = MobileMoney(ledger: ledger, pepper: pepper, options: moneyOptions)
         let wallets = numbers(count)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for number in wallets {
-                group.addTask {
-                    try await money.register(msisdn: number, name: "Bench Wallet", pin: pin, confirmation: pin, tier: 2)
-                    _ = try await money.cashIn(to: number, amount: 4_000_000, idempotencyKey: "fund:\(number)")
-                    if emails {
-                        try await money.setVerifiedEmail(
-                            msisdn: number, EmailContact(address: "w\(number)@bench.example", displayName: "Bench Wallet"))
-                    }
-                }
+        @Sendable func open(_ number: String) async throws {
+            try await money.register(msisdn: number, name: "Bench Wallet", pin: pin, confirmation: pin, tier: 2)
+            _ = try await money.cashIn(to: number, amount: 4_000_000, idempotencyKey: "fund:\(number)")
+            if emails {
+                try await money.setVerifiedEmail(msisdn: number, EmailContact(address: "w\(number)@bench.example", displayName: "Bench Wallet"))
             }
-            try await group.waitForAll()
+        }
+        if inOrder {
+            for number in wallets { try await open(number) }
+        } else {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for number in wallets { group.addTask { try await open(number) } }
+                try await group.waitForAll()
+            }
         }
         try await money.register(msisdn: receiver, name: "Bench Receiver", pin: pin, confirmation: pin, tier: 2)
         return BenchWorld(money: money, wallets: wallets)

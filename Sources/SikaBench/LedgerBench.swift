@@ -24,6 +24,8 @@ struct LedgerBench: AsyncParsableCommand {
     @Option(help: "With --database: writer connections.") var writers: Int = 4
     @Option(help: "With --database: prepare the pgbench anchor's world and write its script (same statements) to this file, then stop.")
     var pgbenchScript: String?
+    @Option(help: "With --pgbench-script: also write a script of the statements a prepared transfer issues now to this file.")
+    var pgbenchCurrentScript: String?
     @Flag(help: "Give every wallet a verified e-mail address: each transfer also renders and writes two e-mail notices.")
     var emails = false
     @Flag(help: "Every check inside the write job, none on a snapshot before it (the baseline of the prepared path).")

@@ -114,7 +114,7 @@ public enum PostgresLedgerSQL {
         """
     /// Both receipts of a movement, and the wake-up of the node holding each operator's connection (`$13`, the
     /// channel), in one statement.
-    static let insertOutboxPairNotifying = """
+    public static let insertOutboxPairNotifying = """
         WITH receipts AS (
             INSERT INTO outbox (msisdn, operator, sender, body, transfer_id, created_at)
             VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12) RETURNING operator
@@ -135,7 +135,7 @@ public enum PostgresLedgerSQL {
         """
     /// The channel of `NOTIFY` when receipts are written (the payload is the operator): wakes the node holding
     /// that operator's connection instead of waiting for its next look at the outbox.
-    static func outboxChannel(schema: String) -> String { "sika_outbox_\(schema)" }
+    public static func outboxChannel(schema: String) -> String { "sika_outbox_\(schema)" }
     static let messagesTo = "SELECT \(outboxColumns) FROM outbox WHERE msisdn = $1 AND id > $2 ORDER BY id"
     static let lastMessageID = "SELECT COALESCE(MAX(id), 0) FROM outbox"
 

@@ -5,10 +5,10 @@
 /// A statement waited for costs a round trip and, on the writer's thread, two thread hand-offs (the event loop
 /// writes it, then wakes the thread with the answer): the plain lookups and writes cost twelve of them per
 /// transfer, which is what a writer spent its time on. Parameters are `$n`, bound, never spliced.
-enum PostgresPostingSQL {
+public enum PostgresPostingSQL {
     /// Both parties of a transfer (`$1`, a `text[]` of numbers) with their wallets, locked in account order (the
     /// one global order), each row re-read at its latest version once its lock is granted.
-    static let lockParties = """
+    public static let lockParties = """
         SELECT \(PostgresLedgerSQL.subscriberColumns) FROM subscribers s JOIN accounts a ON a.id = s.account_id
         WHERE s.msisdn = ANY($1) ORDER BY a.id FOR NO KEY UPDATE
         """
@@ -18,7 +18,7 @@ enum PostgresPostingSQL {
     /// ``lockParties``: it runs once the locks are held, on a snapshot of its own, so a total another transaction
     /// committed while this one waited for the payer is counted (a scalar subquery of the locking statement would
     /// read the snapshot taken before the wait).
-    static let keysAndOutgoing = """
+    public static let keysAndOutgoing = """
         SELECT EXISTS (SELECT 1 FROM transfers WHERE idempotency_key = $1) OR EXISTS (SELECT 1 FROM transfers WHERE idempotency_key = $2),
             COALESCE((SELECT total FROM daily_outgoing WHERE account_id = $3 AND day = $4), 0)::bigint
         """
@@ -36,7 +36,7 @@ enum PostgresPostingSQL {
     /// job before; the fee goes to a shard no other transaction holds, or to the account's row when all are held,
     /// as ``PostgresLedgerSQL/addToShard`` does); the fee account's balance is its row plus its shards, the one
     /// just changed at its new value.
-    static func postTransfer(outgoing: Bool, fee: Bool) -> String {
+    public static func postTransfer(outgoing: Bool, fee: Bool) -> String {
         let next = outgoing ? 13 : 12
         let feeAccount = "$\(next)::bigint"
         let shard = "$\(next + 1)::bigint"
@@ -90,8 +90,8 @@ enum PostgresPostingSQL {
                 """)
         }
         let select = [
-            "t.id", fee ? "ft.id" : "NULL::bigint", "d.balance", "c.balance", fee ? "f.balance" : "NULL::bigint",
-            outgoing ? "o.total" : "NULL::bigint",
+            "t.id AS main_id", fee ? "ft.id" : "NULL::bigint", "d.balance AS debit_after", "c.balance AS credit_after",
+            fee ? "f.balance" : "NULL::bigint", outgoing ? "o.total" : "NULL::bigint",
         ]
         let from = ["t", "d", "c"] + (fee ? ["ft", "f"] : []) + (outgoing ? ["o"] : [])
         return "WITH " + parts.joined(separator: ",\n") + "\nSELECT " + select.joined(separator: ", ") + " FROM " + from.joined(separator: ", ")
