@@ -93,6 +93,19 @@ import Testing
         } catch let error as LedgerError {
             #expect(error.code == .limitExceeded && error.limit == .daily, "\(error)")
         }
+        // A posting that would not balance is refused before it writes anything.
+        for (fee, account) in [(Int64(10), Account.ID?.none), (0, fees), (-1, fees)] {
+            var draft = posting("unbalanced", amount: 100, cap: nil)
+            draft.fee = fee
+            draft.feeAccount = account
+            let unbalanced = draft
+            do {
+                _ = try await f.ledger.write { tx in try tx.rows.postTransfer(unbalanced) }
+                Issue.record("a posting with a fee of \(fee) to \(String(describing: account)) went through")
+            } catch let error as LedgerError {
+                #expect(error.code == .storage, "\(error)")
+            }
+        }
         #expect(try await state() == kept)
         #expect(try await f.ledger.read { try $0.transferCount() } == count)
         #expect(try await f.ledger.read { try $0.transfer(idempotencyKey: "capped") } == nil)

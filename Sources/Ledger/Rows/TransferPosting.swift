@@ -55,6 +55,16 @@ public struct TransferPosting: Sendable, Hashable {
         self.outgoing = outgoing
     }
 
+    /// Refuses a posting that would not balance or move nothing: an amount not above zero, a negative fee, a fee
+    /// without an account to credit it to (the payer would be debited for money that goes nowhere), or a fee
+    /// account without a fee.
+    public func check() throws {
+        guard amount > 0 else { throw LedgerError(.invalidAmount, "a posting of \(amount)") }
+        guard fee >= 0, (fee > 0) == (feeAccount != nil) else {
+            throw LedgerError(.storage, "a posting with a fee of \(fee) and fee account \(feeAccount.map { "\($0)" } ?? "none")")
+        }
+    }
+
     /// The idempotency key of the fee leg.
     public var feeKey: String { LedgerTransaction.feeKey(key) }
 

@@ -9,6 +9,7 @@ extension LedgerStoreWriter {
     /// balance below zero), the credits, the transfer row and its fee leg. The reference a store's
     /// one-statement version is tested against.
     public func postTransferByStatements(_ p: TransferPosting) throws -> TransferPostingRow {
+        try p.check()
         if let outgoing = p.outgoing {
             let sent = try addOutgoing(account: p.debit, day: outgoing.day, amount: p.amount)
             if let cap = outgoing.cap, sent > cap {

@@ -293,6 +293,7 @@ final class PostgresRows: LedgerStoreWriter {
         guard writer, let spread, !spread.contains(p.debit), !spread.contains(p.credit), p.feeAccount.map(spread.contains) ?? true else {
             return try postTransferByStatements(p)
         }
+        try p.check()
         lockedAccounts[p.debit] = nil
         lockedAccounts[p.credit] = nil
         var binds = [
