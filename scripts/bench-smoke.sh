@@ -25,6 +25,6 @@ if [ -n "${SIKA_TEST_POSTGRES_URL:-}" ]; then
         echo "$out" | grep -E "^(number of transactions actually processed|number of failed transactions)"
         echo "$out" | grep -q "^number of failed transactions: 0 " || { echo "$out"; exit 1; }
     done
-    "$bin/psql" "$SIKA_TEST_POSTGRES_URL" -qc "DROP SCHEMA sika_pgbench CASCADE"
+    "$bin/psql" "$SIKA_TEST_POSTGRES_URL" -qc "SET client_min_messages = warning; DROP SCHEMA sika_pgbench CASCADE"
     rm -rf "$work"
 fi

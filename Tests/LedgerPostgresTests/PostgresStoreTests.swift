@@ -142,7 +142,8 @@ import Testing
 
     /// A connection lost at `COMMIT` is resolved by what the server committed, read back on a new connection: a batch
     /// lost before its `COMMIT` runs again (each transfer then exists once), one lost after it is answered as it ran
-    /// (no job runs twice). Every third commit of two writers meets the fault.
+    /// (no job runs twice). Every third commit meets the fault. One writer: with two, a job that meets the other
+    /// writer's lock is rolled back and runs again, which would blur the count of runs.
     @Test(arguments: [CommitFault.lostBeforeCommit, .lostAfterCommit])
     func aConnectionLostAtCommitIsResolvedByWhatTheServerCommitted(_ fault: CommitFault) async throws {
         let endpoint = try TestPostgres.endpoint().with(schema: TestPostgres.freshSchema())
@@ -150,7 +151,7 @@ import Testing
         let faults = Tally()
         let armed = Flag()
         var options = PostgresLedgerStore.Options()
-        options.writers = 2
+        options.writers = 1
         options.readers = 1
         options.commitFault = {
             guard armed.isSet, commits.next() % 3 == 1 else { return nil }
