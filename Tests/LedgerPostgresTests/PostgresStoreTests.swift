@@ -57,17 +57,8 @@ import Testing
     @Test func feesSpreadOverShardsAndSumToTheAccountsBalance() async throws {
         let storage = try await TestLedger.open(.postgres, writers: 4)
         let ledger = storage.ledger
-        let issuance = try ledger.context.systemAccount(.issuance, of: "tmoney")
         let fees = try ledger.context.systemAccount(.fees, of: "tmoney")
-        var wallets: [Account] = []
-        for i in 0..<32 {
-            let wallet = try await ledger.write { tx in
-                try tx.openAccount(code: "wallet:tmoney:228903\(String(format: "%05d", i))", kind: .wallet, operatorID: "tmoney", label: "W", tier: 2)
-            }
-            _ = try await ledger.transfer(
-                TransferRequest(idempotencyKey: "fund\(i)", debit: issuance, credit: wallet.id, amount: 100_000, kind: .cashIn))
-            wallets.append(wallet)
-        }
+        let wallets = try await Self.fundedWallets(ledger, count: 32, numbersFrom: "228903", each: 100_000)
         let all = wallets
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (i, wallet) in all.enumerated() {
@@ -99,17 +90,8 @@ import Testing
     @Test func aFeeGoesToTheAccountsRowWhenEveryShardIsHeld() async throws {
         let storage = try await TestLedger.open(.postgres, writers: 1)
         let ledger = storage.ledger
-        let issuance = try ledger.context.systemAccount(.issuance, of: "tmoney")
         let fees = try ledger.context.systemAccount(.fees, of: "tmoney")
-        var wallets: [Account.ID] = []
-        for i in 0..<2 {
-            let wallet = try await ledger.write { tx in
-                try tx.openAccount(code: "wallet:tmoney:228905\(String(format: "%05d", i))", kind: .wallet, operatorID: "tmoney", label: "W", tier: 2)
-            }
-            _ = try await ledger.transfer(
-                TransferRequest(idempotencyKey: "fund\(i)", debit: issuance, credit: wallet.id, amount: 10_000, kind: .cashIn))
-            wallets.append(wallet.id)
-        }
+        let wallets = try await Self.fundedWallets(ledger, count: 2, numbersFrom: "228905", each: 10_000).map(\.id)
         let endpoint = try #require(storage.endpoint)
         let holder = try await BlockingWork.run {
             let connection = try BlockingPostgresConnection.connect(to: endpoint, applicationName: "sika-test-shard-holder")
@@ -160,16 +142,7 @@ import Testing
         }
         let ledger = try await Ledger.openPostgres(endpoint: endpoint, catalog: Shipped.catalog, store: options)
         defer { TestPostgres.drop(schema: endpoint.schema, of: endpoint) }
-        let issuance = try ledger.context.systemAccount(.issuance, of: "tmoney")
-        var wallets: [Account.ID] = []
-        for i in 0..<8 {
-            let wallet = try await ledger.write { tx in
-                try tx.openAccount(code: "wallet:tmoney:228906\(String(format: "%05d", i))", kind: .wallet, operatorID: "tmoney", label: "W", tier: 2)
-            }
-            _ = try await ledger.transfer(
-                TransferRequest(idempotencyKey: "fund\(i)", debit: issuance, credit: wallet.id, amount: 100_000, kind: .cashIn))
-            wallets.append(wallet.id)
-        }
+        let wallets = try await Self.fundedWallets(ledger, count: 8, numbersFrom: "228906", each: 100_000).map(\.id)
         armed.set()
         let accounts = wallets
         let runs = Tally()
@@ -207,6 +180,22 @@ import Testing
         try await ledger.store.close()
     }
 
+    /// `count` tier-2 wallets numbered `numbersFrom` followed by five digits, each funded with `each` from issuance.
+    static func fundedWallets(_ ledger: Ledger, count: Int, numbersFrom prefix: String, each amount: Int64) async throws -> [Account] {
+        let issuance = try ledger.context.systemAccount(.issuance, of: "tmoney")
+        var wallets: [Account] = []
+        for i in 0..<count {
+            let wallet = try await ledger.write { tx in
+                try tx.openAccount(
+                    code: "wallet:tmoney:\(prefix)\(String(format: "%05d", i))", kind: .wallet, operatorID: "tmoney", label: "W", tier: 2)
+            }
+            _ = try await ledger.transfer(
+                TransferRequest(idempotencyKey: "fund\(i)", debit: issuance, credit: wallet.id, amount: amount, kind: .cashIn))
+            wallets.append(wallet)
+        }
+        return wallets
+    }
+
     /// The server dies mid-load (`pg_ctl restart -m immediate`) under 16 callers: the writers reconnect, callers in
     /// flight get an error or their committed answer, never a wrong one, every acknowledged transfer is there,
     /// and the books balance. On a cluster of this test's own, so the shared server stays up for the others.
@@ -218,16 +207,7 @@ import Testing
         var storeOptions = PostgresLedgerStore.Options()
         storeOptions.writers = 4
         let ledger = try await Ledger.openPostgres(endpoint: cluster.endpoint, catalog: Shipped.catalog, options: options, store: storeOptions)
-        let issuance = try ledger.context.systemAccount(.issuance, of: "tmoney")
-        var wallets: [Account.ID] = []
-        for i in 0..<16 {
-            let wallet = try await ledger.write { tx in
-                try tx.openAccount(code: "wallet:tmoney:228904\(String(format: "%05d", i))", kind: .wallet, operatorID: "tmoney", label: "W", tier: 2)
-            }
-            _ = try await ledger.transfer(
-                TransferRequest(idempotencyKey: "fund\(i)", debit: issuance, credit: wallet.id, amount: 1_000_000, kind: .cashIn))
-            wallets.append(wallet.id)
-        }
+        let wallets = try await Self.fundedWallets(ledger, count: 16, numbersFrom: "228904", each: 1_000_000).map(\.id)
         let accounts = wallets
         let log = AcknowledgedLog()
         let restarted = Flag()
