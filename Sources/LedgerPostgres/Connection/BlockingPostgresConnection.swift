@@ -21,7 +21,7 @@ public final class BlockingPostgresConnection: @unchecked Sendable {
     private let connection: PostgresConnection
     private let logger: Logger
     private var prepared: [String: PreparedQuery] = [:]
-    private var sent: [EventLoopFuture<[PostgresRow]>] = []
+    private var sent: [Answer<[PostgresRow]>] = []
     /// Set once a statement found the connection gone; a broken connection is closed and replaced.
     public private(set) var isBroken = false
 
@@ -54,7 +54,7 @@ public final class BlockingPostgresConnection: @unchecked Sendable {
     @discardableResult
     public func query(_ sql: String, _ binds: [PostgresData] = []) throws -> [PostgresRow] {
         do {
-            return try wait(try statement(sql).execute(binds))
+            return try wait(try start([(statement(sql), binds)])[0])
         } catch {
             note(error)
             throw error
@@ -65,19 +65,18 @@ public final class BlockingPostgresConnection: @unchecked Sendable {
     /// for all (the server runs them in order, each on a snapshot taken when it starts). Waits for every one, then
     /// throws the first failure (in a transaction, the ones after it fail only because it did).
     public func pipeline(_ statements: [(sql: String, binds: [PostgresData])]) throws -> [[PostgresRow]] {
-        var futures: [EventLoopFuture<[PostgresRow]>] = []
+        let answers: [Answer<[PostgresRow]>]
         do {
-            for (sql, binds) in statements { futures.append(try statement(sql).execute(binds)) }
+            answers = start(try statements.map { (try statement($0.sql), $0.binds) })
         } catch {
-            for future in futures { future.whenComplete { _ in } }
             note(error)
             throw error
         }
         var results: [[PostgresRow]] = []
         var first: (any Error)?
-        for future in futures {
+        for answer in answers {
             do {
-                results.append(try wait(future))
+                results.append(try wait(answer))
             } catch {
                 note(error)
                 if first == nil { first = error }
@@ -91,7 +90,7 @@ public final class BlockingPostgresConnection: @unchecked Sendable {
     /// on the connection runs after it, and in a transaction fails if it failed.
     public func send(_ sql: String, _ binds: [PostgresData] = []) throws {
         do {
-            sent.append(try statement(sql).execute(binds))
+            sent += start([(try statement(sql), binds)])
         } catch {
             note(error)
             throw error
@@ -100,12 +99,12 @@ public final class BlockingPostgresConnection: @unchecked Sendable {
 
     /// Waits for every statement sent with ``send(_:_:)`` and throws the first failure among them.
     public func settle() throws {
-        let futures = sent
+        let answers = sent
         sent.removeAll(keepingCapacity: true)
         var first: (any Error)?
-        for future in futures {
+        for answer in answers {
             do {
-                _ = try wait(future)
+                _ = try wait(answer)
             } catch {
                 note(error)
                 if first == nil { first = error }
@@ -116,7 +115,6 @@ public final class BlockingPostgresConnection: @unchecked Sendable {
 
     /// Forgets sent statements without waiting for them (the transaction they belong to is being abandoned).
     public func discardSent() {
-        for future in sent { future.whenComplete { _ in } }
         sent.removeAll(keepingCapacity: true)
     }
 
@@ -142,7 +140,9 @@ public final class BlockingPostgresConnection: @unchecked Sendable {
     @discardableResult
     public func simple(_ sql: String) throws -> (rows: [PostgresRow], command: String) {
         do {
-            let result = try wait(connection.query(PostgresQuery(unsafeSQL: sql), logger: logger))
+            let connection = connection
+            let logger = logger
+            let result = try wait(onLoop { connection.query(PostgresQuery(unsafeSQL: sql), logger: logger) })
             return (result.rows, result.metadata.command)
         } catch {
             note(error)
@@ -172,34 +172,53 @@ public final class BlockingPostgresConnection: @unchecked Sendable {
 
     private func statement(_ sql: String) throws -> PreparedQuery {
         if let statement = prepared[sql] { return statement }
-        let statement = try wait(connection.prepare(query: sql))
+        let connection = connection
+        let statement = try wait(onLoop { connection.prepare(query: sql) })
         prepared[sql] = statement
         return statement
     }
 
-    /// Waits for `future` on this thread. A statement handed to a connection that closed meanwhile (the server
-    /// went away) may never complete: the wait looks at the connection twice a second and gives up once it is closed.
-    private func wait<T: Sendable>(_ future: EventLoopFuture<T>) throws -> T {
-        let done = DispatchSemaphore(value: 0)
-        let outcome = Outcome<T>()
-        future.whenComplete { result in
-            outcome.result = result
-            done.signal()
+    /// Hands `statements` to the connection's event loop in one hop, in order, and returns where each one's answer
+    /// will be. One hop: a future's `flatMap` or `whenComplete` called from another thread is a hop to its event
+    /// loop of its own (waking it), and postgres-nio's `execute` chains several; called on the loop, they run inline.
+    private func start(_ statements: [(PreparedQuery, [PostgresData])]) -> [Answer<[PostgresRow]>] {
+        let answers = statements.map { _ in Answer<[PostgresRow]>() }
+        connection.eventLoop.execute {
+            for ((statement, binds), answer) in zip(statements, answers) { statement.execute(binds).whenComplete(answer.fulfil) }
         }
-        while done.wait(timeout: .now() + .milliseconds(500)) == .timedOut {
+        return answers
+    }
+
+    /// Runs `work` on the connection's event loop, its answer waited for on this thread.
+    private func onLoop<T: Sendable>(_ work: @escaping @Sendable () -> EventLoopFuture<T>) -> Answer<T> {
+        let answer = Answer<T>()
+        connection.eventLoop.execute { work().whenComplete(answer.fulfil) }
+        return answer
+    }
+
+    /// Waits for `answer` on this thread. A statement handed to a connection that closed meanwhile (the server
+    /// went away) may never complete: the wait looks at the connection twice a second and gives up once it is closed.
+    private func wait<T>(_ answer: Answer<T>) throws -> T {
+        while answer.done.wait(timeout: .now() + .milliseconds(500)) == .timedOut {
             guard connection.isClosed else { continue }
-            if done.wait(timeout: .now() + .milliseconds(200)) == .success { break }
+            if answer.done.wait(timeout: .now() + .milliseconds(200)) == .success { break }
             isBroken = true
             throw PostgresStoreError(.connection, "the connection to \(endpoint.location) closed")
         }
-        guard let result = outcome.result else { throw PostgresStoreError(.connection, "a statement ended without an outcome") }
+        guard let result = answer.result else { throw PostgresStoreError(.connection, "a statement ended without an outcome") }
         return try result.get()
     }
 
-    /// A future's result, written on the event loop before the semaphore is signalled and read after the wait
-    /// returns: the semaphore orders the two, which is why the unchecked sendability is sound.
-    private final class Outcome<T>: @unchecked Sendable {
+    /// A statement's answer: written on the event loop before the semaphore is signalled, read after the wait
+    /// returns; the semaphore orders the two, which is why the unchecked sendability is sound.
+    private final class Answer<T>: @unchecked Sendable {
+        let done = DispatchSemaphore(value: 0)
         var result: Result<T, any Error>?
+
+        func fulfil(_ result: Result<T, any Error>) {
+            self.result = result
+            done.signal()
+        }
     }
 
     private func note(_ error: any Error) {
