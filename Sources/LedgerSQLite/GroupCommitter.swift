@@ -75,10 +75,10 @@ final class GroupCommitter: Sendable {
             }
             if batch.isEmpty { return }
             let started = ContinuousClock.now
-            let cpuStarted = Self.threadCPU()
+            let cpuStarted = CommitStats.threadCPU()
             let failure = commit(batch)
             let busy = ContinuousClock.now - started
-            let cpu = Self.threadCPU() - cpuStarted
+            let cpu = CommitStats.threadCPU() - cpuStarted
             state.withLock { state in
                 state.stats.busy += busy
                 state.stats.busyCPU += cpu
@@ -93,13 +93,6 @@ final class GroupCommitter: Sendable {
                 }
             }
         }
-    }
-
-    /// The CPU time of the calling thread so far.
-    private static func threadCPU() -> Duration {
-        var now = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
-        return .seconds(now.tv_sec) + .nanoseconds(now.tv_nsec)
     }
 
     /// Runs the batch in one transaction; returns the error that failed the whole transaction, if any.

@@ -143,7 +143,8 @@ struct LedgerBench: AsyncParsableCommand {
         // CPU time, unlike wall time, does not count the waits for a core that other work on the machine causes.
         print(
             String(
-                format: "    CPU per op: %.1f us in all, %.1f us in the writer (its thread's CPU time)", 1e6 * cpu / operations,
+                format: "    CPU per op: %.1f us in all, %.1f us in the writer threads (their CPU time; on PostgreSQL not the event loops')",
+                1e6 * cpu / operations,
                 1e6 * (after.busyCPU - before.busyCPU).seconds / operations))
         if ProcessInfo.processInfo.environment["SIKA_BENCH_DETAIL"] != nil {
             let busy = (after.busy - before.busy).seconds

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where the ledger keeps its rows: one protocol, one implementation per database (`LedgerSQLite`,
 /// `LedgerPostgres`), chosen by the process wiring. Everything above it — transfer rules, limits, PINs,
 /// receipts — is written once, against these three protocols, and never sees SQL.
@@ -39,12 +41,20 @@ public struct CommitStats: Sendable, Hashable {
     public var largestBatch = 0
     /// Time the writer spent running batches: near the wall time, the writer is the bottleneck.
     public var busy: Duration = .zero
-    /// CPU time the writer's thread spent running batches (zero where a store cannot tell). On a machine
-    /// shared with other work `busy` also counts the time the thread waited for a core; this does not.
+    /// CPU time the writer's thread spent running batches (PostgreSQL: its writer threads' sum, the event loops that
+    /// encode and decode their statements not in it). On a machine shared with other work `busy` also counts the time
+    /// the thread waited for a core; this does not.
     public var busyCPU: Duration = .zero
     /// Batches run a second time, with a savepoint per job, because a job failed after it had written
     /// (SQLite: its first run has no savepoints; see the store). Near zero when refusals are decided before writes.
     public var reruns = 0
 
     public init() {}
+
+    /// The CPU time of the calling thread so far: what a store adds to ``busyCPU`` around a batch.
+    public static func threadCPU() -> Duration {
+        var now = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
+        return .seconds(now.tv_sec) + .nanoseconds(now.tv_nsec)
+    }
 }

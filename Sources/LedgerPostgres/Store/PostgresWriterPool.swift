@@ -167,12 +167,13 @@ final class PostgresWriterPool: @unchecked Sendable {
         }
     }
 
-    fileprivate func record(operations: Int, busy: Duration) {
+    fileprivate func record(operations: Int, busy: Duration, cpu: Duration) {
         condition.withLock {
             stats.transactions += 1
             stats.operations += operations
             stats.largestBatch = max(stats.largestBatch, operations)
             stats.busy += busy
+            stats.busyCPU += cpu
         }
     }
 
@@ -282,12 +283,16 @@ extension PostgresWriterPool {
 
         func run(_ batch: [any PostgresPendingWrite]) {
             let started = ContinuousClock.now
+            let cpuStarted = CommitStats.threadCPU()
             var attempt = 0
             while true {
                 do {
                     let outcome = try transaction(batch)
                     // A transaction whose every job was sent back to run again committed nothing: not counted.
-                    if !outcome.answered.isEmpty { pool.record(operations: outcome.answered.count, busy: ContinuousClock.now - started) }
+                    if !outcome.answered.isEmpty {
+                        pool.record(
+                            operations: outcome.answered.count, busy: ContinuousClock.now - started, cpu: CommitStats.threadCPU() - cpuStarted)
+                    }
                     for job in outcome.answered { job.complete() }
                     pool.requeue(outcome.again)
                     return
