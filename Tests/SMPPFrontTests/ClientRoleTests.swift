@@ -229,16 +229,23 @@ import Testing
         await smsc.stop()
     }
 
-    @Test func aWrongPasswordIsRetriedWithBackoffNotInALoop() async throws {
+    /// A refused bind is tried again with backoff; meanwhile the operator's receipts wait in the outbox for the link:
+    /// the web simulator running beside it does not take them as a fallback (it did, and a receipt written just
+    /// before a link's first bind never reached the SMSC).
+    @Test func aWrongPasswordIsRetriedWithBackoffNotInALoopAndReceiptsWaitForTheLink() async throws {
         let smsc = try await TestSMSC.start()
         var link = smsc.link()
         link.password = "wrong"
         link.reconnectDelay = .milliseconds(100)
         link.maximumReconnectDelay = .milliseconds(400)
         let world = try await SMPPWorld.start(accounts: nil, links: [link])
+        try await world.transfer(from: Self.kofi, to: Self.ama, amount: 1000, pin: "2580")
+        // Twenty of the dispatcher's polls and more.
         try await Task.sleep(for: .seconds(1))
         #expect(smsc.binds == 0)
         #expect(world.client?.boundLinks == 0)
+        #expect(try await world.outbox(Self.kofi).deliveredAt == nil)
+        #expect(try await world.outbox(Self.ama).deliveredAt == nil)
         try await world.stop()
         await smsc.stop()
     }

@@ -88,6 +88,40 @@ import Testing
         #expect(slow.messages.map(\.msisdn) == ["22890445566"])
     }
 
+    /// A gateway configured but not connected yet (an SMPP link binding, or between binds) keeps the operator's
+    /// messages in the outbox too: the network's fallback takes them only once no gateway is expected any more.
+    /// (Before, a receipt written in the moment before a link's first bind went to the simulator and never to the SMSC.)
+    @Test func anExpectedGatewayKeepsItsMessagesInTheOutboxUntilItIsNoLongerExpected() async throws {
+        let (core, world) = try await Self.core()
+        let network = SimulatedNetwork(core: core)
+        network.connect()
+        let link = core.dispatcher.expectGateway(operatorID: "tmoney")
+        try await network.addPhone("22890112233")
+        try await Self.transfer(network)
+        await Self.deliverAll(core)
+        // Kofi's phone claims his receipt; Ama's waits for the link.
+        #expect(try network.inbox("22890112233").count == 1)
+        #expect(try await world.money.ledger.undeliveredSMS(operatorID: "tmoney", limit: 10).map(\.msisdn) == ["22890445566"])
+        // Bound: its sink takes it.
+        let bound = RecordingSink(operatorID: "tmoney")
+        let registration = core.dispatcher.connect(bound)
+        await Self.deliverAll(core)
+        #expect(bound.messages.map(\.msisdn) == ["22890445566"])
+        // Unbound and no longer expected (the link stopped): the next receipt for Ama goes to the network again.
+        core.dispatcher.disconnect(registration)
+        core.dispatcher.disconnect(link)
+        let session = try await network.dial("22890112233", "*145*1*1*90445566*5000#").session
+        _ = try await network.answer(session, "1")
+        guard case .end(let text) = try await network.answer(session, "2580").answer, text.contains("39 900 FCFA") else {
+            Issue.record("the second transfer failed")
+            return
+        }
+        await Self.deliverAll(core)
+        #expect(try await world.money.ledger.undeliveredSMS(operatorID: "tmoney", limit: 10).isEmpty)
+        try await network.addPhone("22890445566")
+        #expect(try network.inbox("22890445566").count == 1)
+    }
+
     @Test func withoutAConnectionTheNetworkKeepsSMSForAPhoneOpenedLater() async throws {
         let (core, _) = try await Self.core()
         let network = SimulatedNetwork(core: core)

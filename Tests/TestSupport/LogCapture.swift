@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import Synchronization
 
@@ -49,10 +50,11 @@ public struct CapturingLogHandler: LogHandler {
 }
 
 extension Logger {
-    /// A logger that drops everything below `level`: how tests stay quiet unless they fail.
+    /// A logger that drops everything below `level`: how tests stay quiet unless they fail. `SIKA_TEST_LOG_LEVEL`
+    /// (`trace` … `critical`) replaces `level` for every such logger, to watch a failing test's servers talk.
     public static func quiet(_ label: String = "test", level: Logger.Level = .critical) -> Logger {
         var logger = Logger(label: label)
-        logger.logLevel = level
+        logger.logLevel = ProcessInfo.processInfo.environment["SIKA_TEST_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? level
         return logger
     }
 }

@@ -29,6 +29,8 @@ public final class SMSDispatcher: Sendable {
     private struct State {
         var nextID = 0
         var sinks: [String: [Sink]] = [:]
+        /// Gateways configured to connect, per operator, whether connected now or not (``expectGateway(operatorID:)``).
+        var expected: [String: Set<Int>] = [:]
         var roundRobin = 0
         /// Written but not yet confirmed: not to be picked again by the next look at the outbox.
         var inFlight: Set<OutboxMessage.ID> = []
@@ -72,9 +74,25 @@ public final class SMSDispatcher: Sendable {
         }
     }
 
-    /// The sink is gone: nothing more is handed to it (a batch already handed over completes).
+    /// A gateway of `operatorID` is configured and will connect: an SMPP link to the operator's SMSC, from before its
+    /// first bind and between binds. Until its registration is disconnected, a fallback sink (the web simulator)
+    /// leaves that operator's messages in the outbox for it, as it does while a gateway of the operator is connected:
+    /// a receipt written while the link binds or rebinds waits for the link instead of going to the simulator.
+    public func expectGateway(operatorID: String) -> Registration {
+        state.withLock { state in
+            state.nextID += 1
+            state.expected[operatorID, default: []].insert(state.nextID)
+            return Registration(id: state.nextID, operatorID: operatorID)
+        }
+    }
+
+    /// The sink is gone, or the gateway no longer expected: nothing more is handed to it (a batch already handed
+    /// over completes).
     public func disconnect(_ registration: Registration) {
-        state.withLock { $0.sinks[registration.operatorID]?.removeAll { $0.id == registration.id } }
+        state.withLock { state in
+            state.sinks[registration.operatorID]?.removeAll { $0.id == registration.id }
+            state.expected[registration.operatorID]?.remove(registration.id)
+        }
     }
 
     /// Sinks connected for `operatorID`.
@@ -147,9 +165,9 @@ public final class SMSDispatcher: Sendable {
                 let connected = state.sinks[operatorID, default: []]
                 let writable = connected.filter { $0.sink.isReady }
                 guard !fresh.isEmpty, !writable.isEmpty else { return [] }
-                // A fallback stands in for a missing gateway, not for a slow one: while one is connected, what it
-                // cannot take now waits in the outbox for it.
-                let gatewayConnected = connected.contains { !$0.sink.isFallback }
+                // A fallback stands in for a missing gateway, not for a slow one: while one is connected (or
+                // expected: a link binding), what it cannot take now waits in the outbox for it.
+                let gatewayConnected = connected.contains { !$0.sink.isFallback } || !(state.expected[operatorID]?.isEmpty ?? true)
                 let picks = Self.route(fresh, among: writable, turn: state.roundRobin &+ 1, fallbackTakesRest: !gatewayConnected)
                 state.roundRobin &+= 1
                 state.inFlight.formUnion(picks.flatMap { $0.0.map(\.id) })

@@ -50,8 +50,11 @@ final class SMPPOperatorLink: Sendable {
         return await dialogues.count
     }
 
-    /// Connects, binds and serves until `stop()`; reconnects after every failure.
+    /// Connects, binds and serves until `stop()`; reconnects after every failure. The operator's messages wait for
+    /// the link all along (the dispatcher expects it), not only while it is bound.
     func run() async {
+        let expected = core.dispatcher.expectGateway(operatorID: op.id)
+        defer { core.dispatcher.disconnect(expected) }
         var delay = configuration.reconnectDelay
         while !isStopping {
             do {
