@@ -54,7 +54,12 @@ extension Logger {
     /// (`trace` … `critical`) replaces `level` for every such logger, to watch a failing test's servers talk.
     public static func quiet(_ label: String = "test", level: Logger.Level = .critical) -> Logger {
         var logger = Logger(label: label)
-        logger.logLevel = ProcessInfo.processInfo.environment["SIKA_TEST_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? level
+        logger.logLevel = quietLevel(level, environment: ProcessInfo.processInfo.environment)
         return logger
+    }
+
+    /// The level of a quiet logger asked for `level`: `SIKA_TEST_LOG_LEVEL` when it names one, else `level`.
+    public static func quietLevel(_ level: Logger.Level, environment: [String: String]) -> Logger.Level {
+        environment["SIKA_TEST_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? level
     }
 }
