@@ -395,7 +395,7 @@ let package = Package(
         .testTarget(
             name: "MobileMoneyTests",
             dependencies: [
-                "MobileMoney", "MenuEngine", "Ledger", "Operators", "TestSupport", .product(name: "Yams", package: "Yams"),
+                "MobileMoney", "MenuEngine", "Ledger", "LedgerPostgres", "Operators", "TestSupport", .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),

@@ -62,6 +62,15 @@ public final class Ledger: Sendable {
         return try await store.write { rows in try work(LedgerTransaction(rows: rows, context: context)) }
     }
 
+    /// ``write(_:)`` for work that starts with the recheck of `expected`: see ``LedgerStore/write(expecting:_:)``.
+    public func write<T: Sendable>(expecting expected: TransferRecheck?, _ work: @escaping @Sendable (LedgerTransaction) throws -> T)
+        async throws -> T
+    {
+        guard let expected else { return try await write(work) }
+        let context = self.context
+        return try await store.write(expecting: expected) { rows in try work(LedgerTransaction(rows: rows, context: context)) }
+    }
+
     /// Applies one transfer (with its fee) in the next group commit.
     public func transfer(_ request: TransferRequest) async throws -> TransferReceipt {
         try await write { try $0.transfer(request) }

@@ -26,6 +26,9 @@ public final class PostgresLedgerStore: LedgerStore {
         public var durability: Durability = .full
         /// How long a writer keeps trying to reach a server that went away before failing its jobs.
         public var reconnectWindow: Duration = .seconds(30)
+        /// Whether the prepared transfers of a batch are read for and written together (``PostgresBatchPosting``);
+        /// false runs each the plain way, statement by statement (the baseline the benchmark compares with).
+        public var batchesTransfers = true
         /// Asked before each batch's `COMMIT`: a fault to make there instead (tests only; nil in production).
         public var commitFault: (@Sendable () -> CommitFault?)?
 
@@ -68,6 +71,7 @@ public final class PostgresLedgerStore: LedgerStore {
                     endpoint: endpoint, durability: options.durability, writers: options.writers, maxBatch: options.maxBatch)
                 settings.reconnectWindow = options.reconnectWindow
                 settings.commitFault = options.commitFault
+                settings.batchesTransfers = options.batchesTransfers
                 let writers = PostgresWriterPool(settings: settings, group: group, spread: spread, logger: logger)
                 try writers.start()
                 let readers = PostgresReaderPool(endpoint: endpoint, readers: options.readers, group: group, logger: logger)
@@ -93,6 +97,15 @@ public final class PostgresLedgerStore: LedgerStore {
     public func write<T: Sendable>(_ job: @escaping @Sendable (any LedgerStoreWriter) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             writers.submit(PostgresJob(work: job, continuation: continuation))
+        }
+    }
+
+    /// Several prepared transfers in one batch are read for together and written together (``PostgresBatchPosting``).
+    public func write<T: Sendable>(expecting expected: TransferRecheck, _ job: @escaping @Sendable (any LedgerStoreWriter) throws -> T)
+        async throws -> T
+    {
+        try await withCheckedThrowingContinuation { continuation in
+            writers.submit(PostgresJob(work: job, continuation: continuation, expected: writers.settings.batchesTransfers ? expected : nil))
         }
     }
 

@@ -21,23 +21,38 @@ extension LedgerBench {
             "sika-bench ledger on \(endpoint.location): \(operations) ops per run, \(wallets) wallets, \(writers) writer connections, "
                 + "asked for synchronous_commit=\(durability.synchronousCommit)")
         for callers in only.map({ [$0] }) ?? [1, 8, 64] {
-            let schema = "sika_bench_\(callers)_\(UUID().uuidString.prefix(8).lowercased())"
-            let ledger = try await open(endpoint.with(schema: schema), catalog: catalog)
-            let world = try await BenchWorld.make(ledger: ledger, wallets: wallets)
-            let (rate, batch) = try await measure(money: world.money, callers: callers, count: operations)
-            try await ledger.store.close()
-            try await drop(schema: schema, endpoint: endpoint)
-            let label = "PostgreSQL group commit, \(callers) callers".padding(toLength: 52, withPad: " ", startingAt: 0)
-            print("\(label) \(String(format: "%9.0f", rate)) ops/s   \(String(format: "%.1f", batch)) ops/commit")
-            print("RESULT sika callers=\(callers) tps=\(String(format: "%.1f", rate))")
+            // The plain statements first, the baseline measured in the same run; then the batch's writes together.
+            var rates: [Double] = []
+            for batched in [false, true] {
+                let schema = "sika_bench_\(callers)_\(UUID().uuidString.prefix(8).lowercased())"
+                let ledger = try await open(endpoint.with(schema: schema), catalog: catalog, batched: batched)
+                let world = try await BenchWorld.make(ledger: ledger, wallets: wallets)
+                let before = ledger.commitStats
+                let (rate, batch) = try await measure(money: world.money, callers: callers, count: operations)
+                let stats = ledger.commitStats
+                try await ledger.store.close()
+                try await drop(schema: schema, endpoint: endpoint)
+                let share = Double(stats.batchedOperations - before.batchedOperations) / Double(max(1, stats.operations - before.operations))
+                let how = batched ? "batched" : "plain (baseline)"
+                let label = "PostgreSQL group commit, \(callers) callers, \(how)".padding(toLength: 60, withPad: " ", startingAt: 0)
+                print(
+                    "\(label) \(String(format: "%9.0f", rate)) ops/s   \(String(format: "%.1f", batch)) ops/commit"
+                        + (batched ? "   \(String(format: "%.0f", share * 100))% written by their batch" : ""))
+                rates.append(rate)
+            }
+            print("  batched / plain at \(callers) callers: \(String(format: "%.2f", rates[1] / rates[0]))x")
+            print("RESULT sika callers=\(callers) tps=\(String(format: "%.1f", rates[1]))")
+            print("RESULT plain callers=\(callers) tps=\(String(format: "%.1f", rates[0]))")
         }
     }
 
-    private func open(_ endpoint: PostgresEndpoint, catalog: OperatorCatalog) async throws -> Ledger {
+    /// - Parameter batched: whether the writers write a batch's prepared transfers together (see `PostgresBatchPosting`).
+    private func open(_ endpoint: PostgresEndpoint, catalog: OperatorCatalog, batched: Bool = true) async throws -> Ledger {
         var options = Ledger.Options()
         options.durability = durability
         var store = PostgresLedgerStore.Options()
         store.writers = writers
+        store.batchesTransfers = batched
         return try await Ledger.openPostgres(endpoint: endpoint, catalog: catalog, options: options, store: store)
     }
 

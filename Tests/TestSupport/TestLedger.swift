@@ -24,10 +24,11 @@ public final class TestLedger: Sendable {
     }
 
     /// Opens a new ledger. `clock` moves time for daily caps and lockouts; `writers` is PostgreSQL's number of
-    /// writer connections (SQLite has one writer).
+    /// writer connections (SQLite has one writer), `batchesTransfers` whether its batches write prepared transfers
+    /// together.
     public static func open(
         _ backend: TestBackend = .sqlite, catalog: OperatorCatalog = Shipped.catalog, maxBatch: Int = 512, durability: Durability = .off,
-        writers: Int = 2, clock: @escaping @Sendable () -> Int64 = LedgerContext.systemClock
+        writers: Int = 2, batchesTransfers: Bool = true, clock: @escaping @Sendable () -> Int64 = LedgerContext.systemClock
     ) async throws -> TestLedger {
         var options = Ledger.Options()
         options.maxBatch = maxBatch
@@ -45,6 +46,7 @@ public final class TestLedger: Sendable {
             // Tests run side by side against one server: few connections each.
             store.writers = writers
             store.readers = 1
+            store.batchesTransfers = batchesTransfers
             let ledger = try await Ledger.openPostgres(endpoint: endpoint, catalog: catalog, options: options, store: store)
             return TestLedger(ledger: ledger, directory: directory, backend: backend, endpoint: endpoint)
         }

@@ -26,12 +26,16 @@ public final class TestWorld: Sendable {
     ///   - backend: the store the ledger lives in.
     ///   - seed: create the demo subscribers and agents.
     ///   - markSeedSMSDelivered: mark the seeding's SMS delivered, so a gateway does not push them.
+    ///   - writers: PostgreSQL's writer connections (SQLite has one writer).
+    ///   - batchesTransfers: whether PostgreSQL's batches write prepared transfers together.
     public static func make(
         _ backend: TestBackend = .sqlite, seed: Bool = true, markSeedSMSDelivered: Bool = false, clock: TestClock? = nil,
         pepper: PinPepper = .random(),
-        options: MobileMoney.Options = MobileMoney.Options(), logger: Logger = .quiet("sika.money.test")
+        options: MobileMoney.Options = MobileMoney.Options(), writers: Int = 2, batchesTransfers: Bool = true,
+        logger: Logger = .quiet("sika.money.test")
     ) async throws -> TestWorld {
-        let storage = try await TestLedger.open(backend, clock: clock?.read ?? LedgerContext.systemClock)
+        let storage = try await TestLedger.open(
+            backend, writers: writers, batchesTransfers: batchesTransfers, clock: clock?.read ?? LedgerContext.systemClock)
         let money = MobileMoney(ledger: storage.ledger, pepper: pepper, options: options, logger: logger)
         if seed { try await Shipped.world.seed(into: money) }
         if markSeedSMSDelivered {

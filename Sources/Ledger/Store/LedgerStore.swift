@@ -18,6 +18,13 @@ public protocol LedgerStore: Sendable {
     /// that batch is durable. If `job` throws, its effects are undone and only this caller gets the error.
     func write<T: Sendable>(_ job: @escaping @Sendable (any LedgerStoreWriter) throws -> T) async throws -> T
 
+    /// ``write(_:)`` for a job that starts with ``LedgerStoreWriter/recheck(_:)`` of `expected` and, when it holds,
+    /// posts that transfer and queues its receipts: a store may read what several such jobs of one batch need in
+    /// one go and write them together. The job's answers and effects must be those ``write(_:)`` gives it; a job
+    /// that does anything else still runs, only without the help.
+    func write<T: Sendable>(expecting expected: TransferRecheck, _ job: @escaping @Sendable (any LedgerStoreWriter) throws -> T)
+        async throws -> T
+
     /// Runs read-only `work` on a consistent snapshot, concurrently with writes.
     func read<T: Sendable>(_ work: @escaping @Sendable (any LedgerStoreReader) throws -> T) async throws -> T
 
@@ -34,6 +41,15 @@ public protocol LedgerStore: Sendable {
     func close() async throws
 }
 
+extension LedgerStore {
+    /// A store without a batched path runs the job as any other.
+    public func write<T: Sendable>(expecting _: TransferRecheck, _ job: @escaping @Sendable (any LedgerStoreWriter) throws -> T)
+        async throws -> T
+    {
+        try await write(job)
+    }
+}
+
 /// How well group commit is batching: operations per transaction is the figure that matters.
 public struct CommitStats: Sendable, Hashable {
     public var transactions = 0
@@ -48,6 +64,9 @@ public struct CommitStats: Sendable, Hashable {
     /// Batches run a second time, with a savepoint per job, because a job failed after it had written
     /// (SQLite: its first run has no savepoints; see the store). Near zero when refusals are decided before writes.
     public var reruns = 0
+    /// Operations a store wrote together with the others of their batch, having read for them all at once
+    /// (PostgreSQL's prepared transfers; see ``LedgerStore/write(expecting:_:)``). Zero on SQLite.
+    public var batchedOperations = 0
 
     public init() {}
 

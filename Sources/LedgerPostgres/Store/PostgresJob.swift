@@ -14,6 +14,11 @@ protocol PostgresPendingWrite: AnyObject, Sendable {
     var reruns: Int { get set }
     /// The rows the job locked or asked for when it last ran, locked first when it runs again.
     var wanted: PostgresRows.Wanted { get set }
+    /// The recheck the job starts with, when it is a prepared transfer its batch may read for
+    /// (``PostgresBatchPosting``); nil for any other job, and for one that must run the plain way.
+    var expected: TransferRecheck? { get set }
+    /// Times a writer passed the job over because another writer's batch held its parties.
+    var passedOver: Int { get set }
 }
 
 /// A job and its caller's continuation. Its result is written and read on the one writer thread that runs
@@ -24,10 +29,16 @@ final class PostgresJob<T: Sendable>: PostgresPendingWrite, @unchecked Sendable 
     private var result: Result<T, any Error>?
     var reruns = 0
     var wanted = PostgresRows.Wanted()
+    var expected: TransferRecheck?
+    var passedOver = 0
 
-    init(work: @escaping @Sendable (any LedgerStoreWriter) throws -> T, continuation: CheckedContinuation<T, any Error>) {
+    init(
+        work: @escaping @Sendable (any LedgerStoreWriter) throws -> T, continuation: CheckedContinuation<T, any Error>,
+        expected: TransferRecheck? = nil
+    ) {
         self.work = work
         self.continuation = continuation
+        self.expected = expected
     }
 
     func execute(_ rows: PostgresRows) -> Bool {

@@ -7,12 +7,16 @@ extension PostgresRows {
     // MARK: Subscribers' addresses
 
     func subscriberEmail(msisdn: String) throws -> SubscriberEmailRow? {
-        try one(PostgresMailSQL.selectEmail, [PostgresBind.text(msisdn)]).map { c in
-            SubscriberEmailRow(
-                msisdn: try c.text(0), address: try c.text(1), displayName: try c.optionalText(2), verifiedAt: try c.optionalInt(3),
-                codeHash: try c.optionalBytes(4), codeIssuedAt: try c.int(5), codeExpiresAt: try c.int(6), codeFailures: Int(try c.int(7)),
-                updatedAt: try c.int(8))
-        }
+        if let known = batch?.email(msisdn: msisdn) { return known }
+        return try one(PostgresMailSQL.selectEmail, [PostgresBind.text(msisdn)]).map(Self.email)
+    }
+
+    /// A row of ``PostgresMailSQL/selectEmail``'s columns.
+    static func email(_ c: PostgresCells) throws -> SubscriberEmailRow {
+        SubscriberEmailRow(
+            msisdn: try c.text(0), address: try c.text(1), displayName: try c.optionalText(2), verifiedAt: try c.optionalInt(3),
+            codeHash: try c.optionalBytes(4), codeIssuedAt: try c.int(5), codeExpiresAt: try c.int(6), codeFailures: Int(try c.int(7)),
+            updatedAt: try c.int(8))
     }
 
     func setSubscriberEmail(_ e: SubscriberEmailRow) throws {
@@ -32,6 +36,10 @@ extension PostgresRows {
     // MARK: The mail outbox
 
     func insertMail(_ messages: [NewMailMessage]) throws {
+        if let batch {
+            batch.keep(messages)
+            return
+        }
         for m in messages {
             try changeLater(
                 PostgresMailSQL.insertMail,

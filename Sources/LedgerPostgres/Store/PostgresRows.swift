@@ -8,6 +8,8 @@ import PostgresNIO
 /// lock its jobs took until it commits. Two rules keep them from ever waiting on each other in a circle:
 /// - A transaction may wait for a lock only while it holds none: only the first locking statement of a
 ///   batch waits (and locks its rows in id order, the one global order). Every later one asks `NOWAIT`.
+///   In a batch with prepared transfers that statement is the batch's read (``PostgresBatchPosting``), which
+///   locks every party of them at once.
 /// - A job that finds a row taken is rolled back to its savepoint (which releases what it locked) and
 ///   goes back to the queue with the rows it wanted; it runs again first in a later batch, locking those
 ///   rows in id order before anything else.
@@ -22,6 +24,8 @@ final class PostgresRows: LedgerStoreWriter {
         let error: any Error
         /// Whether another transaction's lock was in the way (then the job's rows are locked up front next time).
         let lockConflict: Bool
+        /// Whether the job must run the plain way next time, not answered from its batch's memory.
+        var withoutBatch = false
     }
 
     /// The rows a job wanted, locked up front when it runs again.
@@ -45,6 +49,15 @@ final class PostgresRows: LedgerStoreWriter {
     /// Customer accounts this job locked with a subscriber and has not changed since: re-reading them is
     /// not needed, so the hot path (two subscribers, then their transfer) locks each wallet once.
     private var lockedAccounts: [Account.ID: Account] = [:]
+    /// The batch's prepared transfers, answered from memory until a job asks for anything else (see
+    /// ``PostgresBatchPosting``); nil once written, and in a batch without them.
+    var batch: PostgresBatchPosting?
+    /// Whether the running job has a savepoint of its own (a batch of several jobs, once not answered from memory).
+    private(set) var savepoint = false
+    /// Whether a job's failure must be taken back to its savepoint (the batch has other jobs).
+    var isolated = false
+    /// Set when writing what the batch kept failed: the batch runs again the plain way.
+    private(set) var batchFailure: (any Error)?
 
     /// A read snapshot's rows.
     init(reading connection: BlockingPostgresConnection) {
@@ -63,11 +76,68 @@ final class PostgresRows: LedgerStoreWriter {
     }
 
     /// Starts a job: `first` when nothing is locked in the transaction yet.
-    func beginJob(first: Bool) {
+    /// Starts a job: `first` when nothing is locked in the transaction yet. Opens the job's savepoint when it is
+    /// isolated and not answered from memory, or returns false.
+    func beginJob(first: Bool) throws {
         mayWait = first
         retry = nil
         wanted = Wanted()
         lockedAccounts.removeAll(keepingCapacity: true)
+        savepoint = false
+        if let batch {
+            batch.beginJob()
+        } else if isolated {
+            try connection.send("SAVEPOINT job")
+            savepoint = true
+        }
+    }
+
+    /// Ends a job that stands: its savepoint released, or its rows kept by the batch.
+    func endJob() throws {
+        if savepoint { try connection.send("RELEASE SAVEPOINT job") }
+        savepoint = false
+        batch?.endJob(answeredFromMemory: true)
+    }
+
+    /// Takes back a job that failed or must run again: to its savepoint, or forgotten by the batch. False when
+    /// only rolling the whole transaction back undoes it (it was alone in its batch, and reached the server).
+    func undoJob() throws -> Bool {
+        if savepoint {
+            try connection.query("ROLLBACK TO SAVEPOINT job")
+            try connection.query("RELEASE SAVEPOINT job")
+            savepoint = false
+            return true
+        }
+        if let batch {
+            batch.revertJob()
+            return true
+        }
+        return isolated
+    }
+
+    /// Writes what the batch kept and goes on the plain way: before a statement of any other kind, and after the
+    /// last job. A job that had kept rows of its own is forgotten and runs again, alone, in a later batch.
+    func leaveBatch(openingSavepoint: Bool = true) throws {
+        guard let batch else { return }
+        self.batch = nil
+        let partway = batch.jobChanged
+        if partway { batch.revertJob() }
+        do {
+            try batch.write(on: connection, shard: shard, channel: PostgresLedgerSQL.outboxChannel(schema: connection.endpoint.schema))
+        } catch {
+            batchFailure = error
+            throw LedgerError(.storage, "the batch's transfers were not written: \(PostgresFailure.summary(error))")
+        }
+        mayWait = false
+        if partway {
+            retry = Retry(
+                error: LedgerError(.storage, "a prepared transfer's job asked for more than its batch read"), lockConflict: false, withoutBatch: true)
+            throw retry!.error
+        }
+        if isolated && openingSavepoint {
+            try connection.send("SAVEPOINT job")
+            savepoint = true
+        }
     }
 
     /// Locks, in id order, the rows a job wanted when it last ran (waiting for them: this is the batch's first
@@ -87,6 +157,7 @@ final class PostgresRows: LedgerStoreWriter {
 
     /// A read: no lock taken.
     func rows(_ sql: String, _ binds: [PostgresData]) throws -> [PostgresRow] {
+        try leaveBatch()
         do {
             return try connection.query(sql, binds)
         } catch {
@@ -102,6 +173,7 @@ final class PostgresRows: LedgerStoreWriter {
 
     /// A write whose result nobody needs: queued on the connection without a wait (checked before the job ends).
     func changeLater(_ sql: String, _ binds: [PostgresData]) throws {
+        try leaveBatch()
         mayWait = false
         do {
             try connection.send(sql, binds)
@@ -263,6 +335,8 @@ final class PostgresRows: LedgerStoreWriter {
     /// day's total read by a second one sent right behind it (see ``PostgresPostingSQL/keysAndOutgoing``).
     func recheck(_ t: TransferRecheck) throws -> TransferRecheckRow {
         guard writer else { return try recheckByLookups(t) }
+        if let row = batch?.recheck(t) { return row }
+        try leaveBatch()
         wanted.msisdns.formUnion([t.debit.msisdn, t.credit.msisdn])
         let lock = mayWait ? PostgresPostingSQL.lockParties : PostgresPostingSQL.lockPartiesNoWait
         mayWait = false
@@ -293,6 +367,8 @@ final class PostgresRows: LedgerStoreWriter {
         guard writer, let spread, !spread.contains(p.debit), !spread.contains(p.credit), p.feeAccount.map(spread.contains) ?? true else {
             return try postTransferByStatements(p)
         }
+        if let batch, let row = try batch.post(p) { return row }
+        try leaveBatch()
         try p.check()
         lockedAccounts[p.debit] = nil
         lockedAccounts[p.credit] = nil
@@ -358,6 +434,10 @@ final class PostgresRows: LedgerStoreWriter {
     }
 
     func insertMessages(_ messages: [NewOutboxMessage]) throws {
+        if let batch {
+            batch.keep(messages)
+            return
+        }
         func binds(_ m: NewOutboxMessage) -> [PostgresData] {
             [
                 PostgresBind.text(m.msisdn), PostgresBind.text(m.operatorID), PostgresBind.text(m.sender), PostgresBind.text(m.body),

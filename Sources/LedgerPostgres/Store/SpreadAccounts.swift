@@ -14,5 +14,8 @@ final class SpreadAccounts: Sendable {
 
     func contains(_ id: Account.ID) -> Bool { ids.withLock { $0.contains(id) } }
 
+    /// Every account known to be spread, in id order.
+    var all: [Account.ID] { ids.withLock { $0.sorted() } }
+
     func insert(_ id: Account.ID) { _ = ids.withLock { $0.insert(id) } }
 }

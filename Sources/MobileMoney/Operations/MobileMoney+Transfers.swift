@@ -36,18 +36,21 @@ extension MobileMoney {
         let home = try operatorOf(sender)
         guard amount > 0 else { throw MobileMoneyError(.invalidAmount, "amount must be positive") }
         var preparedJob: (@Sendable (LedgerTransaction) throws -> TransferResult?)?
+        var expected: TransferRecheck?
         if !options.preparesTransfers {
             // Every check in the write job.
         } else if let prepared = await prepareTransfer(
             sender: sender, recipient: recipient, home: home, amount: amount, pin: pin, key: idempotencyKey)
         {
             preparedJob = { tx in try self.apply(prepared, tx) }
+            // The day as it is now: if the job runs after midnight its recheck differs, and the store reads it alone.
+            expected = prepared.recheck(day: CivilDate.epochDay(millis: ledger.context.clock()))
         } else {
             // The full check may count a failure or clear one, and a party the snapshot showed blocked may not be
             // any more: their snapshots are read again next time.
             snapshots.forget(sender.digits, recipient.digits)
         }
-        let result = try await withPIN(sender, pin, prepared: preparedJob) { tx, me in
+        let result = try await withPIN(sender, pin, prepared: preparedJob, expecting: expected) { tx, me in
             let them = try self.checkRecipient(tx.rows, sender: sender, recipient: recipient, home: home)
             let receipt = try tx.transfer(
                 TransferRequest(idempotencyKey: idempotencyKey, debit: me.accountID, credit: them.accountID, amount: amount, kind: .p2p),

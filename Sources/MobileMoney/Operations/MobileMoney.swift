@@ -84,9 +84,14 @@ public final class MobileMoney: Sendable {
     }
 
     /// Runs a job in the group commit, in mobile-money vocabulary.
-    func run<T: Sendable>(_ work: @escaping @Sendable (LedgerTransaction) throws -> T) async throws -> T {
+    ///
+    /// - Parameter expected: the recheck the job starts with, when it is a prepared transfer (see
+    ///   ``Ledger/write(expecting:_:)``).
+    func run<T: Sendable>(expecting expected: TransferRecheck? = nil, _ work: @escaping @Sendable (LedgerTransaction) throws -> T)
+        async throws -> T
+    {
         do {
-            return try await ledger.write(work)
+            return try await ledger.write(expecting: expected, work)
         } catch let error as LedgerError {
             throw MobileMoneyError(error)
         }
@@ -108,11 +113,12 @@ public final class MobileMoney: Sendable {
     /// - Parameter prepared: the operation as its caller prepared it on a snapshot, PIN checked; it runs
     ///   first in the job and answers nil when the snapshot no longer holds, and then the job checks the PIN
     ///   and runs `body` as if nothing had been prepared.
+    /// - Parameter expected: what `prepared` rechecks first, told to the store.
     func withPIN<T: Sendable>(
-        _ msisdn: MSISDN, _ pin: String, prepared: (@Sendable (LedgerTransaction) throws -> T?)? = nil,
+        _ msisdn: MSISDN, _ pin: String, prepared: (@Sendable (LedgerTransaction) throws -> T?)? = nil, expecting expected: TransferRecheck? = nil,
         _ body: @escaping @Sendable (LedgerTransaction, SubscriberRecord) throws -> T
     ) async throws -> T {
-        let outcome: Result<T, MobileMoneyError> = try await run { tx in
+        let outcome: Result<T, MobileMoneyError> = try await run(expecting: expected) { tx in
             if let prepared, let value = try MobileMoneyError.translating({ try prepared(tx) }) { return .success(value) }
             switch try self.authenticate(tx, msisdn, pin: pin) {
             case .failure(let refusal): return .failure(refusal)
