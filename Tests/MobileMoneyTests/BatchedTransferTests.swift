@@ -4,6 +4,7 @@ import Ledger
 import LedgerPostgres
 import MobileMoney
 import TestSupport
+import Synchronization
 import Testing
 
 /// Transfers that land in one writer batch. On PostgreSQL the batch's prepared transfers are read for together
@@ -132,6 +133,92 @@ import Testing
         #expect(batched == (store == .postgres ? 5 : 0))
     }
 
+    /// Writers pass over a prepared transfer whose parties another writer's batch holds, eight times at most, then
+    /// take it and wait for the lock: with every transfer between the same two wallets, both ways, four writers
+    /// still get each one through once, none refused as busy, and the ledger adds up.
+    @Test func twoHotWalletsStillGetEveryTransferThroughFourWriters() async throws {
+        let world = try await TestWorld.make(.postgres, writers: 4)
+        let money = world.money
+        let before = money.ledger.commitStats
+        let results = try await withThrowingTaskGroup(of: TransferResult.self) { group in
+            for index in 0..<60 {
+                let (from, to, pin) = index % 3 == 2 ? (ama, kofi, "4826") : (kofi, ama, "2580")
+                group.addTask { try await money.transfer(from: from, to: to, amount: 500, pin: pin, idempotencyKey: "hot-\(index)") }
+            }
+            return try await group.reduce(into: [TransferResult]()) { $0.append($1) }
+        }
+        #expect(results.count == 60 && Set(results.map(\.transferID)).count == 60 && !results.contains { $0.replayed })
+        // 40 from Kofi to Ama, 20 back, each 500 with a fee of 10.
+        #expect(try await world.balance(kofi) == 50_000 - 40 * 510 + 20 * 500)
+        #expect(try await world.balance(ama) == 25_000 + 40 * 500 - 20 * 510)
+        #expect(money.ledger.commitStats.batchedOperations > before.batchedOperations)
+        let report = try await money.ledger.verify()
+        #expect(report.isClean, "\(report)")
+    }
+
+    /// The server dies mid-load (`pg_ctl restart -m immediate`) while 16 callers send money through the batched
+    /// path: callers in flight get an error or their committed answer, every acknowledged transfer is there with
+    /// its receipts, and the books balance. On a cluster of this test's own, so the shared server stays up.
+    @Test(.timeLimit(.minutes(10))) func aServerRestartMidLoadLosesNoBatchedTransfer() async throws {
+        let cluster = try PrivateCluster.start()
+        defer { cluster.stop() }
+        var options = Ledger.Options()
+        options.durability = .full
+        var store = PostgresLedgerStore.Options()
+        store.writers = 4
+        let ledger = try await Ledger.openPostgres(endpoint: cluster.endpoint, catalog: Shipped.catalog, options: options, store: store)
+        let money = MobileMoney(ledger: ledger, pepper: .random(), logger: .quiet("sika.money.test"))
+        try await Shipped.world.seed(into: money)
+        // A ring: each wallet pays the next, so that none runs dry.
+        let ring = [(kofi, "2580"), (ama, "4826"), (yao, "7391"), (abla, "5064")]
+        let log = Journal()
+        let deadline = ContinuousClock.now + .seconds(420)
+        let load = Task {
+            await withTaskGroup(of: Void.self) { group in
+                for caller in 0..<16 {
+                    group.addTask {
+                        var n = 0
+                        while !(log.restarted && log.acknowledgedAfterRestart >= 50) && ContinuousClock.now < deadline {
+                            n += 1
+                            let key = "r\(caller):\(n)"
+                            let (from, pin) = ring[caller % 4]
+                            let to = ring[(caller + 1) % 4].0
+                            do {
+                                let result = try await money.transfer(from: from, to: to, amount: 100, pin: pin, idempotencyKey: key)
+                                log.acknowledge(result.transferID, key)
+                            } catch let error as MobileMoneyError {
+                                log.refuse(error)
+                            } catch {
+                                log.strange("\(error)")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        while log.acknowledged.count < 200 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        try await BlockingWork.run { try cluster.restart() }
+        log.restarted = true
+        await load.value
+        #expect(log.acknowledgedAfterRestart >= 50, "the store did not come back after the restart: \(log.refusals.suffix(3))")
+        #expect(ledger.commitStats.batchedOperations > 0)
+        let report = try await ledger.verify()
+        #expect(report.isClean, "\(report)")
+        for (id, key) in log.acknowledged {
+            let stored = try await ledger.transfer(id: id)
+            #expect(stored?.idempotencyKey == key, "acknowledged transfer \(key) (id \(id)) is missing after the restart")
+        }
+        // Every acknowledged transfer's two receipts, once each.
+        let numbers = ring.map(\.0)
+        let sms = try await ledger.read { rows in try numbers.flatMap { try rows.messages(to: $0, after: 0) } }
+        let counts = Dictionary(grouping: sms.compactMap(\.transferID), by: { $0 }).mapValues(\.count)
+        let missing = log.acknowledged.filter { counts[$0.id] != 2 }
+        #expect(missing.isEmpty, "transfers without exactly two receipts: \(missing.prefix(5))")
+        #expect(log.strangeErrors.isEmpty)
+        #expect(log.refusals.allSatisfy { $0.code == .storage }, "only storage errors, from the outage: \(log.refusals.prefix(5))")
+        try await ledger.store.close()
+    }
+
     /// A row the server refuses in the batch's writes (here a trigger refusing one key) fails that transfer alone:
     /// the batch runs again the plain way, each job under a savepoint, and the others commit once.
     @Test(arguments: [Store.postgres, Store.postgresPlain])
@@ -172,4 +259,37 @@ import Testing
         let report = try await money.ledger.verify()
         #expect(report.isClean, "\(report)")
     }
+}
+
+/// What the restart test's callers were told.
+final class Journal: Sendable {
+    private struct State {
+        var acknowledged: [(id: Int64, key: String)] = []
+        var after = 0
+        var restarted = false
+        var refusals: [MobileMoneyError] = []
+        var strange: [String] = []
+    }
+
+    private let state = Mutex(State())
+
+    var restarted: Bool {
+        get { state.withLock { $0.restarted } }
+        set { state.withLock { $0.restarted = newValue } }
+    }
+
+    func acknowledge(_ id: Int64, _ key: String) {
+        state.withLock { state in
+            state.acknowledged.append((id, key))
+            if state.restarted { state.after += 1 }
+        }
+    }
+
+    func refuse(_ error: MobileMoneyError) { state.withLock { $0.refusals.append(error) } }
+    func strange(_ error: String) { state.withLock { $0.strange.append(error) } }
+
+    var acknowledged: [(id: Int64, key: String)] { state.withLock { $0.acknowledged } }
+    var acknowledgedAfterRestart: Int { state.withLock { $0.after } }
+    var refusals: [MobileMoneyError] { state.withLock { $0.refusals } }
+    var strangeErrors: [String] { state.withLock { $0.strange } }
 }

@@ -8,6 +8,11 @@ public enum PostgresBatchSQL {
     /// the same statement as one transfer's (``PostgresPostingSQL/lockParties``), with more numbers.
     public static let lockParties = PostgresPostingSQL.lockParties
 
+    /// Plans each statement for its parameters until ``cachedPlans`` (in the transaction only).
+    static let customPlans = "SET LOCAL plan_cache_mode = force_custom_plan"
+    /// Back to PostgreSQL's default: a plan cached after a few executions.
+    static let cachedPlans = "SET LOCAL plan_cache_mode = auto"
+
     /// Which of the keys `$1` (`text[]`) a transfer has already.
     public static let takenKeys = "SELECT idempotency_key FROM transfers WHERE idempotency_key = ANY($1)"
 

@@ -32,6 +32,10 @@ final class PostgresWriterPool: @unchecked Sendable {
         var maxReruns = 200
         /// Whether a batch's prepared transfers are read for and written together (``PostgresBatchPosting``).
         var batchesTransfers = true
+        /// The fewest prepared transfers a batch writes together. Its read and its writes are about fifteen
+        /// statements whatever their number, a transfer the plain way six (eight with its savepoint): with one
+        /// or two the plain way is quicker (measured at one caller: 300 transfers/s plain, 200 batched).
+        var batchesFrom = 3
         /// Tests only: a connection lost at `COMMIT` on purpose.
         var commitFault: (@Sendable () -> CommitFault?)?
     }
@@ -435,12 +439,9 @@ extension PostgresWriterPool {
             var posting: PostgresBatchPosting?
             let expected = batch.compactMap(\.expected)
             // A job sent back by a lock conflict locks its rows first, waiting: only the batch's read may wait instead.
-            if batched, !expected.isEmpty, batch.allSatisfy({ $0.expected != nil || $0.wanted.isEmpty }) {
+            if batched, expected.count >= pool.settings.batchesFrom, batch.allSatisfy({ $0.expected != nil || $0.wanted.isEmpty }) {
                 order = batch.filter { $0.expected != nil } + batch.filter { $0.expected == nil }
                 do {
-                    // Planned for their arrays each time: a plan cached while `transfers` was small scans it whole
-                    // once it is not (measured: 15-40 ms per batch within a minute of a fresh schema).
-                    try connection.send("SET LOCAL plan_cache_mode = force_custom_plan")
                     posting = try PostgresBatchPosting.read(expected, spread: pool.spread.all, on: connection)
                 } catch {
                     if connection.isBroken || PostgresFailure.isConnectionLost(error) { throw error }
