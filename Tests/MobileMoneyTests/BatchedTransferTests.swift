@@ -3,8 +3,8 @@ import Foundation
 import Ledger
 import LedgerPostgres
 import MobileMoney
-import TestSupport
 import Synchronization
+import TestSupport
 import Testing
 
 /// Transfers that land in one writer batch. On PostgreSQL the batch's prepared transfers are read for together
