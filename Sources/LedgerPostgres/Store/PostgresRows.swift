@@ -75,9 +75,8 @@ final class PostgresRows: LedgerStoreWriter {
         self.spread = spread
     }
 
-    /// Starts a job: `first` when nothing is locked in the transaction yet.
-    /// Starts a job: `first` when nothing is locked in the transaction yet. Opens the job's savepoint when it is
-    /// isolated and not answered from memory, or returns false.
+    /// Starts a job: `first` when nothing is locked in the transaction yet. Opens the job's savepoint when it
+    /// shares the batch with others and is not answered from the batch's memory.
     func beginJob(first: Bool) throws {
         mayWait = first
         retry = nil
