@@ -1,9 +1,8 @@
 /// The e-mail tables' statements on PostgreSQL: the SQLite store's (`MailSQL`) with `$n` placeholders.
 enum PostgresMailSQL {
-    static let selectEmail = """
-        SELECT msisdn, address, display_name, verified_at, code_hash, code_issued_at, code_expires_at, code_failures, updated_at
-        FROM subscriber_emails WHERE msisdn = $1
-        """
+    /// A subscriber's e-mail row, in the order `PostgresRows.email` reads it.
+    static let emailColumns = "msisdn, address, display_name, verified_at, code_hash, code_issued_at, code_expires_at, code_failures, updated_at"
+    static let selectEmail = "SELECT \(emailColumns) FROM subscriber_emails WHERE msisdn = $1"
     static let upsertEmail = """
         INSERT INTO subscriber_emails (msisdn, address, display_name, verified_at, code_hash, code_issued_at, code_expires_at,
             code_failures, updated_at)

@@ -95,7 +95,7 @@ final class PostgresRows: LedgerStoreWriter {
     func endJob() throws {
         if savepoint { try connection.send("RELEASE SAVEPOINT job") }
         savepoint = false
-        batch?.endJob(answeredFromMemory: true)
+        batch?.endJob()
     }
 
     /// Takes back a job that failed or must run again: to its savepoint, or forgotten by the batch. False when
