@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import Ledger
 import TestSupport
@@ -134,38 +133,23 @@ import Testing
     /// A write job of these tests.
     typealias Job = @Sendable (LedgerTransaction) throws -> TransferReceipt
 
-    /// Runs `jobs` in one batch, in their order: a first job holds the (single) writer until all of them are
-    /// queued behind it.
+    /// Runs `jobs` in one batch, in their order (``OneBatch``).
     func oneBatch(_ f: LedgerFixture, _ jobs: [Job]) async throws -> [Result<TransferReceipt, LedgerError>] {
-        let started = Signal()
-        let release = DispatchSemaphore(value: 0)
-        let holder = Task {
-            try await f.ledger.write { _ in
-                started.fire()
-                release.wait()
-            }
-        }
-        await started.wait()
-        var tasks: [Task<Result<TransferReceipt, LedgerError>, Never>] = []
-        for (index, job) in jobs.enumerated() {
-            tasks.append(
-                Task {
+        let ledger = f.ledger
+        return try await OneBatch.run(
+            ledger,
+            jobs.map { job in
+                { @Sendable () async -> Result<TransferReceipt, LedgerError> in
                     do {
-                        return .success(try await f.ledger.write(job))
+                        return .success(try await ledger.write(job))
                     } catch let error as LedgerError {
                         return .failure(error)
                     } catch {
                         Issue.record("unexpected \(error)")
                         return .failure(LedgerError(.storage, "\(error)"))
                     }
-                })
-            try await waitUntil { f.ledger.queuedWrites == index + 1 }
-        }
-        release.signal()
-        try await holder.value
-        var results: [Result<TransferReceipt, LedgerError>] = []
-        for task in tasks { results.append(await task.value) }
-        return results
+                }
+            })
     }
 
     /// Rows in the outbox (all undelivered here). Not the highest id: PostgreSQL's sequences skip the ids of
@@ -173,18 +157,6 @@ import Testing
     func outboxCount(_ f: LedgerFixture) async throws -> Int {
         try await f.ledger.read { rows in
             try Shipped.catalog.operators.reduce(0) { $0 + (try rows.undeliveredSMS(operatorID: $1.id, limit: 10_000).count) }
-        }
-    }
-
-    /// Waits until `condition` holds, yielding between looks; the bound only turns a hang into a failure.
-    func waitUntil(bound: Duration = .seconds(30), _ condition: () -> Bool) async throws {
-        let deadline = ContinuousClock.now + bound
-        while !condition() {
-            guard ContinuousClock.now < deadline else {
-                Issue.record("condition not met within \(bound)")
-                return
-            }
-            try await Task.sleep(for: .milliseconds(1))
         }
     }
 }

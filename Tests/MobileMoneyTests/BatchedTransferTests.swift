@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import Ledger
 import LedgerPostgres
@@ -30,22 +29,12 @@ import Testing
 
     typealias Outcome = Result<TransferResult, MobileMoneyError>
 
-    /// One writer, held by a job while `orders` queue behind it in their order; then released, so that they are
-    /// one batch. Returns each order's outcome.
+    /// `orders` in one batch, in their order (``OneBatch``); each one's outcome.
     static func inOneBatch(_ money: MobileMoney, _ orders: [Order]) async throws -> [Outcome] {
-        let started = Signal()
-        let release = DispatchSemaphore(value: 0)
-        let holder = Task {
-            try await money.ledger.write { _ in
-                started.fire()
-                release.wait()
-            }
-        }
-        await started.wait()
-        var calls: [Task<Outcome, Never>] = []
-        for (index, order) in orders.enumerated() {
-            calls.append(
-                Task {
+        try await OneBatch.run(
+            money.ledger,
+            orders.map { order in
+                { @Sendable () async -> Outcome in
                     do {
                         return .success(
                             try await money.transfer(from: order.from, to: order.to, amount: order.amount, pin: order.pin, idempotencyKey: order.key))
@@ -54,17 +43,8 @@ import Testing
                     } catch {
                         return .failure(MobileMoneyError(.storage, "\(error)"))
                     }
-                })
-            // Queued in this order: each one's job waits before the next is asked for.
-            let deadline = ContinuousClock.now + .seconds(30)
-            while money.ledger.queuedWrites < index + 1, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(1)) }
-            try #require(money.ledger.queuedWrites == index + 1, "order \(index) never queued its job")
-        }
-        release.signal()
-        try await holder.value
-        var outcomes: [Outcome] = []
-        for call in calls { outcomes.append(await call.value) }
-        return outcomes
+                }
+            })
     }
 
     static func world(_ store: Store) async throws -> TestWorld {
