@@ -201,7 +201,8 @@ final class PostgresWriterPool: @unchecked Sendable {
         }
         guard !batch.isEmpty else { return nil }
         queue = left
-        held[index] = parties
+        // Nothing held, nothing for the others to wait on: the writer's next call then wakes nobody.
+        held[index] = parties.isEmpty ? nil : parties
         return batch
     }
 
