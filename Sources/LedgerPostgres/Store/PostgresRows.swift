@@ -58,6 +58,8 @@ final class PostgresRows: LedgerStoreWriter {
     var isolated = false
     /// Set when writing what the batch kept failed: the batch runs again the plain way.
     private(set) var batchFailure: (any Error)?
+    /// The channel whose `NOTIFY` wakes the node holding an operator's connection, for this schema's outbox.
+    private var outboxChannel: String { PostgresLedgerSQL.outboxChannel(schema: connection.endpoint.schema) }
 
     /// A read snapshot's rows.
     init(reading connection: BlockingPostgresConnection) {
@@ -122,7 +124,7 @@ final class PostgresRows: LedgerStoreWriter {
         let partway = batch.jobChanged
         if partway { batch.revertJob() }
         do {
-            try batch.write(on: connection, shard: shard, channel: PostgresLedgerSQL.outboxChannel(schema: connection.endpoint.schema))
+            try batch.write(on: connection, shard: shard, channel: outboxChannel)
         } catch {
             batchFailure = error
             throw LedgerError(.storage, "the batch's transfers were not written: \(PostgresFailure.summary(error))")
@@ -445,7 +447,7 @@ final class PostgresRows: LedgerStoreWriter {
         }
         // Delivered at commit (not at all if the job rolls back), once per operator and transaction: wakes the node
         // that holds the operator's connection, wherever the transfer was made.
-        let channel = PostgresLedgerSQL.outboxChannel(schema: connection.endpoint.schema)
+        let channel = outboxChannel
         // A movement's two receipts and their wake-up in one statement: the common case on the hot path.
         if messages.count == 2 {
             try changeLater(
