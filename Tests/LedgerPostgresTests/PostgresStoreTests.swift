@@ -202,45 +202,14 @@ import Testing
     @Test(.timeLimit(.minutes(10))) func aServerRestartMidLoadLosesNothingAcknowledged() async throws {
         let cluster = try PrivateCluster.start()
         defer { cluster.stop() }
-        var options = Ledger.Options()
-        options.durability = .full
-        var storeOptions = PostgresLedgerStore.Options()
-        storeOptions.writers = 4
-        let ledger = try await Ledger.openPostgres(endpoint: cluster.endpoint, catalog: Shipped.catalog, options: options, store: storeOptions)
-        let wallets = try await Self.fundedWallets(ledger, count: 16, numbersFrom: "228904", each: 1_000_000).map(\.id)
-        let accounts = wallets
-        let log = AcknowledgedLog()
-        let restarted = Flag()
-        // Bounds that only turn a hang into a failure (a loaded CI machine restarts and reconnects slowly).
-        let deadline = ContinuousClock.now + .seconds(420)
-        let load = Task {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for caller in 0..<16 {
-                    group.addTask {
-                        var n = 0
-                        // Until 50 transfers were acknowledged after the restart: proof that the store reconnected.
-                        while !(restarted.isSet && log.count(after: true) >= 50) && ContinuousClock.now < deadline {
-                            n += 1
-                            let key = "r\(caller):\(n)"
-                            let request = TransferRequest(
-                                idempotencyKey: key, debit: accounts[caller], credit: accounts[(caller + 1 + n % 15) % 16], amount: 100, kind: .p2p)
-                            do {
-                                let receipt = try await ledger.transfer(request)
-                                log.record(receipt.transfer.id, key, afterRestart: restarted.isSet)
-                            } catch let error as LedgerError {
-                                log.refused(error)
-                            }
-                        }
-                    }
-                }
-                try await group.waitForAll()
-            }
+        let ledger = try await RestartUnderLoad.ledger(on: cluster)
+        let accounts = try await Self.fundedWallets(ledger, count: 16, numbersFrom: "228904", each: 1_000_000).map(\.id)
+        let log = try await RestartUnderLoad.run(on: cluster, refusals: LedgerError.self) { caller, n, key in
+            let request = TransferRequest(
+                idempotencyKey: key, debit: accounts[caller], credit: accounts[(caller + 1 + n % 15) % 16], amount: 100, kind: .p2p)
+            return try await ledger.transfer(request).transfer.id
         }
-        while log.count(after: false) < 200 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
-        try await BlockingWork.run { try cluster.restart() }
-        restarted.set()
-        try await load.value
-        #expect(log.count(after: true) >= 50, "the store did not come back after the restart: \(log.refusals.suffix(3))")
+        #expect(log.count(afterRestart: true) >= 50, "the store did not come back after the restart: \(log.refusals.suffix(3))")
         let report = try await ledger.verify()
         #expect(report.isClean, "\(report)")
         for (id, key) in log.acknowledged {
@@ -251,28 +220,10 @@ import Testing
                 "acknowledged transfer \(key) (id \(id)) is missing after the restart: id \(id) holds \(String(describing: stored)), key \(key) has \(String(describing: byKey))"
             )
         }
+        #expect(log.strangeErrors.isEmpty)
         #expect(log.refusals.allSatisfy { $0.code == .storage }, "only storage errors, from the outage: \(log.refusals)")
         try await ledger.store.close()
     }
-}
-
-/// What the restart test's callers were told.
-final class AcknowledgedLog: Sendable {
-    private let state = Mutex<(acknowledged: [(Transfer.ID, String)], before: Int, after: Int, refusals: [LedgerError])>(([], 0, 0, []))
-
-    func record(_ id: Transfer.ID, _ key: String, afterRestart: Bool) {
-        state.withLock { state in
-            state.acknowledged.append((id, key))
-            if afterRestart { state.after += 1 } else { state.before += 1 }
-        }
-    }
-
-    func refused(_ error: LedgerError) { state.withLock { $0.refusals.append(error) } }
-
-    func count(after: Bool) -> Int { state.withLock { after ? $0.after : $0.before } }
-
-    var acknowledged: [(Transfer.ID, String)] { state.withLock { $0.acknowledged } }
-    var refusals: [LedgerError] { state.withLock { $0.refusals } }
 }
 
 final class Flag: Sendable {

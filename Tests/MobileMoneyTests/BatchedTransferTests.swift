@@ -2,7 +2,6 @@ import Foundation
 import Ledger
 import LedgerPostgres
 import MobileMoney
-import Synchronization
 import TestSupport
 import Testing
 
@@ -142,45 +141,16 @@ import Testing
     @Test(.timeLimit(.minutes(10))) func aServerRestartMidLoadLosesNoBatchedTransfer() async throws {
         let cluster = try PrivateCluster.start()
         defer { cluster.stop() }
-        var options = Ledger.Options()
-        options.durability = .full
-        var store = PostgresLedgerStore.Options()
-        store.writers = 4
-        let ledger = try await Ledger.openPostgres(endpoint: cluster.endpoint, catalog: Shipped.catalog, options: options, store: store)
+        let ledger = try await RestartUnderLoad.ledger(on: cluster)
         let money = MobileMoney(ledger: ledger, pepper: .random(), logger: .quiet("sika.money.test"))
         try await Shipped.world.seed(into: money)
         // A ring: each wallet pays the next, so that none runs dry.
         let ring = [(kofi, "2580"), (ama, "4826"), (yao, "7391"), (abla, "5064")]
-        let log = Journal()
-        let deadline = ContinuousClock.now + .seconds(420)
-        let load = Task {
-            await withTaskGroup(of: Void.self) { group in
-                for caller in 0..<16 {
-                    group.addTask {
-                        var n = 0
-                        while !(log.restarted && log.acknowledgedAfterRestart >= 50) && ContinuousClock.now < deadline {
-                            n += 1
-                            let key = "r\(caller):\(n)"
-                            let (from, pin) = ring[caller % 4]
-                            let to = ring[(caller + 1) % 4].0
-                            do {
-                                let result = try await money.transfer(from: from, to: to, amount: 100, pin: pin, idempotencyKey: key)
-                                log.acknowledge(result.transferID, key)
-                            } catch let error as MobileMoneyError {
-                                log.refuse(error)
-                            } catch {
-                                log.strange("\(error)")
-                            }
-                        }
-                    }
-                }
-            }
+        let log = try await RestartUnderLoad.run(on: cluster, refusals: MobileMoneyError.self) { caller, _, key in
+            let (from, pin) = ring[caller % 4]
+            return try await money.transfer(from: from, to: ring[(caller + 1) % 4].0, amount: 100, pin: pin, idempotencyKey: key).transferID
         }
-        while log.acknowledged.count < 200 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
-        try await BlockingWork.run { try cluster.restart() }
-        log.restarted = true
-        await load.value
-        #expect(log.acknowledgedAfterRestart >= 50, "the store did not come back after the restart: \(log.refusals.suffix(3))")
+        #expect(log.count(afterRestart: true) >= 50, "the store did not come back after the restart: \(log.refusals.suffix(3))")
         #expect(ledger.commitStats.batchedOperations > 0)
         let report = try await ledger.verify()
         #expect(report.isClean, "\(report)")
@@ -239,37 +209,4 @@ import Testing
         let report = try await money.ledger.verify()
         #expect(report.isClean, "\(report)")
     }
-}
-
-/// What the restart test's callers were told.
-final class Journal: Sendable {
-    private struct State {
-        var acknowledged: [(id: Int64, key: String)] = []
-        var after = 0
-        var restarted = false
-        var refusals: [MobileMoneyError] = []
-        var strange: [String] = []
-    }
-
-    private let state = Mutex(State())
-
-    var restarted: Bool {
-        get { state.withLock { $0.restarted } }
-        set { state.withLock { $0.restarted = newValue } }
-    }
-
-    func acknowledge(_ id: Int64, _ key: String) {
-        state.withLock { state in
-            state.acknowledged.append((id, key))
-            if state.restarted { state.after += 1 }
-        }
-    }
-
-    func refuse(_ error: MobileMoneyError) { state.withLock { $0.refusals.append(error) } }
-    func strange(_ error: String) { state.withLock { $0.strange.append(error) } }
-
-    var acknowledged: [(id: Int64, key: String)] { state.withLock { $0.acknowledged } }
-    var acknowledgedAfterRestart: Int { state.withLock { $0.after } }
-    var refusals: [MobileMoneyError] { state.withLock { $0.refusals } }
-    var strangeErrors: [String] { state.withLock { $0.strange } }
 }
