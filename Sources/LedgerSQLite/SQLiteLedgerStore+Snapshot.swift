@@ -6,7 +6,7 @@ extension SQLiteLedgerStore {
     /// Every table of the ledger file but GRDB's migration log, with all its rows, read in one snapshot:
     /// what `sika ledger copy` moves to another store. Safe while `sika serve` writes: it sees one instant.
     public func tableSnapshots() async throws -> [TableSnapshot] {
-        try await pool.read { db in
+        try await snapshotRead { db in
             let names = try String.fetchAll(
                 db,
                 sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'grdb_migrations' ORDER BY name")

@@ -92,9 +92,24 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     public func read<T: Sendable>(_ work: @escaping @Sendable (any LedgerStoreReader) throws -> T) async throws -> T {
         do {
-            return try await pool.read { db in try work(SQLiteRows(db: db)) }
+            return try await snapshotRead { db in try work(SQLiteRows(db: db)) }
         } catch {
             throw LedgerError.wrap(error)
+        }
+    }
+
+    /// Runs `work` on a reader connection, in a snapshot, and frees the connection as soon as `work` returns.
+    ///
+    /// Not GRDB's `async` read: that one gives its connection back only once the calling task runs again, on the
+    /// cooperative pool. When that pool is busy (a server at its limit) every reader stayed taken behind it, the
+    /// reads waiting for one queued up on GRDB's one waiting queue, and the steps that read (a dial, a recipient
+    /// look-up) took seconds while the others took milliseconds (`sika-bench sweep`, docs/BENCHMARKS.md).
+    /// `asyncRead` gives the connection back on its own queue, whatever the caller's executor is doing.
+    func snapshotRead<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            pool.asyncRead { database in
+                continuation.resume(with: Result { try work(try database.get()) })
+            }
         }
     }
 
@@ -110,7 +125,7 @@ public final class SQLiteLedgerStore: LedgerStore {
     public func pageCacheKiB() async throws -> (writer: Int, reader: Int) {
         // SQLite reports a size set in KiB as a negative number.
         let writer = try await pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") } ?? 0
-        let reader = try await pool.read { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") } ?? 0
+        let reader = try await snapshotRead { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") } ?? 0
         return (-writer, -reader)
     }
 
