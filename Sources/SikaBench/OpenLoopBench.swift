@@ -3,6 +3,7 @@ import Foundation
 import Histogram
 import Ledger
 import LineFront
+import NIOCore
 import Synchronization
 
 /// `sika-bench open-loop`: per-step latency under a realistic load. Sessions arrive at a fixed rate whatever the
@@ -88,12 +89,25 @@ struct OpenLoopBench: AsyncParsableCommand {
             }
             try await group.waitForAll()
         }
+        // The load runs on connections of its own (`JourneyDriver`).
+        for client in clients { await client.close() }
         let sessionRate = rate / 7
         let sessions = max(1, Int(sessionRate * options.duration))
         // The window opens once a session that arrived at the start has had time to finish (6 thinks at the
         // longest), so it holds only the steady state: every step in it was offered at `rate`.
         let warmUp = Duration.seconds(6 * options.thinkMax)
-        let start = ContinuousClock.now + .milliseconds(100)
+        var shares = Array(repeating: [JourneyDriver.Journey](), count: options.connections)
+        for index in 0..<sessions {
+            var random = SplitMix64(seed: options.seed ^ UInt64(index) &* 0x9E37_79B9_7F4A_7C15)
+            let thinks = (0..<6).map { _ in Double.random(in: options.thinkMin...options.thinkMax, using: &random) }
+            shares[index % options.connections].append(
+                JourneyDriver.Journey(
+                    id: "o\(index)", sender: numbers[index % numbers.count], arrival: .seconds(Double(index) / sessionRate),
+                    inputs: inputs(recipient: numbers[(index + 1) % numbers.count]), thinks: thinks))
+        }
+        // One origin on both clocks, read together: arrivals are scheduled on NIO's, the window is on Swift's. The
+        // half second lets every connection say HELLO first.
+        let (start, origin) = (ContinuousClock.now + .milliseconds(500), NIODeadline.now() + .milliseconds(500))
         let window = (start + warmUp)..<(start + .seconds(options.duration))
         guard window.lowerBound < window.upperBound else {
             throw ValidationError("--duration must exceed 6 × --think-max (\(6 * options.thinkMax) s) so that a steady state is measured")
@@ -102,27 +116,16 @@ struct OpenLoopBench: AsyncParsableCommand {
         let monitor = Task { try await recorder.monitor(probe) }
 
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for index in 0..<sessions {
-                let arrival = start + .seconds(Double(index) / sessionRate)
-                try await Task.sleep(until: arrival, clock: .continuous)
-                let client = clients[index % clients.count]
-                let sender = numbers[index % numbers.count]
-                let recipient = numbers[(index + 1) % numbers.count]
-                var random = SplitMix64(seed: options.seed ^ UInt64(index) &* 0x9E37_79B9_7F4A_7C15)
-                let thinks = (0..<6).map { _ in Double.random(in: options.thinkMin...options.thinkMax, using: &random) }
+            for share in shares {
                 group.addTask {
-                    recorder.opened()
-                    defer { recorder.closed() }
-                    try await Self.journey(
-                        client: client, id: "o\(index)", sender: sender, inputs: inputs(recipient: recipient), thinks: thinks, recorder: recorder)
+                    try await JourneyDriver.run(
+                        host: "127.0.0.1", port: port, operatorID: "tmoney", token: "bench", journeys: share, recorder: recorder, start: origin)
                 }
             }
             try await group.waitForAll()
         }
         monitor.cancel()
         let steady = recorder.snapshot()
-
-        for client in clients { await client.close() }
         let verified = try server.finish()
         return OpenLoopResult(
             offered: rate, window: (window.upperBound - window.lowerBound).seconds, steady: steady, idleRSS: idleRSS, held: options.hold,

@@ -15,14 +15,16 @@ struct OpenLoopResult {
     func percentile(_ p: Double) -> Double { Double(steady.histogram.valueAtPercentile(p)) / 1000 }
     var p99: Double { percentile(99) }
     var cpuPerThousand: Double { steady.steps == 0 ? 0 : steady.cpuSeconds / (Double(steady.steps) / 1000) }
+    var generatorCPUPerThousand: Double { steady.steps == 0 ? 0 : steady.generatorCPUSeconds / (Double(steady.steps) / 1000) }
 
     var header: String {
-        "offered/s  achieved/s     p50 ms    p99 ms  p99.9 ms    max ms  open sessions  server CPU s/1000 steps  server RSS MiB  failed"
+        "offered/s  achieved/s     p50 ms    p99 ms  p99.9 ms    max ms  open sessions  server CPU s/1000 steps  server RSS MiB  failed  bench CPU s/1000 steps"
     }
     var row: String {
         String(
-            format: "%9.0f  %10.0f  %9.2f %9.2f %9.2f %9.2f  %13d  %23.3f  %14.0f  %6d", offered, achieved, percentile(50), p99, percentile(99.9),
-            Double(steady.histogram.max) / 1000, steady.peakOpen, cpuPerThousand, steady.peakRSS, steady.failures)
+            format: "%9.0f  %10.0f  %9.2f %9.2f %9.2f %9.2f  %13d  %23.3f  %14.0f  %6d  %22.3f", offered, achieved, percentile(50), p99, percentile(99.9),
+            Double(steady.histogram.max) / 1000, steady.peakOpen, cpuPerThousand, steady.peakRSS, steady.failures,
+            generatorCPUPerThousand)
     }
     /// p99 of each step of the journey: which screen the tail belongs to (the PIN step is the ledger's commit).
     var byStep: String {

@@ -15,6 +15,8 @@ final class StepRecorder: Sendable {
         var peakOpen = 0
         var peakRSS = 0.0
         var cpuSeconds = 0.0
+        /// CPU seconds of this process (the load generator) in the window: what it took from the server's cores.
+        var generatorCPUSeconds = 0.0
     }
 
     let window: Range<ContinuousClock.Instant>
@@ -36,17 +38,19 @@ final class StepRecorder: Sendable {
     func opened() { state.withLock { ($0.open, $0.peakOpen) = ($0.open + 1, max($0.peakOpen, $0.open + 1)) } }
     func closed() { state.withLock { $0.open -= 1 } }
 
-    /// Reads the server's CPU time at both ends of the window and its resident memory every 250 ms within it.
+    /// Reads the server's and this process's CPU time at both ends of the window and its resident memory every 250 ms within it.
     func monitor(_ probe: ProcessProbe) async throws {
         try await Task.sleep(until: window.lowerBound, clock: .continuous)
         let cpuAtStart = probe.cpuSeconds() ?? 0
+        let generatorAtStart = ProcessProbe.ownCPUSeconds()
         while ContinuousClock.now < window.upperBound {
             let rss = probe.residentMiB() ?? 0
             state.withLock { $0.peakRSS = max($0.peakRSS, rss) }
             try await Task.sleep(for: .milliseconds(250))
         }
         let cpu = (probe.cpuSeconds() ?? 0) - cpuAtStart
-        state.withLock { $0.cpuSeconds = cpu }
+        let generator = ProcessProbe.ownCPUSeconds() - generatorAtStart
+        state.withLock { ($0.cpuSeconds, $0.generatorCPUSeconds) = (cpu, generator) }
     }
 
     func snapshot() -> State { state.withLock { $0 } }

@@ -1,9 +1,0 @@
-import NIOCore
-
-/// NIO timers from Swift durations (the configuration speaks `Duration`).
-extension TimeAmount {
-    init(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-    }
-}
