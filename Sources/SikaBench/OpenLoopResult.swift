@@ -22,7 +22,8 @@ struct OpenLoopResult {
     }
     var row: String {
         String(
-            format: "%9.0f  %10.0f  %9.2f %9.2f %9.2f %9.2f  %13d  %23.3f  %14.0f  %6d  %22.3f", offered, achieved, percentile(50), p99, percentile(99.9),
+            format: "%9.0f  %10.0f  %9.2f %9.2f %9.2f %9.2f  %13d  %23.3f  %14.0f  %6d  %22.3f", offered, achieved, percentile(50), p99,
+            percentile(99.9),
             Double(steady.histogram.max) / 1000, steady.peakOpen, cpuPerThousand, steady.peakRSS, steady.failures,
             generatorCPUPerThousand)
     }
