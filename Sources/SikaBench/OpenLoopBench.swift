@@ -127,6 +127,10 @@ struct OpenLoopBench: AsyncParsableCommand {
         monitor.cancel()
         let steady = recorder.snapshot()
         let verified = try server.finish()
+        // A smoke run measures nothing, but its journeys must all have gone through: CI's check of the generator.
+        if options.smoke, steady.failures > 0 || steady.steps == 0 {
+            throw ValidationError("smoke run: \(steady.failures) journeys failed, \(steady.steps) steps answered in the window")
+        }
         return OpenLoopResult(
             offered: rate, window: (window.upperBound - window.lowerBound).seconds, steady: steady, idleRSS: idleRSS, held: options.hold,
             heldRSS: heldRSS, verified: verified)
