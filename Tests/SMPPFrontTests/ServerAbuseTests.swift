@@ -1,7 +1,6 @@
 import NIOCore
 import SMPP
 import SMPPFront
-import Synchronization
 import Testing
 
 /// Broken and hostile PDUs against the running SMPP server of the simulated network (docs/SMPP.md, "Robustness"):
@@ -229,13 +228,6 @@ import Testing
         #expect(await promise.closedByServer())
         try await world.stop()
     }
-}
-
-/// Set once, from any thread.
-final class Flag: Sendable {
-    private let value = Atomic<Bool>(false)
-    func set() { value.store(true, ordering: .relaxed) }
-    var isSet: Bool { value.load(ordering: .relaxed) }
 }
 
 /// A PDU's command and status, to compare in one expectation.
