@@ -135,25 +135,4 @@ struct OpenLoopBench: AsyncParsableCommand {
             offered: rate, window: (window.upperBound - window.lowerBound).seconds, steady: steady, idleRSS: idleRSS, held: options.hold,
             heldRSS: heldRSS, verified: verified)
     }
-
-    /// One user's transfer journey: dial, then six answers, each after its think time.
-    static func journey(client: LineClient, id: String, sender: String, inputs: [String], thinks: [Double], recorder: StepRecorder) async throws {
-        var sent = ContinuousClock.now
-        var answer = try await client.begin(session: id, msisdn: sender, dial: "*145#")
-        recorder.record(sent: sent, answered: .now, step: 0)
-        for (step, (input, think)) in zip(inputs, thinks).enumerated() {
-            guard case .screen = answer else {
-                recorder.failed()
-                return
-            }
-            try await Task.sleep(for: .seconds(think))
-            sent = .now
-            answer = try await client.reply(session: id, input: input)
-            recorder.record(sent: sent, answered: .now, step: step + 1)
-        }
-        guard case .end(_, let text) = answer, text.contains("reussi") else {
-            recorder.failed()
-            return
-        }
-    }
 }
