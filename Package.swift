@@ -471,6 +471,8 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"), "ChildProcess",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
