@@ -1,6 +1,7 @@
 import Foundation
 import SMPP
 import SMPPFront
+import TestSupport
 import Testing
 
 /// smpplib and aiosmpplib (PyPI), ESMEs nobody here wrote, against this process's SMPP server, with the simulated
@@ -17,11 +18,8 @@ struct PythonESMETests {
         let smpp = world.smppPort
         let http = world.httpPort
         // The script blocks on sockets: it runs on a thread of its own, not on the cooperative pool.
-        let (status, output) = await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(
-                    returning: InteropPeers.run("/usr/bin/env", ["python3", script, "--smpp-port", "\(smpp)", "--http-port", "\(http)"]))
-            }
+        let (status, output) = try await offThePool {
+            InteropPeers.run("/usr/bin/env", ["python3", script, "--smpp-port", "\(smpp)", "--http-port", "\(http)"])
         }
         #expect(status == 0, "\(output)")
         #expect(output.contains(" passed, 0 failed"), "\(output)")

@@ -33,35 +33,39 @@ let repository = Repository.root
         let endpoint = backend == .postgres ? try TestPostgres.endpoint().with(schema: TestPostgres.freshSchema()) : nil
         defer { if let endpoint { TestPostgres.drop(schema: endpoint.schema, of: endpoint) } }
 
-        let child = ChildProcess()
-        child.executableURL = tortureBinary
-        child.arguments =
-            ["ledger", "--operators", repository.appending(path: "menus/operators.yaml").path, "--callers", "16"]
-            + (endpoint.map { ["--database", $0.location, "--db", db] } ?? ["--db", db])
-        // The password through the environment, as an operator would keep it out of the command line.
-        child.environment = ProcessInfo.processInfo.environment.merging(["SIKA_DATABASE_PASSWORD": endpoint?.password ?? ""]) { $1 }
-        let out = Pipe()
-        child.standardOutput = out
-        child.standardError = FileHandle.nullDevice
-        try child.run()
+        // The child's reports are read on a thread of its own (`offThePool`): this loop lasts as long as the child.
+        let (reported, killed) = try await offThePool { () throws -> ([(id: Int64, key: String)], Bool) in
+            let child = ChildProcess()
+            child.executableURL = tortureBinary
+            child.arguments =
+                ["ledger", "--operators", repository.appending(path: "menus/operators.yaml").path, "--callers", "16"]
+                + (endpoint.map { ["--database", $0.location, "--db", db] } ?? ["--db", db])
+            // The password through the environment, as an operator would keep it out of the command line.
+            child.environment = ProcessInfo.processInfo.environment.merging(["SIKA_DATABASE_PASSWORD": endpoint?.password ?? ""]) { $1 }
+            let out = Pipe()
+            child.standardOutput = out
+            child.standardError = FileHandle.nullDevice
+            try child.run()
 
-        var reported: [(id: Int64, key: String)] = []
-        var buffer = Data()
-        let deadline = Date().addingTimeInterval(120)
-        while reported.count < 1500 && Date() < deadline {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            buffer.append(chunk)
-            while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
-                let line = String(decoding: buffer[..<newline], as: UTF8.self)
-                buffer.removeSubrange(...newline)
-                let parts = line.split(separator: " ")
-                if parts.count == 4, parts[0] == "COMMITTED", let id = Int64(parts[1]) { reported.append((id, String(parts[2]))) }
+            var reported: [(id: Int64, key: String)] = []
+            var buffer = Data()
+            let deadline = Date().addingTimeInterval(120)
+            while reported.count < 1500 && Date() < deadline {
+                let chunk = out.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                buffer.append(chunk)
+                while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                    let line = String(decoding: buffer[..<newline], as: UTF8.self)
+                    buffer.removeSubrange(...newline)
+                    let parts = line.split(separator: " ")
+                    if parts.count == 4, parts[0] == "COMMITTED", let id = Int64(parts[1]) { reported.append((id, String(parts[2]))) }
+                }
             }
+            kill(child.processIdentifier, SIGKILL)
+            child.waitUntilExit()
+            return (reported, child.terminationReason == .uncaughtSignal)
         }
-        kill(child.processIdentifier, SIGKILL)
-        child.waitUntilExit()
-        #expect(child.terminationReason == .uncaughtSignal)
+        #expect(killed)
         // Killed mid-load: 1 500 acknowledged transfers normally, fewer when the deadline ran out first on a
         // loaded machine (a count of work in a time would be a timing assertion); a few hundred still make
         // the kill land in the middle of committing.
@@ -84,7 +88,11 @@ let repository = Repository.root
 }
 
 @Suite(.serialized) struct CommandLineTests {
-    func run(_ arguments: [String], env: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
+    func run(_ arguments: [String], env: [String: String] = [:]) async throws -> (status: Int32, out: String, err: String) {
+        try await offThePool { try Self.runNow(arguments, env: env) }
+    }
+
+    static func runNow(_ arguments: [String], env: [String: String]) throws -> (status: Int32, out: String, err: String) {
         let process = ChildProcess()
         process.executableURL = sikaBinary
         process.arguments = arguments
@@ -101,35 +109,35 @@ let repository = Repository.root
         return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
     }
 
-    @Test func seedVerifyCashInReverseAndClearErrors() throws {
+    @Test func seedVerifyCashInReverseAndClearErrors() async throws {
         let dir = FileManager.default.temporaryDirectory.appending(path: "sika-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let db = dir.appending(path: "cli.sqlite").path
-        let seed = try run(["ledger", "seed", "--db", db])
+        let seed = try await run(["ledger", "seed", "--db", db])
         #expect(seed.status == 0, "\(seed.err)")
         #expect(seed.out.contains("22890112233   Kofi Amegah") && seed.out.contains("2580"))
-        #expect(try run(["ledger", "seed"], env: ["SIKA_DB": db]).status == 0, "seeding twice is harmless")
-        let verify = try run(["ledger", "verify", "--db", db])
+        #expect(try await run(["ledger", "seed"], env: ["SIKA_DB": db]).status == 0, "seeding twice is harmless")
+        let verify = try await run(["ledger", "verify", "--db", db])
         #expect(verify.status == 0 && verify.out.contains("ledger is consistent"))
-        let cashIn = try run(["cashin", "--db", db, "22890445566", "1500"])
+        let cashIn = try await run(["cashin", "--db", db, "22890445566", "1500"])
         #expect(cashIn.status == 0 && cashIn.out.contains("balance 26 500 FCFA"))
         let reference = String(cashIn.out.prefix(while: { $0 != " " }))
-        let reverse = try run(["reverse", "--db", db, reference])
+        let reverse = try await run(["reverse", "--db", db, reference])
         #expect(reverse.status == 0, "\(reverse.err)")
-        #expect(try run(["ledger", "balance", "--db", db, "22890445566"]).out.contains("25 000 FCFA"))
-        let show = try run(["subscriber", "show", "--db", db, "22892000111"])
+        #expect(try await run(["ledger", "balance", "--db", db, "22890445566"]).out.contains("25 000 FCFA"))
+        let show = try await run(["subscriber", "show", "--db", db, "22892000111"])
         #expect(show.out.contains("status blocked"))
-        let statement = try run(["ledger", "statement", "--db", db, "22890445566"])
+        let statement = try await run(["ledger", "statement", "--db", db, "22890445566"])
         #expect(statement.out.split(separator: "\n").count == 3)
 
-        let bad = try run(["cashin", "--db", db, "22890445566", "abc"])
+        let bad = try await run(["cashin", "--db", db, "22890445566", "abc"])
         #expect(bad.status != 0)
         #expect(bad.err.contains("amount must be a positive whole number"))
-        let unknown = try run(["ledger", "balance", "--db", db, "22899999999"])
+        let unknown = try await run(["ledger", "balance", "--db", db, "22899999999"])
         #expect(unknown.status != 0 && unknown.err.contains("no account 22899999999"))
-        let add = try run(["subscriber", "add", "--db", db, "93000001", "Esi Dogbe"], env: ["SIKA_NEW_PIN": "1234"])
+        let add = try await run(["subscriber", "add", "--db", db, "93000001", "Esi Dogbe"], env: ["SIKA_NEW_PIN": "1234"])
         #expect(add.status != 0 && add.err.contains("trivial_pin"))
-        #expect(try run(["ledger", "verify", "--db", db]).status == 0)
+        #expect(try await run(["ledger", "verify", "--db", db]).status == 0)
     }
 }

@@ -1,12 +1,17 @@
 import ChildProcess
 import Foundation
+import TestSupport
 import Testing
 
 /// The off-net saga survives a SIGKILL: a child process runs thousands of concurrent off-net transfers
 /// both ways against faulty in-process simulators and is killed mid-run; reconciliation then settles
 /// every pending debit, and the books must balance to the franc.
 @Suite(.serialized) struct OffNetCrashTests {
-    func sika(_ arguments: [String], binary: URL = sikaBinary) throws -> (status: Int32, out: String) {
+    func sika(_ arguments: [String], binary: URL = sikaBinary) async throws -> (status: Int32, out: String) {
+        try await offThePool { try Self.runNow(arguments, binary: binary) }
+    }
+
+    static func runNow(_ arguments: [String], binary: URL) throws -> (status: Int32, out: String) {
         let process = ChildProcess()
         process.executableURL = binary
         process.arguments = arguments
@@ -27,53 +32,57 @@ import Testing
         let db = dir.appending(path: "crash.sqlite").path
         let operators = repository.appending(path: "menus/operators.yaml").path
 
-        let child = ChildProcess()
-        child.executableURL = tortureBinary
-        child.arguments = [
-            "offnet", "--db", db, "--operators", operators, "--transfers", "3000", "--concurrency", "48", "--seed", "11",
-        ]
-        let out = Pipe()
-        child.standardOutput = out
-        child.standardError = FileHandle.nullDevice
-        try child.run()
-        var outcomes = 0
-        var buffer = Data()
-        let deadline = Date().addingTimeInterval(120)
-        while outcomes < 800 && Date() < deadline {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            buffer.append(chunk)
-            while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
-                if buffer[..<newline].starts(with: Array("OUTCOME".utf8)) { outcomes += 1 }
-                buffer.removeSubrange(...newline)
+        // The child's reports are read on a thread of its own (`offThePool`): this loop lasts as long as the child.
+        let (outcomes, killed) = try await offThePool { () throws -> (Int, Bool) in
+            let child = ChildProcess()
+            child.executableURL = tortureBinary
+            child.arguments = [
+                "offnet", "--db", db, "--operators", operators, "--transfers", "3000", "--concurrency", "48", "--seed", "11",
+            ]
+            let out = Pipe()
+            child.standardOutput = out
+            child.standardError = FileHandle.nullDevice
+            try child.run()
+            var outcomes = 0
+            var buffer = Data()
+            let deadline = Date().addingTimeInterval(120)
+            while outcomes < 800 && Date() < deadline {
+                let chunk = out.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                buffer.append(chunk)
+                while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                    if buffer[..<newline].starts(with: Array("OUTCOME".utf8)) { outcomes += 1 }
+                    buffer.removeSubrange(...newline)
+                }
             }
+            kill(child.processIdentifier, SIGKILL)
+            child.waitUntilExit()
+            return (outcomes, child.terminationReason == .uncaughtSignal)
         }
-        kill(child.processIdentifier, SIGKILL)
-        child.waitUntilExit()
-        #expect(child.terminationReason == .uncaughtSignal, "the child finished before it could be killed")
+        #expect(killed, "the child finished before it could be killed")
         #expect(outcomes >= 800, "the child reported only \(outcomes) outcomes")
 
         // Restarted: a new bridge process on the same ledger sends more, to the end, beside the debris.
-        let restart = try sika(
+        let restart = try await sika(
             ["offnet", "--db", db, "--operators", operators, "--transfers", "400", "--concurrency", "48", "--seed", "12"], binary: tortureBinary)
         #expect(restart.status == 0 && restart.out.contains("DONE"), "\(restart.out.suffix(300))")
 
         var report = ""
         for _ in 0..<5 {
-            let pass = try sika(["reconcile", "--db", db, "--operators", operators, "--local", "--threshold", "0"])
+            let pass = try await sika(["reconcile", "--db", db, "--operators", operators, "--local", "--threshold", "0"])
             report = pass.out
             if pass.status == 0 && pass.out.contains("still pending 0") { break }
         }
         #expect(report.contains("still pending 0"), "\(report)")
-        let audit = try sika(["offnet-audit", "--db", db, "--operators", operators], binary: tortureBinary)
+        let audit = try await sika(["offnet-audit", "--db", db, "--operators", operators], binary: tortureBinary)
         print(
             "off-net crash test: \(outcomes) outcomes before SIGKILL; restart: \(restart.out.split(separator: "\n").last ?? ""); reconcile: \(report.split(separator: "\n").first ?? ""); \(audit.out)"
         )
         #expect(audit.status == 0, "\(audit.out)")
         #expect(audit.out.contains("pending") == false)
-        let settlement = try sika(["settlement", "--db", db, "--operators", operators])
+        let settlement = try await sika(["settlement", "--db", db, "--operators", operators])
         #expect(settlement.status == 0, "\(settlement.out)")
-        let verify = try sika(["ledger", "verify", "--db", db, "--operators", operators])
+        let verify = try await sika(["ledger", "verify", "--db", db, "--operators", operators])
         #expect(verify.status == 0, "\(verify.out)")
     }
 }

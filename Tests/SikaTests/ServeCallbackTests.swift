@@ -6,7 +6,9 @@ import Testing
 /// `sika serve` as a user starts it, and `POST /ussd` driven with curl as `docs/PROTOCOL.md` writes it.
 @Suite(.serialized) struct ServeCallbackTests {
     /// A running `sika serve` child and what it printed.
-    final class Server {
+    ///
+    /// Unchecked: one test drives it, one call after the other; its blocking reads run off the cooperative pool.
+    final class Server: @unchecked Sendable {
         let process = ChildProcess()
         let directory: URL
         private(set) var printed = ""
@@ -31,7 +33,11 @@ import Testing
         }
 
         /// Reads stdout until a line starting with `prefix`, or fails after a generous bound.
-        func waitFor(_ prefix: String, timeout: TimeInterval = 120) throws {
+        func waitFor(_ prefix: String, timeout: TimeInterval = 120) async throws {
+            try await offThePool { try self.readUntil(prefix, timeout: timeout) }
+        }
+
+        private func readUntil(_ prefix: String, timeout: TimeInterval) throws {
             let deadline = Date().addingTimeInterval(timeout)
             while !printed.split(separator: "\n").contains(where: { $0.hasPrefix(prefix) }) {
                 guard Date() < deadline else { throw ServeError("no line starting \(prefix) in: \(printed)") }
@@ -51,10 +57,13 @@ import Testing
             return Int(printed[range.upperBound...].prefix { $0.isNumber })
         }
 
+        /// SIGTERM; the exit is waited for on a thread of its own (a `defer` cannot wait off the pool).
         func stop() {
             process.terminate()
-            process.waitUntilExit()
-            try? FileManager.default.removeItem(at: directory)
+            Thread.detachNewThread {
+                self.process.waitUntilExit()
+                try? FileManager.default.removeItem(at: self.directory)
+            }
         }
     }
 
@@ -64,7 +73,11 @@ import Testing
     }
 
     /// Runs a shell command line (the documentation's curl lines) and returns its stdout.
-    func shell(_ command: String, env: [String: String] = [:]) throws -> String {
+    func shell(_ command: String, env: [String: String] = [:]) async throws -> String {
+        try await offThePool { try Self.shellNow(command, env: env) }
+    }
+
+    static func shellNow(_ command: String, env: [String: String]) throws -> String {
         let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", command]
@@ -96,7 +109,7 @@ import Testing
 
     /// `--demo` prints the aggregator tokens beside the line tokens, taken from the environment or the
     /// `--secrets` file when set and generated otherwise, and `POST /ussd` accepts exactly those.
-    @Test func serveLoadsAndPrintsTheAggregatorTokensAndTheCallbackRequiresThem() throws {
+    @Test func serveLoadsAndPrintsTheAggregatorTokensAndTheCallbackRequiresThem() async throws {
         let secretsDirectory = FileManager.default.temporaryDirectory.appending(path: "sika-secrets-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: secretsDirectory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: secretsDirectory) }
@@ -109,7 +122,7 @@ import Testing
 
         let server = try Server(["--demo", "--secrets", secrets], env: ["SIKA_AGGREGATOR_TOKEN_TMONEY": "tm-aggregator-from-env"])
         defer { server.stop() }
-        try server.waitFor("Or: curl")
+        try await server.waitFor("Or: curl")
         #expect(server.value(after: "  aggregator token tmoney: ") == "tm-aggregator-from-env")
         #expect(server.value(after: "  aggregator token flooz: ") == "fl-aggregator-from-file")
         #expect(server.value(after: "  token tmoney: ")?.hasSuffix("(generated for this run)") == true)
@@ -124,28 +137,28 @@ import Testing
         #expect(commands.count == 4)
         for command in commands {
             let expected = try #require(command.split(separator: "#").last).trimmingCharacters(in: .whitespacesAndNewlines)
-            let answer = try shell(command.replacingOccurrences(of: "127.0.0.1:8080", with: "127.0.0.1:\(port)"), env: environment)
+            let answer = try await shell(command.replacingOccurrences(of: "127.0.0.1:8080", with: "127.0.0.1:\(port)"), env: environment)
             #expect(answer.hasPrefix(expected), "\(command) answered \(answer)")
         }
         // The signed form, as docs/PROTOCOL.md writes it.
         let protocolText = try String(contentsOf: repository.appending(path: "docs/PROTOCOL.md"), encoding: .utf8)
         let signing = try #require(protocolText.components(separatedBy: "```\nBODY=").dropFirst().first?.components(separatedBy: "```").first)
-        let signed = try shell("BODY=" + signing.replacingOccurrences(of: "127.0.0.1:8080", with: "127.0.0.1:\(port)"), env: environment)
+        let signed = try await shell("BODY=" + signing.replacingOccurrences(of: "127.0.0.1:8080", with: "127.0.0.1:\(port)"), env: environment)
         #expect(signed.hasPrefix("CON T-Money"), "\(signed)")
-        let flooz = try shell(
+        let flooz = try await shell(
             #"curl \#(status) -H 'Authorization: Bearer fl-aggregator-from-file' -d 'sessionId=h3&serviceCode=*155%23&phoneNumber=22896112233&text=' \#(url)"#
         )
         #expect(flooz.hasPrefix("CON Flooz") && flooz.hasSuffix(" 200"), "\(flooz)")
-        let anonymous = try shell(#"curl \#(status) -d 'sessionId=h4&serviceCode=*145%23&phoneNumber=22890112233&text=' \#(url)"#)
+        let anonymous = try await shell(#"curl \#(status) -d 'sessionId=h4&serviceCode=*145%23&phoneNumber=22890112233&text=' \#(url)"#)
         #expect(anonymous == "END a valid aggregator credential is required 401")
-        let crossed = try shell(
+        let crossed = try await shell(
             #"curl \#(status) -H 'Authorization: Bearer fl-aggregator-from-file' -d 'sessionId=h5&serviceCode=*145%23&phoneNumber=22890112233&text=' \#(url)"#
         )
         #expect(crossed == "END 22890112233 is outside flooz's numbering range 403")
     }
 
     /// The secret alone names the operator, so two operators may not share one.
-    @Test func twoOperatorsMayNotShareAnAggregatorSecret() throws {
+    @Test func twoOperatorsMayNotShareAnAggregatorSecret() async throws {
         let directory = FileManager.default.temporaryDirectory.appending(path: "sika-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -156,38 +169,43 @@ import Testing
         process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SIKA_") }.merging([
             "SIKA_AGGREGATOR_TOKEN_TMONEY": "shared-secret", "SIKA_AGGREGATOR_TOKEN_FLOOZ": "shared-secret",
         ]) { $1 }
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus != 0)
+        let (status, message) = try await Self.finish(process)
+        #expect(status != 0)
         #expect(message.contains("every operator needs its own SIKA_AGGREGATOR_TOKEN_… secret"), "\(message)")
     }
 
-    @Test func theRetentionWindowIsAFlagOfServeAndMustBePositive() throws {
+    @Test func theRetentionWindowIsAFlagOfServeAndMustBePositive() async throws {
         let process = ChildProcess()
         process.executableURL = sikaBinary
         process.currentDirectoryURL = repository
         process.arguments = ["serve", "--ended-retention", "0"]
+        let (status, message) = try await Self.finish(process)
+        #expect(status == 64)
+        #expect(message.contains("--ended-retention must be positive"))
+
+        let text = try await offThePool {
+            let help = ChildProcess()
+            help.executableURL = sikaBinary
+            help.arguments = ["serve", "--help"]
+            let out = Pipe()
+            help.standardOutput = out
+            try help.run()
+            defer { help.waitUntilExit() }
+            return String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        }
+        #expect(text.contains("--ended-retention") && text.contains("SIKA_AGGREGATOR_TOKEN_TMONEY") && text.contains("X-Sika-Signature"))
+    }
+
+    /// Runs `process` to its end off the cooperative pool: its exit status and what it wrote on standard error.
+    static func finish(_ process: ChildProcess) async throws -> (status: Int32, error: String) {
         let err = Pipe()
         process.standardError = err
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 64)
-        #expect(message.contains("--ended-retention must be positive"))
-
-        let help = ChildProcess()
-        help.executableURL = sikaBinary
-        help.arguments = ["serve", "--help"]
-        let out = Pipe()
-        help.standardOutput = out
-        try help.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        help.waitUntilExit()
-        #expect(text.contains("--ended-retention") && text.contains("SIKA_AGGREGATOR_TOKEN_TMONEY") && text.contains("X-Sika-Signature"))
+        return try await offThePool {
+            let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (process.terminationStatus, message)
+        }
     }
 }

@@ -20,9 +20,7 @@ struct SikaRun {
 /// The wait happens on a thread of its own: a child can take many seconds, and blocking one of the few
 /// threads of the cooperative pool would starve the suite's other async tests meanwhile.
 func sika(_ arguments: [String], in directory: URL, env: [String: String] = [:]) async throws -> SikaRun {
-    try await withCheckedThrowingContinuation { (done: CheckedContinuation<SikaRun, any Error>) in
-        Thread { done.resume(with: Result { try runSika(arguments, in: directory, env: env) }) }.start()
-    }
+    try await offThePool { try runSika(arguments, in: directory, env: env) }
 }
 
 private func runSika(_ arguments: [String], in directory: URL, env: [String: String]) throws -> SikaRun {
