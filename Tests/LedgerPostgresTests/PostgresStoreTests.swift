@@ -200,7 +200,7 @@ import Testing
     /// flight get an error or their committed answer, never a wrong one, every acknowledged transfer is there,
     /// and the books balance. On a cluster of this test's own, so the shared server stays up for the others.
     @Test(.timeLimit(.minutes(10))) func aServerRestartMidLoadLosesNothingAcknowledged() async throws {
-        let cluster = try PrivateCluster.start()
+        let cluster = try await PrivateCluster.start()
         defer { cluster.stop() }
         let ledger = try await RestartUnderLoad.ledger(on: cluster)
         let accounts = try await Self.fundedWallets(ledger, count: 16, numbersFrom: "228904", each: 1_000_000).map(\.id)

@@ -139,7 +139,7 @@ import Testing
     /// path: callers in flight get an error or their committed answer, every acknowledged transfer is there with
     /// its receipts, and the books balance. On a cluster of this test's own, so the shared server stays up.
     @Test(.timeLimit(.minutes(10))) func aServerRestartMidLoadLosesNoBatchedTransfer() async throws {
-        let cluster = try PrivateCluster.start()
+        let cluster = try await PrivateCluster.start()
         defer { cluster.stop() }
         let ledger = try await RestartUnderLoad.ledger(on: cluster)
         let money = MobileMoney(ledger: ledger, pepper: .random(), logger: .quiet("sika.money.test"))

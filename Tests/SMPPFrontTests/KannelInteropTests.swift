@@ -51,7 +51,8 @@ struct KannelInteropTests {
         #expect(mo?["from"]?.hasSuffix(Self.kofi) == true)
         #expect(mo?["to"] == "8181")
 
-        kannel.stop()
+        // Up to 10 s of a graceful shutdown: waited for off the cooperative pool (the `defer` is then a no-op).
+        try await offThePool { kannel.stop() }
         await callbacks.stop()
         try await world.stop()
     }

@@ -15,10 +15,11 @@ public final class PrivateCluster: Sendable {
 
     /// Starts one (a few seconds: initdb, certificates, start). Needs the shared test server's setup to be
     /// available, and cancels or fails the test as ``TestPostgres/endpoint()`` does when it is not.
-    public static func start() throws -> PrivateCluster {
+    /// The script runs off the cooperative pool (``offThePool(_:)``).
+    public static func start() async throws -> PrivateCluster {
         _ = try TestPostgres.endpoint()
         let directory = FileManager.default.temporaryDirectory.appending(path: "sika-pg-\(UUID().uuidString.prefix(8))").path
-        let output = try script("start", directory: directory)
+        let output = try await offThePool { try script("start", directory: directory) }
         guard let line = output.split(separator: "\n").first(where: { $0.contains("SIKA_TEST_POSTGRES_URL=") }),
             let url = line.split(separator: "'").dropFirst().first
         else {
