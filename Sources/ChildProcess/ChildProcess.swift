@@ -146,6 +146,14 @@ public final class ChildProcess: Sendable {
         }
     }
 
+    /// Waits until the child has ended without holding a thread: what async code calls (blocking one of the
+    /// cooperative pool's few threads stalls every other task meanwhile).
+    public func exited() async {
+        while isRunning {
+            try? await Task.sleep(for: .milliseconds(2))
+        }
+    }
+
     /// The exit status, or the signal that ended the child. Only meaningful once it has ended.
     public var terminationStatus: Int32 {
         guard let status = state.withLock({ $0.status }) else { return 0 }

@@ -117,7 +117,7 @@ extension SubprocessTests {
             _ = try await Self.transfer(first, to: "22891234567", amount: 1000, key: "kill-1")  // Yao has no address: one mail, Kofi's
             try await Self.eventually("the relay holds its answer") { relay.isStalling }
             kill(first.process.processIdentifier, SIGKILL)
-            first.process.waitUntilExit()
+            await first.process.exited()
             #expect(first.process.terminationReason == .uncaughtSignal)
 
             let again = try await ServeProcess.start(arguments, in: dir.url)

@@ -49,7 +49,7 @@ extension SubprocessTests {
             // Past the store's coalescing delay, then the signal.
             try await Task.sleep(for: .milliseconds(300))
             kill(first.process.processIdentifier, signal)
-            first.process.waitUntilExit()
+            await first.process.exited()
             if signal == SIGKILL {
                 #expect(first.process.terminationReason == .uncaughtSignal)
             } else {

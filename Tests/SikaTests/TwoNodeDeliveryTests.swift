@@ -125,7 +125,7 @@ extension SubprocessTests.TwoNodeTests {
             try await Task.sleep(for: .milliseconds(100))
         }
         kill(a.process.processIdentifier, SIGKILL)
-        a.process.waitUntilExit()
+        await a.process.exited()
         // A COMMIT node A sent just before it died still completes on the server: let it land before looking.
         try await Task.sleep(for: .seconds(2))
         let claimed: [(id: Int64, until: Int64, body: String)] = try await Self.query(cluster) { c in
