@@ -119,11 +119,24 @@ import Testing
         let world = try await TestWorld.make(.postgres, writers: 4)
         let money = world.money
         let before = money.ledger.commitStats
+        // Kofi's account row held by another session while the transfers are sent: the first batches wait for it and
+        // the rest queue behind them, so that batches of several form however fast this machine prepares transfers
+        // (on a loaded CI machine they had trickled in one or two at a time and none was batched). Released within
+        // 4 s, under the writers' `lock_timeout`.
+        let endpoint = try #require(world.storage.endpoint)
+        let kofiAccount = try #require(try await money.subscriber(kofi)).accountID
+        let holder = try BlockingPostgresConnection.connect(to: endpoint, applicationName: "sika-test-hot-wallet")
+        defer { holder.close() }
+        _ = try holder.simple("BEGIN")
+        _ = try holder.simple("SELECT 1 FROM accounts WHERE id = \(kofiAccount) FOR UPDATE")
         let results = try await withThrowingTaskGroup(of: TransferResult.self) { group in
             for index in 0..<60 {
                 let (from, to, pin) = index % 3 == 2 ? (ama, kofi, "4826") : (kofi, ama, "2580")
                 group.addTask { try await money.transfer(from: from, to: to, amount: 500, pin: pin, idempotencyKey: "hot-\(index)") }
             }
+            let deadline = ContinuousClock.now + .seconds(4)
+            while money.ledger.queuedWrites < 30, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+            _ = try holder.simple("COMMIT")
             return try await group.reduce(into: [TransferResult]()) { $0.append($1) }
         }
         #expect(results.count == 60 && Set(results.map(\.transferID)).count == 60 && !results.contains { $0.replayed })
