@@ -14,18 +14,19 @@ struct OpenLoopResult {
     var achieved: Double { Double(steady.steps) / window }
     func percentile(_ p: Double) -> Double { Double(steady.histogram.valueAtPercentile(p)) / 1000 }
     var p99: Double { percentile(99) }
-    var cpuPerThousand: Double { steady.steps == 0 ? 0 : steady.cpuSeconds / (Double(steady.steps) / 1000) }
-    var generatorCPUPerThousand: Double { steady.steps == 0 ? 0 : steady.generatorCPUSeconds / (Double(steady.steps) / 1000) }
+    var cpuPerThousand: Double { perThousandSteps(steady.cpuSeconds) }
+    var generatorCPUPerThousand: Double { perThousandSteps(steady.generatorCPUSeconds) }
+    /// CPU seconds spread over the window's steps, per 1 000 of them (0 for a window without a step).
+    private func perThousandSteps(_ seconds: Double) -> Double { steady.steps == 0 ? 0 : seconds / (Double(steady.steps) / 1000) }
 
     var header: String {
         "offered/s  achieved/s     p50 ms    p99 ms  p99.9 ms    max ms  open sessions  server CPU s/1000 steps  server RSS MiB  failed  bench CPU s/1000 steps"
     }
     var row: String {
         String(
-            format: "%9.0f  %10.0f  %9.2f %9.2f %9.2f %9.2f  %13d  %23.3f  %14.0f  %6d  %22.3f", offered, achieved, percentile(50), p99,
-            percentile(99.9),
-            Double(steady.histogram.max) / 1000, steady.peakOpen, cpuPerThousand, steady.peakRSS, steady.failures,
-            generatorCPUPerThousand)
+            format: "%9.0f  %10.0f  %9.2f %9.2f %9.2f %9.2f  %13d  %23.3f  %14.0f  %6d  %22.3f",
+            offered, achieved, percentile(50), p99, percentile(99.9), Double(steady.histogram.max) / 1000,
+            steady.peakOpen, cpuPerThousand, steady.peakRSS, steady.failures, generatorCPUPerThousand)
     }
     /// p99 of each step of the journey: which screen the tail belongs to (the PIN step is the ledger's commit).
     var byStep: String {
