@@ -6,15 +6,30 @@ import Ledger
 /// transfer (the recheck of what the caller's snapshot saw, the day's counter, three balances, the transfer
 /// and its fee, both receipts), bound through SQLite's C interface, 1,000 operations per transaction (or
 /// as many as a group commit's batch holds, to tell the commit's share from the rest), one caller, no rule
-/// and no Swift logic between them. The snapshot reads a transfer makes on the callers' side
+/// and no Swift logic between them. It moves the same pairs under the same keys, in the order concurrent
+/// callers submit them: the rows a transfer touches decide how many pages a commit writes (see
+/// docs/BENCHMARKS.md), so a ceiling measured on friendlier rows would not be the same work. The snapshot reads a transfer makes on the callers' side
 /// run on other connections, concurrently with the writer, so they are not part of this ceiling.
 ///
 /// It lives here, beside the SQL it measures, so that nothing outside the store needs GRDB.
 public enum SQLiteRawCeiling {
-    /// Runs `count` raw transfers between the subscribers `numbers` of the database at `path` (opened
+    /// One transfer of the run: payer, payee (subscribers' numbers) and idempotency key.
+    public struct Operation: Sendable {
+        public let from: String
+        public let to: String
+        public let key: String
+
+        public init(from: String, to: String, key: String) {
+            self.from = from
+            self.to = to
+            self.key = key
+        }
+    }
+
+    /// Runs the raw transfers `operations`, in order, between subscribers of the database at `path` (opened
     /// and funded by the benchmark beforehand) and returns operations per second with the durability
     /// the writer reported after the run.
-    public static func run(path: String, numbers: [String], count: Int, durability: Durability, perTransaction: Int = 1000) async throws -> (
+    public static func run(path: String, operations: [Operation], durability: Durability, perTransaction: Int = 1000) async throws -> (
         rate: Double, durability: Durability
     ) {
         var configuration = Configuration()
@@ -46,17 +61,17 @@ public enum SQLiteRawCeiling {
         guard let fees = try await pool.read({ db in try Int64.fetchOne(db, sql: "SELECT id FROM accounts WHERE code = 'fees:tmoney'") }) else {
             throw LedgerError(.unknownAccount, "no fees:tmoney account")
         }
+        let count = operations.count
         let start = ContinuousClock.now
         var done = 0
         while done < count {
             let first = done
             try await pool.write { db in
-                for i in first..<min(first + perTransaction, count) {
-                    guard let a = parties[numbers[i % numbers.count]], let b = parties[numbers[(i + 1) % numbers.count]] else {
-                        throw LedgerError(.unknownAccount, "no subscriber for operation \(i)")
+                for operation in operations[first..<min(first + perTransaction, count)] {
+                    guard let a = parties[operation.from], let b = parties[operation.to] else {
+                        throw LedgerError(.unknownAccount, "no subscriber for \(operation.key)")
                     }
-                    let key = "raw:\(i)"
-                    try rawTransfer(SQLiteRows(db: db), from: a, to: b, fees: fees, key: key)
+                    try rawTransfer(SQLiteRows(db: db), from: a, to: b, fees: fees, key: operation.key)
                 }
             }
             done = min(done + perTransaction, count)

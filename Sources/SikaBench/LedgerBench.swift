@@ -127,9 +127,9 @@ struct LedgerBench: AsyncParsableCommand {
             for caller in 0..<callers {
                 group.addTask {
                     for i in 0..<perCaller {
-                        let from = numbers[(caller * 7919 + i) % numbers.count]
-                        let to = numbers[(caller * 7919 + i + 1) % numbers.count]
-                        _ = try await money.transfer(from: from, to: to, amount: 100, pin: "2580", idempotencyKey: "b:\(caller):\(i)")
+                        let operation = Self.operation(caller: caller, step: i, numbers: numbers)
+                        _ = try await money.transfer(
+                            from: operation.from, to: operation.to, amount: 100, pin: "2580", idempotencyKey: operation.key)
                     }
                 }
             }
@@ -162,7 +162,22 @@ struct LedgerBench: AsyncParsableCommand {
         return (Double(perCaller * callers) / seconds, batch)
     }
 
-    /// The same 10 statements a full transfer runs, prepared once, 1,000 per transaction, one caller, no logic.
+    /// The `step`-th transfer of `caller`: each caller walks the wallets from its own starting point, under keys
+    /// of its own, so concurrent callers' transfers touch rows (and index pages) all over the ledger.
+    static func operation(caller: Int, step: Int, numbers: [String]) -> SQLiteRawCeiling.Operation {
+        SQLiteRawCeiling.Operation(
+            from: numbers[(caller * 7919 + step) % numbers.count], to: numbers[(caller * 7919 + step + 1) % numbers.count],
+            key: "b:\(caller):\(step)")
+    }
+
+    /// The transfers of a run of 64 callers, in the order they reach the writer (one of each caller in turn).
+    func operationsOf64Callers() -> [SQLiteRawCeiling.Operation] {
+        let numbers = numbers()
+        return (0..<operations).map { Self.operation(caller: $0 % 64, step: $0 / 64, numbers: numbers) }
+    }
+
+    /// The same 10 statements a full transfer runs, on the same rows as 64 callers, prepared once, 1,000 per
+    /// transaction, one caller, no logic.
     private func rawCeiling(path: String, catalog: OperatorCatalog, perTransaction: Int = 1000) async throws -> (
         rate: Double, durability: Durability, cpuPerOp: Double
     ) {
@@ -171,7 +186,7 @@ struct LedgerBench: AsyncParsableCommand {
         try await world.ledger.store.close()
         let cpuBefore = ProcessProbe.ownCPUSeconds()
         let (rate, durability) = try await SQLiteRawCeiling.run(
-            path: path, numbers: numbers(), count: operations, durability: durability, perTransaction: perTransaction)
+            path: path, operations: operationsOf64Callers(), durability: durability, perTransaction: perTransaction)
         return (rate, durability, (ProcessProbe.ownCPUSeconds() - cpuBefore) / Double(operations))
     }
 }
