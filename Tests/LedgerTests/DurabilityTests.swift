@@ -75,7 +75,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appending(path: "ledger.sqlite").path
         // An older version left a world-readable database behind: it is tightened at open.
-        FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o644])
+        #expect(FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o644]))
         let ledger = try await open(.full, in: directory)
         _ = try await ledger.write { tx in try tx.openAccount(code: "wallet:tmoney:22890000001", kind: .wallet, operatorID: "tmoney", label: "W") }
         for file in [path, path + "-wal", path + "-shm"] {

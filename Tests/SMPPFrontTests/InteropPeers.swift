@@ -1,5 +1,5 @@
-import ChildProcess
 import Foundation
+import TestSupport
 
 /// Which SMPP peers written by others the interop suites can run against. Locally a missing one skips its suite with
 /// the command that installs it; CI sets `SIKA_REQUIRE_TEST_PEERS=1`, so there a missing peer runs the suite anyway
@@ -15,20 +15,12 @@ enum InteropPeers {
 
     /// Runs a command to its end; its exit status and what it wrote on standard output and error.
     static func run(_ executable: String, _ arguments: [String]) -> (status: Int32, output: String) {
-        let process = ChildProcess()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
         do {
-            try process.run()
+            let finished = try FinishedProcess.runNow(URL(fileURLWithPath: executable), arguments, mergingErrors: true)
+            return (finished.status, finished.out)
         } catch {
             return (-1, "\(error)")
         }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
     /// The repository's root, from this file's place in it.

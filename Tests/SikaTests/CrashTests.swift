@@ -88,25 +88,8 @@ let repository = Repository.root
 }
 
 @Suite(.serialized) struct CommandLineTests {
-    func run(_ arguments: [String], env: [String: String] = [:]) async throws -> (status: Int32, out: String, err: String) {
-        try await offThePool { try Self.runNow(arguments, env: env) }
-    }
-
-    static func runNow(_ arguments: [String], env: [String: String]) throws -> (status: Int32, out: String, err: String) {
-        let process = ChildProcess()
-        process.executableURL = sikaBinary
-        process.arguments = arguments
-        process.currentDirectoryURL = repository
-        process.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    func run(_ arguments: [String], env: [String: String] = [:]) async throws -> FinishedProcess {
+        try await FinishedProcess.run(sikaBinary, arguments, in: repository, environment: ProcessInfo.processInfo.environment.merging(env) { $1 })
     }
 
     @Test func seedVerifyCashInReverseAndClearErrors() async throws {

@@ -7,22 +7,8 @@ import Testing
 /// both ways against faulty in-process simulators and is killed mid-run; reconciliation then settles
 /// every pending debit, and the books must balance to the franc.
 @Suite(.serialized) struct OffNetCrashTests {
-    func sika(_ arguments: [String], binary: URL = sikaBinary) async throws -> (status: Int32, out: String) {
-        try await offThePool { try Self.runNow(arguments, binary: binary) }
-    }
-
-    static func runNow(_ arguments: [String], binary: URL) throws -> (status: Int32, out: String) {
-        let process = ChildProcess()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = repository
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    func sika(_ arguments: [String], binary: URL = sikaBinary) async throws -> FinishedProcess {
+        try await FinishedProcess.run(binary, arguments, in: repository)
     }
 
     @Test func killedMidRunThenReconciledBalancesExactly() async throws {

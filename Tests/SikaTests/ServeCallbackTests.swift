@@ -74,21 +74,9 @@ import Testing
 
     /// Runs a shell command line (the documentation's curl lines) and returns its stdout.
     func shell(_ command: String, env: [String: String] = [:]) async throws -> String {
-        try await offThePool { try Self.shellNow(command, env: env) }
-    }
-
-    static func shellNow(_ command: String, env: [String: String]) throws -> String {
-        let process = ChildProcess()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        process.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        try await FinishedProcess.run(
+            URL(fileURLWithPath: "/bin/sh"), ["-c", command], environment: ProcessInfo.processInfo.environment.merging(env) { $1 }
+        ).out
     }
 
     /// The shell commands of `text` that start with `prefix`, continuation lines (`\\`) included.
@@ -118,7 +106,9 @@ import Testing
             "SIKA_JWT_SECRET=\(String(repeating: "ab", count: 32))", "SIKA_ADMIN_TOKEN=admin-token-0123456789",
             "SIKA_AGGREGATOR_TOKEN_FLOOZ=fl-aggregator-from-file",
         ]
-        FileManager.default.createFile(atPath: secrets, contents: Data(lines.joined(separator: "\n").utf8), attributes: [.posixPermissions: 0o600])
+        let written = FileManager.default.createFile(
+            atPath: secrets, contents: Data(lines.joined(separator: "\n").utf8), attributes: [.posixPermissions: 0o600])
+        #expect(written)
 
         let server = try Server(["--demo", "--secrets", secrets], env: ["SIKA_AGGREGATOR_TOKEN_TMONEY": "tm-aggregator-from-env"])
         defer { server.stop() }
@@ -169,7 +159,8 @@ import Testing
         process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SIKA_") }.merging([
             "SIKA_AGGREGATOR_TOKEN_TMONEY": "shared-secret", "SIKA_AGGREGATOR_TOKEN_FLOOZ": "shared-secret",
         ]) { $1 }
-        let (status, message) = try await Self.finish(process)
+        let finished = try await FinishedProcess.run(process)
+        let (status, message) = (finished.status, finished.err)
         #expect(status != 0)
         #expect(message.contains("every operator needs its own SIKA_AGGREGATOR_TOKEN_… secret"), "\(message)")
     }
@@ -179,33 +170,12 @@ import Testing
         process.executableURL = sikaBinary
         process.currentDirectoryURL = repository
         process.arguments = ["serve", "--ended-retention", "0"]
-        let (status, message) = try await Self.finish(process)
+        let finished = try await FinishedProcess.run(process)
+        let (status, message) = (finished.status, finished.err)
         #expect(status == 64)
         #expect(message.contains("--ended-retention must be positive"))
 
-        let text = try await offThePool {
-            let help = ChildProcess()
-            help.executableURL = sikaBinary
-            help.arguments = ["serve", "--help"]
-            let out = Pipe()
-            help.standardOutput = out
-            try help.run()
-            defer { help.waitUntilExit() }
-            return String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        }
+        let text = try await FinishedProcess.run(sikaBinary, ["serve", "--help"]).out
         #expect(text.contains("--ended-retention") && text.contains("SIKA_AGGREGATOR_TOKEN_TMONEY") && text.contains("X-Sika-Signature"))
-    }
-
-    /// Runs `process` to its end off the cooperative pool: its exit status and what it wrote on standard error.
-    static func finish(_ process: ChildProcess) async throws -> (status: Int32, error: String) {
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        return try await offThePool {
-            let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            return (process.terminationStatus, message)
-        }
     }
 }

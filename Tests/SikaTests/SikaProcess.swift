@@ -7,23 +7,13 @@ import Synchronization
 import TestSupport
 import Testing
 
-/// A finished run of the `sika` binary.
-struct SikaRun {
-    let status: Int32
-    let out: String
-    let err: String
-}
-
 /// Runs the `sika` binary built beside the tests as a subprocess, from `directory` (a temporary
 /// directory unless told otherwise), so nothing it does depends on the test's own working directory.
 ///
-/// The wait happens on a thread of its own: a child can take many seconds, and blocking one of the few
-/// threads of the cooperative pool would starve the suite's other async tests meanwhile.
-func sika(_ arguments: [String], in directory: URL, env: [String: String] = [:]) async throws -> SikaRun {
-    try await offThePool { try runSika(arguments, in: directory, env: env) }
-}
-
-private func runSika(_ arguments: [String], in directory: URL, env: [String: String]) throws -> SikaRun {
+/// The variables that point `sika` at a database, a home or credentials are left out unless `env` sets them:
+/// the test's own environment must not leak into what the child does. Run off the cooperative pool
+/// (``FinishedProcess``).
+func sika(_ arguments: [String], in directory: URL, env: [String: String] = [:]) async throws -> FinishedProcess {
     let process = ChildProcess()
     niced(process, arguments)
     process.currentDirectoryURL = directory
@@ -32,24 +22,7 @@ private func runSika(_ arguments: [String], in directory: URL, env: [String: Str
         environment[key] = nil
     }
     process.environment = environment
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    // Both pipes drained together: a child filling one while the other is read would block forever.
-    let errData = Mutex(Data())
-    let done = DispatchSemaphore(value: 0)
-    DispatchQueue.global().async {
-        let data = err.fileHandleForReading.readDataToEndOfFile()
-        errData.withLock { $0 = data }
-        done.signal()
-    }
-    let o = out.fileHandleForReading.readDataToEndOfFile()
-    done.wait()
-    process.waitUntilExit()
-    return SikaRun(
-        status: process.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: errData.withLock { $0 }, as: UTF8.self))
+    return try await FinishedProcess.run(process)
 }
 
 /// Runs the binary at a lower CPU priority, through `nice -n 10`: these children (a server replaying 38

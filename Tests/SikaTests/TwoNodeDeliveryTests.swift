@@ -100,7 +100,7 @@ extension SubprocessTests.TwoNodeTests {
         let (a, b) = (cluster.nodes[0], cluster.nodes[1])
         // Far more than the socket buffers hold: node A's writes must hang.
         let bulk = 12_000
-        try await Self.query(cluster) { connection in
+        _ = try await Self.query(cluster) { connection in
             try connection.query(
                 """
                 INSERT INTO outbox (msisdn, operator, sender, body, created_at)

@@ -1,4 +1,3 @@
-import ChildProcess
 import Foundation
 import LedgerPostgres
 
@@ -38,22 +37,14 @@ public final class PrivateCluster: Sendable {
 
     @discardableResult
     private static func script(_ command: String, directory: String) throws -> String {
-        let process = ChildProcess()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [Repository.url("scripts/postgres-test-server.sh").path, command]
         var environment = ProcessInfo.processInfo.environment
         environment["SIKA_PG_DIR"] = directory
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
-            throw TestPostgres.Missing(message: "postgres-test-server.sh \(command) failed: \(text)")
+        let finished = try FinishedProcess.runNow(
+            URL(fileURLWithPath: "/bin/bash"), [Repository.url("scripts/postgres-test-server.sh").path, command], environment: environment,
+            mergingErrors: true)
+        guard finished.status == 0 else {
+            throw TestPostgres.Missing(message: "postgres-test-server.sh \(command) failed: \(finished.out)")
         }
-        return text
+        return finished.out
     }
 }
