@@ -15,6 +15,19 @@ public enum ClientLine: Sendable, Hashable {
     /// `PING <token>`
     case ping(token: String)
 
+    /// The line without its LF, text fields escaped: what ``parse(_:)`` reads back. The one place a client
+    /// line is written (``LineClient``, the web phone's transcript, the benchmark's journeys).
+    public var rendered: String {
+        switch self {
+        case .hello(let operatorID, let token): "HELLO \(operatorID) \(token)"
+        case .begin(let session, let msisdn, let dial): "BEGIN \(session) \(msisdn) \(dial)"
+        case .continue(let session, let input): "CONTINUE \(session) \(LineText.escape(input))"
+        case .abort(let session, let cancelled): cancelled ? "ABORT \(session) cancel" : "ABORT \(session)"
+        case .sms(let msisdn, let shortCode, let text): "SMS \(msisdn) \(shortCode) \(LineText.escape(text))"
+        case .ping(let token): "PING \(token)"
+        }
+    }
+
     /// Parses one line (terminator already removed). Words are separated by one space and the last field
     /// is the rest of the line, so a text field keeps its spaces.
     public static func parse(_ line: String) throws(GatewayError) -> ClientLine {

@@ -64,7 +64,7 @@ final class JourneyDriver: ChannelInboundHandler {
                 }
             }
             .connect(host: host, port: port).get()
-        channel.writeAndFlush(Self.line("HELLO \(operatorID) \(token)"), promise: nil)
+        channel.writeAndFlush(Self.line(ClientLine.hello(operatorID: operatorID, token: token).rendered), promise: nil)
         defer { channel.close(promise: nil) }
         try await finished.futureResult.get()
     }
@@ -108,7 +108,7 @@ final class JourneyDriver: ChannelInboundHandler {
     private func arrive(_ journey: Journey) {
         recorder.opened()
         open[journey.id] = Open(journey: journey, sent: .now)
-        write("BEGIN \(journey.id) \(journey.sender) *145#")
+        write(ClientLine.begin(session: journey.id, msisdn: journey.sender, dial: "*145#").rendered)
     }
 
     /// An answer for `id`: recorded, then the next step after the user's think time, or the journey's end.
@@ -136,7 +136,7 @@ final class JourneyDriver: ChannelInboundHandler {
     private func send(_ id: String, _ input: String) {
         guard open[id] != nil else { return }
         open[id]?.sent = .now
-        write("CONTINUE \(id) \(LineText.escape(input))")
+        write(ClientLine.continue(session: id, input: input).rendered)
     }
 
     private func write(_ text: String) {

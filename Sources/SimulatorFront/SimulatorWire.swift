@@ -60,10 +60,10 @@ enum SimulatorWire {
         let session = exchange.session
         let request: String =
             switch exchange.request {
-            case .begin(let msisdn, let dial): "BEGIN \(session) \(msisdn) \(dial)"
-            case .reply(let input): "CONTINUE \(session) \(LineText.escape(input))"
-            case .abort: "ABORT \(session)"
-            case .cancel: "ABORT \(session) cancel"
+            case .begin(let msisdn, let dial): ClientLine.begin(session: session, msisdn: msisdn, dial: dial).rendered
+            case .reply(let input): ClientLine.continue(session: session, input: input).rendered
+            case .abort: ClientLine.abort(session: session).rendered
+            case .cancel: ClientLine.abort(session: session, cancelled: true).rendered
             }
         let (seconds, attoseconds) = exchange.latency.components
         let latency = Double(seconds) * 1000 + Double(attoseconds) / 1e15

@@ -54,6 +54,21 @@ import Testing
         #expect(!WireIdentifiers.isSessionID("a b"))
     }
 
+    @Test func clientLinesRenderWithEscapesAndParseBack() throws {
+        let lines: [ClientLine] = [
+            .hello(operatorID: "tmoney", token: "s3cr3t"), .begin(session: "s1", msisdn: "22890112233", dial: "*145*1#"),
+            .continue(session: "a.b_c:d-1", input: "1"), .continue(session: "s1", input: ""), .continue(session: "s1", input: "a b\nc\\d\\x"),
+            .abort(session: "s1"), .abort(session: "s1", cancelled: true), .sms(msisdn: "22890112233", shortCode: "1455", text: "SOLDE\nsvp \\"),
+            .ping(token: "a b"),
+        ]
+        for line in lines {
+            #expect(!line.rendered.contains("\n"))
+            #expect(try ClientLine.parse(line.rendered) == line)
+        }
+        #expect(ClientLine.continue(session: "s1", input: "a\nb\\c").rendered == #"CONTINUE s1 a\nb\\c"#)
+        #expect(ClientLine.abort(session: "s1", cancelled: true).rendered == "ABORT s1 cancel")
+    }
+
     @Test func serverLinesRenderWithEscapesAndParseBack() {
         let lines: [ServerLine] = [
             .helloAccepted(operatorID: "tmoney"), .screen(session: "s1", text: "T-Money\n1. Envoyer\\x"), .end(session: "s1", text: "Merci"),

@@ -83,13 +83,13 @@ public final class LineClient: Sendable {
 
     /// `HELLO`; throws the `ERR` if refused.
     public func hello(operatorID: String, token: String) async throws {
-        let answer = try await request("HELLO \(operatorID) \(token)", session: nil)
+        let answer = try await request(ClientLine.hello(operatorID: operatorID, token: token).rendered, session: nil)
         if case .error(let error) = answer { throw error }
     }
 
     /// `PING`; returns the echoed token.
     public func ping(_ token: String) async throws -> String {
-        switch try await request("PING \(token)", session: nil) {
+        switch try await request(ClientLine.ping(token: token).rendered, session: nil) {
         case .pong(let echoed): return echoed
         case .error(let error): throw error
         default: throw GatewayError(.malformed, "unexpected answer to PING")
@@ -98,23 +98,23 @@ public final class LineClient: Sendable {
 
     /// `BEGIN`; returns `CON`/`END` (as `.screen`/`.end`) or `.error`.
     public func begin(session: String, msisdn: String, dial: String) async throws -> ServerLine {
-        try await request("BEGIN \(session) \(msisdn) \(dial)", session: session)
+        try await request(ClientLine.begin(session: session, msisdn: msisdn, dial: dial).rendered, session: session)
     }
 
     /// `CONTINUE`; the input is escaped.
     public func reply(session: String, input: String) async throws -> ServerLine {
-        try await request("CONTINUE \(session) \(LineText.escape(input))", session: session)
+        try await request(ClientLine.continue(session: session, input: input).rendered, session: session)
     }
 
     /// `ABORT`: the protocol answers only when refused, so this does not wait.
     /// - Parameter cancelled: the subscriber cancelled (`ABORT <session> cancel`: not resumable), rather than the network releasing it.
     public func abort(session: String, cancelled: Bool = false) async throws {
-        try await send(cancelled ? "ABORT \(session) cancel" : "ABORT \(session)")
+        try await send(ClientLine.abort(session: session, cancelled: cancelled).rendered)
     }
 
     /// `SMS <msisdn> <shortcode> <text>` (mobile-originated); the reply comes as an SMS line.
     public func sendSMS(from msisdn: String, to shortCode: String, text: String) async throws {
-        try await send("SMS \(msisdn) \(shortCode) \(LineText.escape(text))")
+        try await send(ClientLine.sms(msisdn: msisdn, shortCode: shortCode, text: text).rendered)
     }
 
     /// Every SMS received so far, oldest first.
