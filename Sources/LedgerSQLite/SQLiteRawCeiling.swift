@@ -8,8 +8,9 @@ import Ledger
 /// as many as a group commit's batch holds, to tell the commit's share from the rest), one caller, no rule
 /// and no Swift logic between them. It moves the same pairs under the same keys, in the order concurrent
 /// callers submit them: the rows a transfer touches decide how many pages a commit writes (see
-/// docs/BENCHMARKS.md), so a ceiling measured on friendlier rows would not be the same work. The snapshot reads a transfer makes on the callers' side
-/// run on other connections, concurrently with the writer, so they are not part of this ceiling.
+/// docs/BENCHMARKS.md), so a ceiling measured on friendlier rows would not be the same work. The snapshot
+/// reads a transfer makes on the callers' side run on other connections, concurrently with the writer, so
+/// they are not part of this ceiling.
 ///
 /// It lives here, beside the SQL it measures, so that nothing outside the store needs GRDB.
 public enum SQLiteRawCeiling {
