@@ -33,39 +33,22 @@ let repository = Repository.root
         let endpoint = backend == .postgres ? try TestPostgres.endpoint().with(schema: TestPostgres.freshSchema()) : nil
         defer { if let endpoint { TestPostgres.drop(schema: endpoint.schema, of: endpoint) } }
 
-        // The child's reports are read on a thread of its own (`offThePool`): this loop lasts as long as the child.
-        let (reported, killed) = try await offThePool { () throws -> ([(id: Int64, key: String)], Bool) in
-            let child = ChildProcess()
-            child.executableURL = tortureBinary
-            child.arguments =
-                ["ledger", "--operators", repository.appending(path: "menus/operators.yaml").path, "--callers", "16"]
-                + (endpoint.map { ["--database", $0.location, "--db", db] } ?? ["--db", db])
-            // The password through the environment, as an operator would keep it out of the command line.
-            child.environment = ProcessInfo.processInfo.environment.merging(["SIKA_DATABASE_PASSWORD": endpoint?.password ?? ""]) { $1 }
-            let out = Pipe()
-            child.standardOutput = out
-            child.standardError = FileHandle.nullDevice
-            try child.run()
-
-            var reported: [(id: Int64, key: String)] = []
-            var buffer = Data()
-            let deadline = Date().addingTimeInterval(120)
-            while reported.count < 1500 && Date() < deadline {
-                let chunk = out.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                buffer.append(chunk)
-                while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
-                    let line = String(decoding: buffer[..<newline], as: UTF8.self)
-                    buffer.removeSubrange(...newline)
-                    let parts = line.split(separator: " ")
-                    if parts.count == 4, parts[0] == "COMMITTED", let id = Int64(parts[1]) { reported.append((id, String(parts[2]))) }
-                }
-            }
-            kill(child.processIdentifier, SIGKILL)
-            child.waitUntilExit()
-            return (reported, child.terminationReason == .uncaughtSignal)
+        let child = ChildProcess()
+        child.executableURL = tortureBinary
+        child.arguments =
+            ["ledger", "--operators", repository.appending(path: "menus/operators.yaml").path, "--callers", "16"]
+            + (endpoint.map { ["--database", $0.location, "--db", db] } ?? ["--db", db])
+        // The password through the environment, as an operator would keep it out of the command line.
+        child.environment = ProcessInfo.processInfo.environment.merging(["SIKA_DATABASE_PASSWORD": endpoint?.password ?? ""]) { $1 }
+        // `COMMITTED <id> <key> …`, one line per acknowledged transfer.
+        let committed: @Sendable (String) -> (id: Int64, key: String)? = { line in
+            let parts = line.split(separator: " ")
+            guard parts.count == 4, parts[0] == "COMMITTED", let id = Int64(parts[1]) else { return nil }
+            return (id, String(parts[2]))
         }
-        #expect(killed)
+        let run = try await KilledProcess.run(child, afterReports: 1500) { committed($0) != nil }
+        let reported = run.reports.compactMap(committed)
+        #expect(run.killed)
         // Killed mid-load: 1 500 acknowledged transfers normally, fewer when the deadline ran out first on a
         // loaded machine (a count of work in a time would be a timing assertion); a few hundred still make
         // the kill land in the middle of committing.

@@ -18,34 +18,14 @@ import Testing
         let db = dir.appending(path: "crash.sqlite").path
         let operators = repository.appending(path: "menus/operators.yaml").path
 
-        // The child's reports are read on a thread of its own (`offThePool`): this loop lasts as long as the child.
-        let (outcomes, killed) = try await offThePool { () throws -> (Int, Bool) in
-            let child = ChildProcess()
-            child.executableURL = tortureBinary
-            child.arguments = [
-                "offnet", "--db", db, "--operators", operators, "--transfers", "3000", "--concurrency", "48", "--seed", "11",
-            ]
-            let out = Pipe()
-            child.standardOutput = out
-            child.standardError = FileHandle.nullDevice
-            try child.run()
-            var outcomes = 0
-            var buffer = Data()
-            let deadline = Date().addingTimeInterval(120)
-            while outcomes < 800 && Date() < deadline {
-                let chunk = out.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                buffer.append(chunk)
-                while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
-                    if buffer[..<newline].starts(with: Array("OUTCOME".utf8)) { outcomes += 1 }
-                    buffer.removeSubrange(...newline)
-                }
-            }
-            kill(child.processIdentifier, SIGKILL)
-            child.waitUntilExit()
-            return (outcomes, child.terminationReason == .uncaughtSignal)
-        }
-        #expect(killed, "the child finished before it could be killed")
+        let child = ChildProcess()
+        child.executableURL = tortureBinary
+        child.arguments = [
+            "offnet", "--db", db, "--operators", operators, "--transfers", "3000", "--concurrency", "48", "--seed", "11",
+        ]
+        let run = try await KilledProcess.run(child, afterReports: 800) { $0.hasPrefix("OUTCOME") }
+        let outcomes = run.reports.count
+        #expect(run.killed, "the child finished before it could be killed")
         #expect(outcomes >= 800, "the child reported only \(outcomes) outcomes")
 
         // Restarted: a new bridge process on the same ledger sends more, to the end, beside the debris.
