@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import TestSupport
 import Testing
 
 @testable import GatewayCore
@@ -36,7 +37,7 @@ import Testing
 
         // 3 000 from one address: 400 held (its cap), 2 600 refused.
         let flood = try await RawConnection.connect(3_000, port: running.linePort)
-        #expect(try await RawConnection.eventually { flood.filter(\.isClosed).count == 2_600 })
+        #expect(await eventually(timeout: .seconds(20)) { flood.filter(\.isClosed).count == 2_600 })
         let refused = flood.filter(\.isClosed)
         #expect(refused.allSatisfy { $0.text == refusal }, "\(Set(refused.map(\.text)))")
         #expect(flood.filter { !$0.isClosed }.allSatisfy { $0.byteCount == 0 })
@@ -44,7 +45,7 @@ import Testing
 
         // 200 more from another address: 100 fit under the listener's cap of 500.
         let others = try await RawConnection.connect(200, port: running.linePort, from: "127.0.0.2")
-        #expect(try await RawConnection.eventually { others.filter(\.isClosed).count == 100 })
+        #expect(await eventually(timeout: .seconds(20)) { others.filter(\.isClosed).count == 100 })
         #expect(others.filter(\.isClosed).allSatisfy { $0.text == refusal })
         #expect(core.lineConnections.openConnections == 500)
         let third = try await RawConnection.connect(port: running.linePort, from: "127.0.0.3")
@@ -52,7 +53,7 @@ import Testing
 
         // Room again: a new client gets a session while the flood is still held.
         for connection in others { await connection.close() }
-        #expect(try await RawConnection.eventually { core.lineConnections.openConnections == 400 })
+        #expect(await eventually(timeout: .seconds(20)) { core.lineConnections.openConnections == 400 })
         let client = try await RawConnection.connect(port: running.linePort, from: "127.0.0.3")
         try await client.send("HELLO tmoney tm-secret\nBEGIN s1 22890112233 *145#\n")
         #expect(try await client.wait { $0.lines.count >= 2 })
@@ -60,7 +61,7 @@ import Testing
 
         // HTTP has its own caps: 300 connections from one address, 200 held, 100 closed without a byte.
         let idleHTTP = try await RawConnection.connect(300, port: running.httpPort)
-        #expect(try await RawConnection.eventually { idleHTTP.filter(\.isClosed).count == 100 })
+        #expect(await eventually(timeout: .seconds(20)) { idleHTTP.filter(\.isClosed).count == 100 })
         #expect(idleHTTP.filter(\.isClosed).allSatisfy { $0.byteCount == 0 })
         #expect(core.httpConnections.openConnections == 200)
 
@@ -74,7 +75,7 @@ import Testing
         #expect(Self.metric(metrics.body, #"sika_connections_open{listener="http"}"#) == 201)
 
         for connection in flood + idleHTTP + [client, third] { await connection.close() }
-        #expect(try await RawConnection.eventually { core.lineConnections.openConnections == 0 && core.httpConnections.openConnections == 0 })
+        #expect(await eventually(timeout: .seconds(20)) { core.lineConnections.openConnections == 0 && core.httpConnections.openConnections == 0 })
         try await running.stop()
     }
 
@@ -90,7 +91,7 @@ import Testing
         }
         let proxy = try await RawConnection.connect(5, port: running.httpPort, from: "127.0.0.1")
         let other = try await RawConnection.connect(3, port: running.httpPort, from: "127.0.0.2")
-        #expect(try await RawConnection.eventually { other.filter(\.isClosed).count == 1 })
+        #expect(await eventually(timeout: .seconds(20)) { other.filter(\.isClosed).count == 1 })
         #expect(proxy.allSatisfy { !$0.isClosed })
         #expect(running.server.core.httpConnections.openConnections == 7)
         let exposition = running.server.core.metrics.exposition()
@@ -123,7 +124,7 @@ import Testing
 
         await tmoney[0].close()
         // tmoney[1] and flooz are left (channelInactive, which frees the operator's slot, runs before the close completes).
-        #expect(try await RawConnection.eventually { running.server.core.lineConnections.openConnections == 2 })
+        #expect(await eventually(timeout: .seconds(20)) { running.server.core.lineConnections.openConnections == 2 })
         let again = try await RawConnection.connect(port: running.linePort)
         try await again.send("HELLO tmoney tm-secret\n")
         #expect(try await again.wait { $0.lines.count == 1 } && again.lines == ["OK HELLO tmoney"], "the closed connection's slot is free again")
@@ -141,7 +142,7 @@ import Testing
         let silent = try await RawConnection.connect(port: running.linePort)
         #expect(try await silent.wait { $0.isClosed })
         #expect(silent.text == "ERR - 401 no HELLO within 0.3 s\n")
-        #expect(try await RawConnection.eventually { running.server.core.lineConnections.openConnections == 0 })
+        #expect(await eventually(timeout: .seconds(20)) { running.server.core.lineConnections.openConnections == 0 })
         let exposition = running.server.core.metrics.exposition()
         #expect(Self.metric(exposition, #"sika_connections_timed_out_total{listener="line"}"#) == 1)
         try await running.stop()
@@ -160,7 +161,7 @@ import Testing
         #expect(try await silent.isQuiet() && silent.channel.isActive)
         await silent.channel.testingEventLoop.advanceTime(by: .seconds(1))
         #expect(try await silent.next() == "ERR - 401 no HELLO within 10 s")
-        #expect(try await RawConnection.eventually { !silent.channel.isActive })
+        #expect(await eventually(timeout: .seconds(20)) { !silent.channel.isActive })
 
         await greeted.channel.testingEventLoop.advanceTime(by: .seconds(60))
         #expect(try await greeted.ask("PING 1") == "PONG 1")
@@ -205,7 +206,7 @@ import Testing
         let silent = try await RawConnection.connect(port: running.httpPort)
         #expect(try await keepAlive.wait { $0.isClosed }, "the keep-alive connection stayed open")
         #expect(try await silent.wait { $0.isClosed }, "the silent connection stayed open")
-        #expect(try await RawConnection.eventually { running.server.core.httpConnections.openConnections == 0 })
+        #expect(await eventually(timeout: .seconds(20)) { running.server.core.httpConnections.openConnections == 0 })
         try await running.stop()
     }
 }

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOPosix
 import Synchronization
+import TestSupport
 
 /// A bare TCP connection for tests, from a chosen source address (Linux loopback accepts all of 127/8, so
 /// `127.0.0.2` is another client): collects every byte the server sends and knows when the server closed.
@@ -82,16 +83,6 @@ final class RawConnection: Sendable {
     /// Waits until `condition` holds, polling; `timeout` only bounds a failure.
     @discardableResult
     func wait(timeout: Duration = .seconds(20), until condition: (RawConnection) -> Bool) async throws -> Bool {
-        try await Self.eventually(timeout: timeout) { condition(self) }
-    }
-
-    /// Polls `condition` every few milliseconds until it holds or `timeout` passed.
-    static func eventually(timeout: Duration = .seconds(20), _ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        return try await condition()
+        await eventually(timeout: timeout) { condition(self) }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Ledger
 import SMPP
 import SMPPFront
+import TestSupport
 import Testing
 
 /// Sika's SMPP client against Sika's SMPP server, two worlds in this process: the operator network (simulated phones,

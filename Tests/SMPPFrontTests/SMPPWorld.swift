@@ -174,16 +174,6 @@ struct SMPPTestError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Waits (polling every 10 ms, at most `timeout` as a failure bound) until `condition` holds; false if it never did.
-func eventually(timeout: Duration = .seconds(60), _ condition: () async throws -> Bool) async rethrows -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(10))
-    }
-    return try await condition()
-}
-
 extension TestSMSC {
     /// The link configuration that binds to this SMSC as the service of `operatorID`.
     func link(operatorID: String = "tmoney") -> SMPPLinkConfiguration {

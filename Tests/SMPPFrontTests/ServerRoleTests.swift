@@ -3,6 +3,7 @@ import GatewayCore
 import NIOCore
 import SMPP
 import SMPPFront
+import TestSupport
 import Testing
 
 /// The operator network simulator's SMPP server, driven by an ESME over a real socket (this package's SMPP client)

@@ -90,12 +90,11 @@ extension SubprocessTests {
             // Shown in the terminal is read on the page too: the phone marks it read once it has printed it, so the page
             // may see it a moment after the terminal does (a bounded wait, not a timing assertion).
             var inbox = kofiInbox.body
-            let readBy = ContinuousClock.now + .seconds(30)
-            while inbox.contains(#""read":false"#), ContinuousClock.now < readBy {
-                try await Task.sleep(for: .milliseconds(50))
+            let read = try await eventually(timeout: .seconds(30), every: .milliseconds(50)) {
                 inbox = try await server.http(.GET, "/simulator/api/phones/\(Self.kofi)/inbox").body
+                return !inbox.contains(#""read":false"#)
             }
-            #expect(!inbox.contains(#""read":false"#), "\(inbox)")
+            #expect(read, "\(inbox)")
             // A network drop (/drop), then the same code: the session is offered back; an empty answer hangs up.
             phone.type("*145#", "1", "1", "/drop")
             try await phone.waitFor("(network lost")

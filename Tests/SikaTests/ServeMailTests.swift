@@ -23,15 +23,6 @@ extension SubprocessTests {
             return String(match.1)
         }
 
-        /// Waits (a failure bound, not a synchronisation) until `body` holds.
-        static func eventually(_ what: String, timeout: Duration = .seconds(60), _ body: () async throws -> Bool) async throws {
-            let deadline = ContinuousClock.now + timeout
-            while try await !body() {
-                guard ContinuousClock.now < deadline else { throw CommandLineFailure("never happened: \(what)") }
-                try await Task.sleep(for: .milliseconds(50))
-            }
-        }
-
         @Test func theDemoMailsBothPartiesOfATransferOnAndOffNet() async throws {
             let relay = try await AiosmtpdFixture()
             defer { relay.stop() }
@@ -115,7 +106,7 @@ extension SubprocessTests {
             let arguments = ["--demo", "--db", "sika.sqlite", "--smtp", "smtp://127.0.0.1:\(relay.port)"]
             let first = try await ServeProcess.start(arguments, in: dir.url)
             _ = try await Self.transfer(first, to: "22891234567", amount: 1000, key: "kill-1")  // Yao has no address: one mail, Kofi's
-            try await Self.eventually("the relay holds its answer") { relay.isStalling }
+            try await waitUntil("the relay holds its answer") { relay.isStalling }
             kill(first.process.processIdentifier, SIGKILL)
             await first.process.exited()
             #expect(first.process.terminationReason == .uncaughtSignal)
@@ -139,10 +130,10 @@ extension SubprocessTests {
             defer { dir.remove() }
             let serve = try await ServeProcess.start(["--demo", "--db", "sika.sqlite", "--smtp", "smtp://127.0.0.1:\(relay.port)"], in: dir.url)
             _ = try await Self.transfer(serve, to: "22890445566", amount: 1000, key: "stuck-1")
-            try await Self.eventually("Ama's mail arrives") { try relay.received().count == 1 }
+            try await waitUntil("Ama's mail arrives") { try relay.received().count == 1 }
             // The gauge is the dispatcher's last look at the store, refreshed once the batch's outcomes are recorded,
             // a moment after the relay has Ama's copy: wait for that state (bounded), not for a fixed time.
-            try await Self.eventually("the refused notice counted failed on /metrics") {
+            try await waitUntil("the refused notice counted failed on /metrics") {
                 try await serve.http(.GET, "/metrics").body.contains(#"sika_mail_outbox_messages{state="failed"} 1"#)
             }
             #expect(try await serve.stop() == 0)
@@ -186,14 +177,14 @@ extension SubprocessTests {
             let code = String(try #require(text.firstMatch(of: /\b(\d{6})\b/)).1)
 
             _ = try await Self.transfer(serve, to: yao, amount: 1000, key: "unverified")
-            try await Self.eventually("Kofi's receipt") { try relay.received().count == 2 }
+            try await waitUntil("Kofi's receipt") { try relay.received().count == 2 }
             let verified = try await serve.http(.POST, path + "/verify", headers: auth, body: #"{"code":"\#(code)"}"#)
             #expect(verified.status == 200 && verified.body.contains(#""verified":true"#), "\(verified.body)")
             _ = try await Self.transfer(serve, to: yao, amount: 1000, key: "verified")
-            try await Self.eventually("both receipts") { try relay.received().count == 4 }
+            try await waitUntil("both receipts") { try relay.received().count == 4 }
             #expect(try await serve.http(.DELETE, path, headers: auth).status == 204)
             _ = try await Self.transfer(serve, to: yao, amount: 1000, key: "removed")
-            try await Self.eventually("Kofi's receipt") { try relay.received().count == 5 }
+            try await waitUntil("Kofi's receipt") { try relay.received().count == 5 }
             try await Task.sleep(for: .milliseconds(1500))
             let received = try relay.received()
             try #require(received.count == 5, "nothing more")
@@ -216,7 +207,7 @@ extension SubprocessTests {
             let arguments = ["--demo", "--db", "sika.sqlite", "--smtp", "smtp://127.0.0.1:\(port)"]
             let serve = try await ServeProcess.start(arguments + ["--mail-max-attempts", "1"], in: dir.url)
             _ = try await Self.transfer(serve, to: "22891234567", amount: 1000, key: "dead-1")  // Yao has no address: Kofi's only
-            try await Self.eventually("a dead letter on /metrics") {
+            try await waitUntil("a dead letter on /metrics") {
                 try await serve.http(.GET, "/metrics").body.contains(#"sika_mail_outbox_messages{state="dead"} 1"#)
             }
             let metrics = try await serve.http(.GET, "/metrics").body

@@ -15,15 +15,6 @@ extension SubprocessTests.TwoNodeTests {
         }
     }
 
-    /// Waits (a failure bound, not a timing claim) until `condition` holds.
-    static func eventually(_ what: String, timeout: Duration = .seconds(90), _ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while try await !condition() {
-            guard ContinuousClock.now < deadline else { throw CommandLineFailure("never: \(what)") }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-    }
-
     /// The receipts of transfers (`FCFA` and a reference) an operator connection got, keyed by number and text.
     static func receipts(_ client: LineClient) -> [String] {
         client.receivedSMS.filter { $0.text.contains("1 000 FCFA") && $0.text.contains("Ref") }.map { "\($0.msisdn) \($0.text)" }
@@ -40,14 +31,14 @@ extension SubprocessTests.TwoNodeTests {
         let onB = try await LineClient.connect(host: "127.0.0.1", port: b.linePort)
         try await onB.hello(operatorID: "tmoney", token: Self.secrets["SIKA_TOKEN_TMONEY"]!)
         // The seeding's SMS go out first (a new connection makes its node look at once).
-        try await Self.eventually("the seeding's SMS delivered") {
+        try await waitUntil("the seeding's SMS delivered", timeout: .seconds(90), every: .milliseconds(100)) {
             try await Self.query(cluster) { try $0.query("SELECT count(*) FROM outbox WHERE operator = 'tmoney' AND delivered_at IS NULL") }
                 .first.map { try PostgresCells($0).int(0) } == 0
         }
         let texts = ["", "1", "1*1", "1*1*90112233", "1*1*90112233*1000", "1*1*90112233*1000*1", "1*1*90112233*1000*1*4826"]
         for text in texts { _ = try await a.ussd("wake", Self.ama, text, token: aggregator) }
         do {
-            try await Self.eventually("both receipts on node B", timeout: .seconds(30)) { Self.receipts(onB).count >= 2 }
+            try await waitUntil("both receipts on node B", timeout: .seconds(30), every: .milliseconds(100)) { Self.receipts(onB).count >= 2 }
         } catch {
             Issue.record("\(error): \(onB.receivedSMS.suffix(4))")
             throw error
@@ -69,7 +60,9 @@ extension SubprocessTests.TwoNodeTests {
         }
         let expected = 2 + 2 * transfers
         do {
-            try await Self.eventually("every receipt delivered") { Self.receipts(onA).count + Self.receipts(onB).count >= expected }
+            try await waitUntil("every receipt delivered", timeout: .seconds(90), every: .milliseconds(100)) {
+                Self.receipts(onA).count + Self.receipts(onB).count >= expected
+            }
         } catch {
             let left: [String] = try await Self.query(cluster) { c in
                 try c.query("SELECT id, coalesce(claimed_by, '-'), claimed_until, left(body, 40) FROM outbox WHERE delivered_at IS NULL").map { row in
@@ -143,7 +136,7 @@ extension SubprocessTests.TwoNodeTests {
         try await onB.hello(operatorID: "tmoney", token: Self.secrets["SIKA_TOKEN_TMONEY"]!)
         do {
             // T-Money's: no gateway of Flooz is connected, its SMS wait for one.
-            try await Self.eventually("T-Money's whole outbox delivered", timeout: .seconds(180)) {
+            try await waitUntil("T-Money's whole outbox delivered", timeout: .seconds(180), every: .milliseconds(100)) {
                 try await Self.query(cluster) { try $0.query("SELECT count(*) FROM outbox WHERE delivered_at IS NULL AND operator = 'tmoney'") }.first
                     .map {
                         try PostgresCells($0).int(0)
@@ -162,7 +155,9 @@ extension SubprocessTests.TwoNodeTests {
             throw error
         }
         do {
-            try await Self.eventually("node B's connection read it all") { Set(onB.receivedSMS.map(\.text)).isSuperset(of: undelivered) }
+            try await waitUntil("node B's connection read it all", timeout: .seconds(90), every: .milliseconds(100)) {
+                Set(onB.receivedSMS.map(\.text)).isSuperset(of: undelivered)
+            }
         } catch {
             let got = Set(onB.receivedSMS.map(\.text))
             let missing = undelivered.subtracting(got)
